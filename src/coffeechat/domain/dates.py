@@ -1,0 +1,140 @@
+"""The one parser for dates and times that people type.
+
+python-dateutil reads the formats (``2026-11-20 14:00``, ``20 Nov 3pm``,
+``Nov 20``); on top of it we read a few words: now, today, yesterday,
+tomorrow, ``in 3 days``, ``2 hours ago``, ``last friday``, ``next tuesday
+3pm``.  Anything else is a DateParseError with a sentence for the person,
+never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+from typing import Literal
+
+from dateutil import parser as dateutil_parser
+from dateutil.relativedelta import relativedelta
+
+Prefer = Literal["past", "future"]
+
+_WEEKDAYS = {
+    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2,
+    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
+    "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
+}  # fmt: skip
+_UNITS = {
+    "minute": "minutes", "min": "minutes", "mins": "minutes", "minutes": "minutes",
+    "hour": "hours", "hr": "hours", "hrs": "hours", "hours": "hours", "h": "hours",
+    "day": "days", "days": "days", "d": "days",
+    "week": "weeks", "weeks": "weeks", "w": "weeks",
+    "month": "months", "months": "months",
+    "year": "years", "years": "years",
+}  # fmt: skip
+_RELATIVE = re.compile(r"^(?:in\s+)?(\d{1,4})\s*([a-z]+)(\s+ago)?$")
+_TIME_OF_DAY = re.compile(r"^(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+
+HINT = "try e.g. 'now', 'yesterday 3pm', 'last tuesday', 'in 3 days' or '2026-11-20 14:00'"
+
+
+class DateParseError(ValueError):
+    """Text that is not a date or time we can read without guessing."""
+
+
+def parse_when(text: str, now: datetime, prefer: Prefer = "past") -> datetime:
+    """Read ``text`` as a moment in the same time zone as ``now``.
+
+    ``prefer`` decides bare weekdays: "friday" is the last Friday when logging
+    something that happened, the next one when planning.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    cleaned = " ".join(text.strip().lower().replace(",", " ").split())
+    if not cleaned:
+        raise DateParseError(f"no date given; {HINT}")
+    try:
+        result = _parse_words(cleaned, now, prefer)
+        if result is None:
+            result = _parse_with_dateutil(cleaned, now)
+    except (ValueError, OverflowError) as error:
+        if isinstance(error, DateParseError):
+            raise
+        raise DateParseError(f"can't read {text.strip()!r} as a date; {HINT}") from None
+    return result
+
+
+def _parse_words(text: str, now: datetime, prefer: Prefer) -> datetime | None:
+    if text == "now":
+        return now
+    head, _, rest = text.partition(" ")
+    day_offsets = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+    if head in day_offsets:
+        day = now + timedelta(days=day_offsets[head])
+        if not rest:
+            return day
+        return _at_time_of_day(day, rest)
+    relative = _RELATIVE.match(text)
+    if relative:
+        amount, unit, ago = relative.groups()
+        if unit not in _UNITS:
+            raise DateParseError(f"unknown unit {unit!r} in {text!r}; {HINT}")
+        if not ago and not text.startswith("in "):
+            return None  # "3 days" alone is ambiguous; let dateutil try, then fail
+        delta = relativedelta(**{_UNITS[unit]: int(amount)})
+        return now - delta if ago else now + delta
+    words = text.split(" ")
+    direction: Prefer | None = None
+    if words[0] in ("last", "next", "this"):
+        direction = "past" if words[0] == "last" else "future"
+        words = words[1:]
+    if words and words[0] in _WEEKDAYS:
+        day = _weekday(now, _WEEKDAYS[words[0]], direction or prefer, strict=direction is not None)
+        rest = " ".join(words[1:])
+        return _at_time_of_day(day, rest) if rest else day
+    if direction is not None:
+        raise DateParseError(f"can't read {text!r}: expected a weekday after {text.split()[0]!r}")
+    return None
+
+
+def _weekday(now: datetime, weekday: int, prefer: Prefer, strict: bool) -> datetime:
+    """The nearest ``weekday`` before (past) or after (future) now.
+
+    Today counts for a bare weekday; "last"/"next" (strict) skip today.
+    """
+    if prefer == "past":
+        back = (now.weekday() - weekday) % 7
+        if back == 0 and strict:
+            back = 7
+        return now - timedelta(days=back)
+    ahead = (weekday - now.weekday()) % 7
+    if ahead == 0 and strict:
+        ahead = 7
+    return now + timedelta(days=ahead)
+
+
+def _at_time_of_day(day: datetime, text: str) -> datetime:
+    match = _TIME_OF_DAY.match(text)
+    if match:
+        hour, minute, meridian = int(match[1]), int(match[2] or 0), match[3]
+        if meridian:
+            if not 1 <= hour <= 12:
+                raise DateParseError(f"{text!r} is not a time of day")
+            hour = hour % 12 + (12 if meridian == "pm" else 0)
+        if hour > 23 or minute > 59:
+            raise DateParseError(f"{text!r} is not a time of day")
+        return day.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    named = {"morning": time(9), "noon": time(12), "afternoon": time(15), "evening": time(19)}
+    if text in named:
+        return datetime.combine(day.date(), named[text], tzinfo=day.tzinfo)
+    parsed = dateutil_parser.parse(text, default=day.replace(second=0, microsecond=0))
+    if parsed.date() != day.date():
+        raise DateParseError(f"{text!r} is not a time of day")
+    return parsed.replace(tzinfo=day.tzinfo)
+
+
+def _parse_with_dateutil(text: str, now: datetime) -> datetime:
+    default = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    parsed = dateutil_parser.parse(text, default=default)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=now.tzinfo)
+    return parsed.astimezone(now.tzinfo)

@@ -1,0 +1,230 @@
+"""Contacts and their append-only stage history.
+
+A contact's current stage, whether it is archived and every "when did X
+happen" are derived from its events; nothing stores them twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from coffeechat.domain.stages import Stage
+
+# The editable text fields of a contact, in the order forms show them.
+CONTACT_FIELDS: tuple[str, ...] = (
+    "name",
+    "company",
+    "role",
+    "email",
+    "phone",
+    "linkedin",
+    "source",
+    "referred_by",
+    "notes",
+)
+
+FIELD_LABELS: Mapping[str, str] = {
+    "name": "Name",
+    "company": "Company",
+    "role": "Role",
+    "email": "Email",
+    "phone": "Phone",
+    "linkedin": "LinkedIn URL",
+    "source": "Source",
+    "referred_by": "Referred by",
+    "notes": "Notes",
+}
+
+
+class EventKind(StrEnum):
+    """What an entry in a contact's history records."""
+
+    CREATED = "created"
+    ADVANCE = "advance"
+    TOUCH = "touch"  # another follow-up while already in follow-up
+    ARCHIVE = "archive"
+    RESTORE = "restore"
+    EDIT = "edit"
+
+
+class ArchiveReason(StrEnum):
+    """Why a contact left the board."""
+
+    NO_RESPONSE = "no response"
+    DECLINED = "declined"
+    NOT_A_FIT = "not a fit"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One time-stamped change to a contact.
+
+    ``at`` is when it happened in the world (the meeting time, say);
+    ``recorded_at`` is when the user told us, so back-filled entries keep
+    both facts.  ``changes`` maps field name to (old, new) for edits.
+    """
+
+    id: str
+    kind: EventKind
+    at: datetime
+    recorded_at: datetime
+    from_stage: Stage | None = None
+    to_stage: Stage | None = None
+    note: str = ""
+    changes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A person in the pipeline with their full history."""
+
+    id: str
+    name: str
+    company: str = ""
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+    linkedin: str = ""
+    source: str = ""
+    referred_by: str = ""
+    notes: str = ""
+    events: tuple[Event, ...] = ()
+
+    @property
+    def stage(self) -> Stage:
+        """The stage the latest stage-changing event put the contact in."""
+        event = self._last_stage_event()
+        return event.to_stage if event and event.to_stage else Stage.IDENTIFIED
+
+    @property
+    def stage_changed_at(self) -> datetime:
+        """When the contact entered its current stage."""
+        event = self._last_stage_event()
+        return event.at if event else self.created_at
+
+    @property
+    def created_at(self) -> datetime:
+        """When the contact was first recorded."""
+        return self.events[0].at
+
+    @property
+    def archived(self) -> bool:
+        """True when the latest archive/restore event is an archive."""
+        event = self._last_of(EventKind.ARCHIVE, EventKind.RESTORE)
+        return event is not None and event.kind is EventKind.ARCHIVE
+
+    @property
+    def archive_reason(self) -> str:
+        """The reason given when archiving, or "" if not archived."""
+        event = self._last_of(EventKind.ARCHIVE, EventKind.RESTORE)
+        return event.note if event and event.kind is EventKind.ARCHIVE else ""
+
+    @property
+    def archived_at(self) -> datetime | None:
+        """When the contact was archived, or None if it is on the board."""
+        event = self._last_of(EventKind.ARCHIVE, EventKind.RESTORE)
+        return event.at if event and event.kind is EventKind.ARCHIVE else None
+
+    @property
+    def met_at(self) -> datetime | None:
+        """The time of the latest move into "met" (the meeting time)."""
+        for event in reversed(self.events):
+            if event.to_stage is Stage.MET and event.kind is not EventKind.EDIT:
+                return event.at
+        return None
+
+    @property
+    def last_touch_at(self) -> datetime:
+        """The latest moment anything happened with this person."""
+        moments = [
+            e.at for e in self.events if e.kind in (EventKind.ADVANCE, EventKind.TOUCH)
+        ]
+        return max(moments, default=self.created_at)
+
+    def days_in_stage(self, now: datetime) -> int:
+        """Whole days since the contact entered its stage (never negative)."""
+        return max(0, (now - self.stage_changed_at).days)
+
+    def with_event(self, event: Event) -> Contact:
+        """A copy with ``event`` appended (and an edit's new values applied)."""
+        updated = replace(self, events=(*self.events, event))
+        if event.kind is EventKind.EDIT:
+            updated = replace(updated, **{name: new for name, (_, new) in event.changes.items()})
+        return updated
+
+    def without_last_event(self) -> Contact:
+        """A copy with the last event removed (and an edit's old values restored)."""
+        if len(self.events) < 2:
+            raise ValueError("a contact's first event cannot be undone on its own")
+        event = self.events[-1]
+        reverted = replace(self, events=self.events[:-1])
+        if event.kind is EventKind.EDIT:
+            reverted = replace(reverted, **{name: old for name, (old, _) in event.changes.items()})
+        return reverted
+
+    def fields(self) -> dict[str, str]:
+        """The editable text fields as a plain dict."""
+        return {name: getattr(self, name) for name in CONTACT_FIELDS}
+
+    def _last_stage_event(self) -> Event | None:
+        for event in reversed(self.events):
+            if event.to_stage is not None and event.kind in (
+                EventKind.CREATED,
+                EventKind.ADVANCE,
+            ):
+                return event
+        return None
+
+    def _last_of(self, *kinds: EventKind) -> Event | None:
+        for event in reversed(self.events):
+            if event.kind in kinds:
+                return event
+        return None
+
+
+class ValidationError(ValueError):
+    """User input that can't be saved; ``errors`` maps field name to a sentence."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in errors.items()))
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SINGLE_LINE = tuple(name for name in CONTACT_FIELDS if name != "notes")
+
+
+def clean_fields(raw: Mapping[str, str]) -> dict[str, str]:
+    """Normalise and check contact fields typed by a person.
+
+    Returns the cleaned values; raises ValidationError naming every bad field.
+    Unknown keys are a programming error and raise KeyError.
+    """
+    unknown = set(raw) - set(CONTACT_FIELDS)
+    if unknown:
+        raise KeyError(f"unknown contact fields: {sorted(unknown)}")
+    cleaned = {name: str(value).strip() for name, value in raw.items()}
+    for name in _SINGLE_LINE:
+        if name in cleaned:
+            cleaned[name] = " ".join(cleaned[name].split())
+    errors: dict[str, str] = {}
+    if "name" in cleaned and not cleaned["name"]:
+        errors["name"] = "a name is required"
+    email = cleaned.get("email", "")
+    if email and not _EMAIL.match(email):
+        errors["email"] = f"{email!r} does not look like an email address"
+    linkedin = cleaned.get("linkedin", "")
+    if linkedin:
+        if not re.match(r"^https?://", linkedin, re.IGNORECASE):
+            linkedin = "https://" + linkedin
+        if " " in linkedin or "." not in linkedin:
+            errors["linkedin"] = f"{cleaned['linkedin']!r} does not look like a web address"
+        cleaned["linkedin"] = linkedin
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

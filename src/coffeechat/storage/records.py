@@ -1,0 +1,111 @@
+"""How contacts look on disk: plain JSON-able dicts, and back.
+
+Kept separate from the repository so import/export can use the same shape.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from coffeechat.domain.model import CONTACT_FIELDS, Contact, Event, EventKind
+from coffeechat.domain.stages import Stage
+
+
+class RecordError(ValueError):
+    """A stored record that does not have the shape coffeechat writes."""
+
+
+def event_to_record(event: Event) -> dict[str, Any]:
+    """An event as stored: ``{id, kind, at, recorded_at, from, to, note[, changes]}``."""
+    record: dict[str, Any] = {
+        "id": event.id,
+        "kind": event.kind.value,
+        "at": event.at.isoformat(),
+        "recorded_at": event.recorded_at.isoformat(),
+        "from": event.from_stage.value if event.from_stage else None,
+        "to": event.to_stage.value if event.to_stage else None,
+        "note": event.note,
+    }
+    if event.changes:
+        record["changes"] = {name: list(pair) for name, pair in event.changes.items()}
+    return record
+
+
+def contact_to_record(contact: Contact) -> dict[str, Any]:
+    """A contact as stored in the ``contacts`` table."""
+    record: dict[str, Any] = {"id": contact.id}
+    record.update(contact.fields())
+    record["events"] = [event_to_record(event) for event in contact.events]
+    return record
+
+
+def _moment(value: Any, what: str) -> datetime:
+    if not isinstance(value, str):
+        raise RecordError(f"{what} is not a date string")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise RecordError(f"{what} {value!r} is not an ISO 8601 date") from None
+    if moment.tzinfo is None:
+        raise RecordError(f"{what} {value!r} has no UTC offset")
+    return moment
+
+
+def _stage(value: Any, what: str) -> Stage | None:
+    if value is None:
+        return None
+    try:
+        return Stage(value)
+    except ValueError:
+        raise RecordError(f"{what} {value!r} is not a stage") from None
+
+
+def event_from_record(record: Any) -> Event:
+    """The Event a stored dict describes; RecordError if it is malformed."""
+    if not isinstance(record, dict):
+        raise RecordError("an event is not an object")
+    try:
+        kind = EventKind(record.get("kind"))
+    except ValueError:
+        raise RecordError(f"unknown event kind {record.get('kind')!r}") from None
+    changes_raw = record.get("changes") or {}
+    if not isinstance(changes_raw, dict) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
+        for pair in changes_raw.values()
+    ):
+        raise RecordError("an edit's changes are malformed")
+    at = _moment(record.get("at"), "event time")
+    return Event(
+        id=str(record.get("id", "")),
+        kind=kind,
+        at=at,
+        recorded_at=_moment(record.get("recorded_at", record.get("at")), "recorded time"),
+        from_stage=_stage(record.get("from"), "stage"),
+        to_stage=_stage(record.get("to"), "stage"),
+        note=str(record.get("note") or ""),
+        changes={name: (pair[0], pair[1]) for name, pair in changes_raw.items()},
+    )
+
+
+def contact_from_record(record: Any) -> Contact:
+    """The Contact a stored dict describes; RecordError if it is malformed."""
+    if not isinstance(record, dict):
+        raise RecordError("a contact is not an object")
+    contact_id = record.get("id")
+    if not isinstance(contact_id, str) or not contact_id:
+        raise RecordError("a contact has no id")
+    fields = {}
+    for name in CONTACT_FIELDS:
+        value = record.get(name, "")
+        if not isinstance(value, str):
+            raise RecordError(f"contact {contact_id}: {name} is not text")
+        fields[name] = value
+    events_raw = record.get("events")
+    if not isinstance(events_raw, list) or not events_raw:
+        raise RecordError(f"contact {contact_id} has no history")
+    try:
+        events = tuple(event_from_record(event) for event in events_raw)
+    except RecordError as error:
+        raise RecordError(f"contact {contact_id}: {error}") from None
+    return Contact(id=contact_id, events=events, **fields)
