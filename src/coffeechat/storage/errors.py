@@ -54,3 +54,17 @@ class NewerSchemaError(StorageError):
 
 class NotFoundError(StorageError):
     """No contact matched."""
+
+
+def user_facing_errors() -> tuple[type[Exception], ...]:
+    """Every failure a person can cause; each carries a sentence for them.
+
+    The CLI prints these as one line and the TUI shows them as a toast;
+    anything else is a bug and may show a traceback.
+    """
+    from coffeechat.domain.dates import DateParseError
+    from coffeechat.domain.model import ValidationError
+    from coffeechat.domain.pipeline import MoveError
+    from coffeechat.domain.search import ContactLookupError
+
+    return (StorageError, ValidationError, DateParseError, ContactLookupError, MoveError)

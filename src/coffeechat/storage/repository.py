@@ -110,6 +110,19 @@ class Repository:
             self._remember(contact, doc_id)
         return contact
 
+    def insert_many(self, contacts: list[Contact]) -> None:
+        """Store ready-made contacts (demo data, imports) in one write."""
+        with self._storage.transaction():
+            self._sync()
+            clashes = [c.name for c in contacts if c.id in self._contacts]
+            if clashes:
+                raise ValueError(f"contacts already stored: {', '.join(clashes)}")
+            doc_ids = self._table(CONTACTS).insert_multiple(
+                contact_to_record(c) for c in contacts
+            )
+            for contact, doc_id in zip(contacts, doc_ids, strict=True):
+                self._remember(contact, doc_id)
+
     def advance(
         self, contact_id: str, now: datetime, at: datetime | None = None, note: str = ""
     ) -> tuple[Contact, Event]:

@@ -1,0 +1,255 @@
+"""The ``coffeechat`` command: the TUI, and a few commands for scripts and the shell.
+
+The script commands never import Textual; only launching the TUI does.
+Errors are one line on stderr and exit status 1 (argparse's usage errors: 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from coffeechat import __version__
+from coffeechat.domain.clock import Clock, clock_from_environment
+from coffeechat.domain.dates import DateParseError, parse_when
+from coffeechat.domain.demo import demo_contacts
+from coffeechat.domain.humanize import due_reason
+from coffeechat.domain.model import CONTACT_FIELDS, Contact
+from coffeechat.domain.rules import due_items
+from coffeechat.domain.search import resolve
+from coffeechat.domain.stages import Stage
+from coffeechat.paths import resolve_db_path
+from coffeechat.storage.errors import user_facing_errors
+from coffeechat.storage.repository import Repository, new_id
+
+USER_ERRORS = user_facing_errors()
+
+
+class CommandError(Exception):
+    """A problem with what was asked, worded for the person who asked."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for ``coffeechat`` and its subcommands."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file (default: $COFFEECHAT_DB, else your user data folder)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="coffeechat",
+        parents=[common],
+        description="Run your informational interviews: with no command, open the board.",
+        epilog="Set COFFEECHAT_NOW (e.g. '2026-11-20 09:00') to freeze the clock for demos.",
+    )
+    parser.add_argument("--version", action="version", version=f"coffeechat {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a throw-away database filled with sample contacts",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    add = commands.add_parser("add", parents=[common], help="add a contact; prints its id")
+    add.add_argument("name")
+    for option, field, help_text in (
+        ("--company", "company", "where they work"),
+        ("--role", "role", "their job title"),
+        ("--email", "email", "email address"),
+        ("--phone", "phone", "phone number"),
+        ("--linkedin", "linkedin", "LinkedIn profile URL"),
+        ("--source", "source", "how you found them (friend, alumni list, article…)"),
+        ("--referred-by", "referred_by", "who suggested them"),
+        ("--note", "notes", "a note"),
+    ):
+        add.add_argument(option, dest=field, default="", metavar="TEXT", help=help_text)
+
+    advance = commands.add_parser(
+        "advance", parents=[common], help="move a contact one stage on"
+    )
+    advance.add_argument("contact", metavar="NAME|ID", help="an id, or part of a name")
+    advance.add_argument(
+        "--at", metavar="WHEN", help="when it happened, e.g. 'yesterday 3pm' (default: now)"
+    )
+
+    listing = commands.add_parser("list", parents=[common], help="list contacts")
+    listing.add_argument("--stage", type=_stage_argument, help="only this stage")
+    listing.add_argument("--archived", action="store_true", help="include archived contacts")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    due = commands.add_parser("due", parents=[common], help="what is due or overdue")
+    due.add_argument("--at", metavar="WHEN", help="as of this moment (default: now)")
+    due.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _stage_argument(text: str) -> Stage:
+    try:
+        return Stage.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    env = os.environ if environ is None else environ
+    args = build_parser().parse_args(argv)
+    try:
+        clock = clock_from_environment(env)
+    except DateParseError as error:
+        return _fail(f"COFFEECHAT_NOW: {error}")
+    try:
+        if args.command is None:
+            return _run_tui(args, env, clock)
+        repository = Repository(resolve_db_path(getattr(args, "db", None), env))
+        handler = _HANDLERS[args.command]
+        return handler(args, repository, clock)
+    except (*USER_ERRORS, CommandError) as error:
+        return _fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str) -> int:
+    print(f"coffeechat: {message}", file=sys.stderr)
+    return 1
+
+
+def _moment(text: str | None, now: datetime) -> datetime:
+    return now if text is None else parse_when(text, now)
+
+
+def _add(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
+    fields = {name: getattr(args, name) for name in CONTACT_FIELDS}
+    contact = repository.add(fields, clock())
+    print(contact.id)
+    return 0
+
+
+def _advance(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
+    contact = resolve(repository.contacts(), args.contact)
+    now = clock()
+    at = _moment(args.at, now)
+    before = contact.stage
+    updated, event = repository.advance(contact.id, now, at=at)
+    if event.from_stage == event.to_stage:
+        print(f"{updated.name}: follow-up logged ({event.at:%Y-%m-%d %H:%M})")
+    else:
+        print(f"{updated.name}: {before} → {updated.stage} ({event.at:%Y-%m-%d %H:%M})")
+    return 0
+
+
+def contact_summary(contact: Contact) -> dict[str, Any]:
+    """The JSON object ``list --json`` prints for one contact."""
+    return {
+        "id": contact.id,
+        **contact.fields(),
+        "stage": contact.stage.value,
+        "stage_changed_at": contact.stage_changed_at.isoformat(),
+        "created_at": contact.created_at.isoformat(),
+        "archived": contact.archived,
+        "archive_reason": contact.archive_reason,
+    }
+
+
+def _list(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
+    contacts = repository.contacts(include_archived=args.archived)
+    if args.stage:
+        contacts = [c for c in contacts if c.stage is args.stage]
+    order = list(Stage)
+    contacts.sort(key=lambda c: (order.index(c.stage), c.name.casefold()))
+    if args.json:
+        print(json.dumps([contact_summary(c) for c in contacts], indent=2, ensure_ascii=False))
+        return 0
+    if not contacts:
+        print("No contacts yet. Add one with: coffeechat add 'Full Name' --company ACME")
+        return 0
+    now = clock()
+    rows = [
+        (
+            c.stage.value + (" (archived)" if c.archived else ""),
+            f"{c.days_in_stage(now)}d",
+            c.name,
+            c.company,
+            c.role,
+        )
+        for c in contacts
+    ]
+    _print_table(("STAGE", "DAYS", "NAME", "COMPANY", "ROLE"), rows)
+    return 0
+
+
+def _due(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
+    at = _moment(args.at, clock())
+    items = due_items(repository.contacts(), at, repository.settings())
+    if args.json:
+        payload = [
+            {
+                "contact_id": item.contact_id,
+                "name": item.name,
+                "company": item.company,
+                "kind": item.kind.value,
+                "due_at": item.due_at.isoformat(),
+                "overdue": item.overdue,
+                "urgency": item.urgency.value,
+                "since": item.since.isoformat(),
+            }
+            for item in items
+        ]
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return 0
+    if not items:
+        print("Nothing due. Nice.")
+        return 0
+    rows = [
+        (item.urgency.value.upper(), item.kind.value, item.name, item.company, due_reason(item, at))
+        for item in items
+    ]
+    _print_table(("STATUS", "WHAT", "NAME", "COMPANY", "WHY"), rows)
+    return 0
+
+
+def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def _run_tui(args: argparse.Namespace, env: Mapping[str, str], clock: Clock) -> int:
+    if args.demo:
+        folder = Path(tempfile.mkdtemp(prefix="coffeechat-demo-"))
+        try:
+            repository = Repository(folder / "demo.json")
+            repository.insert_many(demo_contacts(clock() - timedelta(minutes=1), new_id))
+            return _launch(repository, clock)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    return _launch(Repository(resolve_db_path(getattr(args, "db", None), env)), clock)
+
+
+def _launch(repository: Repository, clock: Clock) -> int:
+    from coffeechat.ui.app import make_app  # Textual only loads for the TUI
+
+    make_app(repository, clock).run()
+    return 0
+
+
+_HANDLERS: dict[str, Callable[[argparse.Namespace, Repository, Clock], int]] = {
+    "add": _add,
+    "advance": _advance,
+    "list": _list,
+    "due": _due,
+}
+
+if __name__ == "__main__":
+    raise SystemExit(main())

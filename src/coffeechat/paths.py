@@ -1,0 +1,40 @@
+"""Where coffeechat keeps its data, and where its stylesheets are."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "coffeechat"
+DB_VARIABLE = "COFFEECHAT_DB"
+DB_FILENAME = "contacts.json"
+
+
+def default_db_path() -> Path:
+    """The platform's user data folder, e.g. ~/.local/share/coffeechat/contacts.json."""
+    return platformdirs.user_data_path(APP_NAME) / DB_FILENAME
+
+
+def resolve_db_path(option: str | None, environ: Mapping[str, str]) -> Path:
+    """``--db`` wins, then COFFEECHAT_DB, then the platform default."""
+    chosen = option or environ.get(DB_VARIABLE, "").strip()
+    return Path(chosen).expanduser() if chosen else default_db_path()
+
+
+def styles_dir() -> Path:
+    """The folder of .tcss files: inside the installed package, else the repo's top level.
+
+    The wheel carries ``styles/`` as ``coffeechat/styles`` (hatch force-include);
+    an editable install or a source checkout uses the repo's own ``styles/``.
+    """
+    packaged = Path(__file__).resolve().parent / "styles"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "styles"
+
+
+def stylesheet(name: str) -> Path:
+    """The absolute path of one stylesheet (Textual resolves relative ones oddly)."""
+    return styles_dir() / name

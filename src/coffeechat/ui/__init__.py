@@ -1,0 +1,1 @@
+"""The Textual interface. Only ``coffeechat.cli`` imports this package."""

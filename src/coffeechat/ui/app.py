@@ -1,0 +1,166 @@
+"""The coffeechat App, built by one factory for the CLI and every test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import ClassVar, TypeVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.signal import Signal
+
+from coffeechat.domain.clock import Clock
+from coffeechat.domain.model import Contact, Event
+from coffeechat.domain.rules import Settings
+from coffeechat.paths import stylesheet
+from coffeechat.storage.errors import CorruptDatabaseError, StorageError, user_facing_errors
+from coffeechat.storage.repository import Repository
+from coffeechat.ui.undo import UndoEntry, UndoStack
+
+T = TypeVar("T")
+
+STYLESHEETS = ("app.tcss", "pipeline.tcss", "due.tcss", "contact.tcss", "forms.tcss")
+POLL_SECONDS = 1.0
+
+
+class CoffeechatApp(App[None]):
+    """The board, the Due list and the contact pages over one repository."""
+
+    TITLE = "coffeechat"
+    CSS_PATH: ClassVar = [stylesheet(name) for name in STYLESHEETS]
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "show_pipeline", "Pipeline", id="pipeline", tooltip="The board of stages"),
+        Binding("d", "show_due", "Due", id="due", tooltip="What needs doing, most urgent first"),
+        Binding("u", "undo", "Undo", id="undo", tooltip="Take back this session's last change"),
+        Binding("question_mark", "toggle_help", "Keys", id="help", key_display="?",
+                tooltip="Show or hide every key for this screen"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Leave coffeechat"),
+    ]  # fmt: skip
+
+    def __init__(self, repository: Repository, clock: Clock) -> None:
+        super().__init__()
+        self.repository = repository
+        self.clock = clock
+        self.undo_stack = UndoStack()
+        #: Published after any change to the data, ours or another process's.
+        self.data_changed: Signal[None] = Signal(self, "data_changed")
+        self._storage_broken = False
+
+    def on_mount(self) -> None:
+        """Open on the board, and watch the file for changes made elsewhere."""
+        from coffeechat.ui.screens.due import DueScreen
+        from coffeechat.ui.screens.pipeline import PipelineScreen
+
+        self.add_mode("pipeline", PipelineScreen)
+        self.add_mode("due", DueScreen)
+        self.switch_mode("pipeline")
+        self.set_interval(POLL_SECONDS, self.check_for_outside_changes)
+
+    # -- data ---------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        """The reminder settings from the database."""
+        return self.repository.settings()
+
+    def check_for_outside_changes(self) -> None:
+        """Reload the screens if another process changed the file."""
+        try:
+            changed = self.repository.refresh()
+        except StorageError as error:
+            if not self._storage_broken:
+                self._storage_broken = True
+                self.notify(str(error), title="Database problem", severity="error", timeout=30)
+            return
+        self._storage_broken = False
+        if changed:
+            self.data_changed.publish(None)
+
+    def save(self, change: Callable[[], T], success: str | None = None) -> T | None:
+        """Run a repository change; show a toast either way, return None on failure.
+
+        A failed change is never reported as saved: the error says what went
+        wrong and that nothing was changed.
+        """
+        try:
+            result = change()
+        except user_facing_errors() as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=8)
+            return None
+        if success:
+            self.notify(success, timeout=4)
+        self.data_changed.publish(None)
+        return result
+
+    def record(self, contact: Contact, event: Event, description: str) -> None:
+        """Remember a saved change so `u` can take it back."""
+        self.undo_stack.push(UndoEntry(contact.id, event.id, description))
+
+    # -- actions ------------------------------------------------------------
+
+    def action_show_pipeline(self) -> None:
+        """Go to the board."""
+        self._go_home("pipeline")
+
+    def action_show_due(self) -> None:
+        """Go to the Due list."""
+        self._go_home("due")
+
+    def _go_home(self, mode: str) -> None:
+        self.switch_mode(mode)
+        # Leave any contact page open in this mode, so the key lands on the list.
+        while len(self.screen_stack) > 1 and not self.screen.is_modal:
+            self.pop_screen()
+
+    def action_undo(self) -> None:
+        """Take back the latest change made in this session."""
+        entry = self.undo_stack.pop()
+        if entry is None:
+            self.notify("Nothing to undo in this session.", timeout=3)
+            return
+        done = self.save(lambda: self.repository.undo(entry.contact_id, entry.event_id) or True)
+        if done:
+            self.notify(f"Undid: {entry.description}", timeout=4)
+
+    def action_toggle_help(self) -> None:
+        """Show or hide the panel listing every key."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action reachable from the command palette (ctrl+p)."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Pipeline", "Show the board of stages", self.action_show_pipeline)
+        yield SystemCommand("Due", "What needs doing, most urgent first", self.action_show_due)
+        yield SystemCommand("Undo", "Take back this session's last change", self.action_undo)
+        yield SystemCommand("Archived contacts", "Show and restore archived contacts",
+                            self.action_show_archive)  # fmt: skip
+        for binding_id, title, help_text in (
+            ("new", "New contact", "Add a person to the pipeline"),
+            ("edit", "Edit contact", "Edit the selected contact"),
+            ("advance", "Advance contact", "Move the selected contact one stage on"),
+            ("archive", "Archive contact", "Take the selected contact off the board"),
+            ("open", "Open contact", "Show the selected contact's details"),
+        ):
+            action = getattr(screen, f"action_{binding_id}", None)
+            if action is not None:
+                yield SystemCommand(title, help_text, action)
+
+    def action_show_archive(self) -> None:
+        """Show archived contacts, with restore."""
+        from coffeechat.ui.screens.archive import ArchiveScreen
+
+        self.push_screen(ArchiveScreen())
+
+
+def make_app(repository: Repository, clock: Clock) -> CoffeechatApp:
+    """The one way to build the app: the CLI, Pilot tests and snapshots all use it."""
+    return CoffeechatApp(repository, clock)
+
+
+__all__ = ["CoffeechatApp", "CorruptDatabaseError", "make_app"]

@@ -1,0 +1,1 @@
+"""The app's screens: the board, the Due list, contact pages, archive, forms."""

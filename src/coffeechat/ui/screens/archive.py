@@ -1,0 +1,87 @@
+"""Archived contacts, most recently archived first, with restore."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Label
+
+from coffeechat.ui.screens.base import ContactActionsScreen
+from coffeechat.ui.widgets.keyed_table import KeyedTable
+
+
+class ArchiveScreen(ContactActionsScreen):
+    """Everyone taken off the board; `r` puts the selected one back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="back", tooltip="Back to the board"),
+        Binding("r", "restore", "Restore", id="restore",
+                tooltip="Put the selected contact back on the board"),
+        Binding("a", "noop", show=False, id="advance"),
+        Binding("x", "noop", show=False, id="archive"),
+    ]  # fmt: skip
+
+    def compose(self) -> ComposeResult:
+        """A count and a table."""
+        yield Header()
+        yield Label("", id="archive-summary")
+        table = KeyedTable(id="archive-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Name", "Company", "Was", "Reason", "Archived")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Draw and focus."""
+        super().on_mount()
+        self.query_one(KeyedTable).focus()
+
+    def reload(self) -> None:
+        """Redraw the archived list."""
+        archived = self.coffeechat.repository.archived()
+        self.sub_title = "Archived"
+        self.query_one("#archive-summary", Label).update(
+            f"{len(archived)} archived contact{'s' * (len(archived) != 1)}"
+            + (" · r restores the selected one" if archived else "")
+        )
+        self.query_one(KeyedTable).show_rows(
+            [
+                (
+                    c.id,
+                    (
+                        c.name,
+                        c.company,
+                        c.stage.label,
+                        c.archive_reason,
+                        f"{c.archived_at.astimezone():%d %b %Y}" if c.archived_at else "",
+                    ),
+                )
+                for c in archived
+            ]
+        )
+
+    def selected_contact_id(self) -> str | None:
+        """The contact on the highlighted line."""
+        return self.query_one(KeyedTable).selected_key
+
+    def action_noop(self) -> None:
+        """Archived contacts can't be advanced or archived again: restore first."""
+        self.notify("Restore the contact first (r).", timeout=3)
+
+    def action_restore(self) -> None:
+        """Put the selected contact back on the board."""
+        contact = self.selected_contact()
+        if contact is None:
+            return
+        app = self.coffeechat
+        result = app.save(lambda: app.repository.restore(contact.id, self.now()))
+        if result is not None:
+            restored, event = result
+            app.record(restored, event, f"restored {restored.name}")
+            app.notify(f"Restored {restored.name} to {restored.stage.label}.", timeout=4)
+
+    @on(DataTable.RowSelected)
+    def _open_row(self) -> None:
+        self.action_open()

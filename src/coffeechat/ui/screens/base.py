@@ -1,0 +1,178 @@
+"""What every contact-showing screen shares: the keys that act on "the selected contact"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from coffeechat.domain.model import ArchiveReason, Contact
+from coffeechat.domain.stages import Stage
+from coffeechat.storage.errors import user_facing_errors
+
+if TYPE_CHECKING:
+    from coffeechat.ui.app import CoffeechatApp
+
+
+class ContactActionsScreen(Screen[None]):
+    """A screen with a selected contact and the keys n/e/a/x/enter that act on it.
+
+    Subclasses say which contact is selected and how to redraw themselves;
+    this class keeps every save going through ``app.save`` so errors are
+    shown the same way and every change can be undone.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "New", id="new", tooltip="Add a person to the pipeline"),
+        Binding("e", "edit", "Edit", id="edit", tooltip="Edit the selected contact"),
+        Binding("a", "advance", "Advance", id="advance",
+                tooltip="Move the selected contact one stage on, time-stamped now"),
+        Binding("x", "archive", "Archive", id="archive",
+                tooltip="Take the selected contact off the board (asks first)"),
+        Binding("enter", "open", "Open", id="open", tooltip="Show every detail and the timeline"),
+    ]  # fmt: skip
+
+    @property
+    def coffeechat(self) -> CoffeechatApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        """Redraw now, and whenever the data changes."""
+        self.coffeechat.data_changed.subscribe(self, lambda _: self.reload())
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        """Redraw on return: time has passed and other screens may have changed things."""
+        self.reload()
+
+    def reload(self) -> None:
+        """Redraw from the repository; subclasses implement it."""
+        raise NotImplementedError
+
+    def selected_contact_id(self) -> str | None:
+        """The id of the contact the keys act on, or None."""
+        raise NotImplementedError
+
+    # -- helpers -------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The app clock's time."""
+        return self.coffeechat.clock()
+
+    def selected_contact(self) -> Contact | None:
+        """The selected contact, or None (with a hint) when there is none."""
+        contact_id = self.selected_contact_id()
+        if contact_id is None:
+            self.notify("Select a contact first.", timeout=3)
+            return None
+        try:
+            return self.coffeechat.repository.get(contact_id)
+        except user_facing_errors() as error:
+            self.notify(str(error), severity="error")
+            return None
+
+    # -- actions -------------------------------------------------------------
+
+    def action_new(self) -> None:
+        """Ask for a new contact's details, then save it."""
+        from coffeechat.ui.screens.forms import ContactForm
+
+        def saved(fields: dict[str, str] | None) -> None:
+            if fields is None:
+                return
+            app = self.coffeechat
+            contact = app.save(lambda: app.repository.add(fields, self.now()))
+            if contact is not None:
+                app.record(contact, contact.events[-1], f"added {contact.name}")
+                app.notify(f"Added {contact.name} to Identified.", timeout=4)
+
+        self.app.push_screen(ContactForm(None), saved)
+
+    def action_edit(self) -> None:
+        """Edit the selected contact's fields."""
+        from coffeechat.ui.screens.forms import ContactForm
+
+        contact = self.selected_contact()
+        if contact is None:
+            return
+
+        def saved(fields: dict[str, str] | None) -> None:
+            if fields is None:
+                return
+            app = self.coffeechat
+            result = app.save(lambda: app.repository.edit(contact.id, fields, self.now()))
+            if result is None:
+                return
+            updated, event = result
+            if event is None:
+                app.notify("No changes to save.", timeout=3)
+                return
+            app.record(updated, event, f"edited {updated.name}")
+            app.notify(f"Saved {updated.name}.", timeout=4)
+
+        self.app.push_screen(ContactForm(contact), saved)
+
+    def action_advance(self) -> None:
+        """Move the selected contact on; moving into "met" asks when the meeting was."""
+        from coffeechat.ui.screens.forms import MeetingTimeDialog
+
+        contact = self.selected_contact()
+        if contact is None:
+            return
+        if contact.archived:
+            self.notify(f"{contact.name} is archived; restore them first.", severity="warning")
+            return
+        if contact.stage.next is Stage.MET:
+            self.app.push_screen(
+                MeetingTimeDialog(contact, self.now()),
+                lambda at: self._advance(contact, at) if at is not None else None,
+            )
+        else:
+            self._advance(contact, None)
+
+    def _advance(self, contact: Contact, at: datetime | None) -> None:
+        app = self.coffeechat
+        result = app.save(lambda: app.repository.advance(contact.id, self.now(), at=at))
+        if result is None:
+            return
+        updated, event = result
+        if event.from_stage is event.to_stage:
+            what = f"logged a follow-up with {updated.name}"
+        else:
+            what = f"moved {updated.name} to {updated.stage.label}"
+        app.record(updated, event, what)
+        app.notify(what[0].upper() + what[1:] + ".  (u to undo)", timeout=4)
+
+    def action_archive(self) -> None:
+        """Ask for a reason, then take the selected contact off the board."""
+        from coffeechat.ui.screens.forms import ArchiveDialog
+
+        contact = self.selected_contact()
+        if contact is None:
+            return
+        if contact.archived:
+            self.notify(f"{contact.name} is already archived.", timeout=3)
+            return
+
+        def chosen(reason: ArchiveReason | None) -> None:
+            if reason is None:
+                return
+            app = self.coffeechat
+            result = app.save(lambda: app.repository.archive(contact.id, reason, self.now()))
+            if result is not None:
+                updated, event = result
+                app.record(updated, event, f"archived {updated.name}")
+                app.notify(f"Archived {updated.name} ({reason}).  (u to undo)", timeout=4)
+
+        self.app.push_screen(ArchiveDialog(contact), chosen)
+
+    def action_open(self) -> None:
+        """Show the selected contact's page."""
+        from coffeechat.ui.screens.contact import ContactScreen
+
+        contact_id = self.selected_contact_id()
+        if contact_id is not None:
+            self.app.push_screen(ContactScreen(contact_id))

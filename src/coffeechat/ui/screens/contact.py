@@ -1,0 +1,151 @@
+"""One contact: every field, the stage timeline, notes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Label, Static
+
+from coffeechat.domain.humanize import badge
+from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, Contact, Event, EventKind
+from coffeechat.domain.rules import thank_you_item
+from coffeechat.storage.errors import NotFoundError
+from coffeechat.ui.screens.base import ContactActionsScreen
+from coffeechat.ui.widgets.cards import URGENCY_STYLES
+from coffeechat.ui.widgets.keyed_table import KeyedTable
+
+
+def describe_event(event: Event) -> str:
+    """What an entry in the timeline says."""
+    if event.kind is EventKind.CREATED:
+        return "Added (identified)"
+    if event.kind is EventKind.ADVANCE and event.to_stage is not None:
+        return f"{event.from_stage} → {event.to_stage}"
+    if event.kind is EventKind.TOUCH:
+        return "Follow-up"
+    if event.kind is EventKind.ARCHIVE:
+        return f"Archived ({event.note})"
+    if event.kind is EventKind.RESTORE:
+        return "Restored"
+    return "Edited " + ", ".join(FIELD_LABELS.get(name, name) for name in event.changes)
+
+
+class ContactScreen(ContactActionsScreen):
+    """Details of one contact; the same keys act on it as on the board."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace", "app.pop_screen", "Back", id="back",
+                tooltip="Back to the list"),
+        Binding("r", "restore", "Restore", id="restore", tooltip="Put an archived contact back"),
+        Binding("enter", "noop", show=False, id="open"),
+    ]  # fmt: skip
+
+    def __init__(self, contact_id: str) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+
+    def compose(self) -> ComposeResult:
+        """Heading, fields, timeline, notes."""
+        yield Header()
+        with VerticalScroll(id="contact"):
+            yield Static(id="contact-heading")
+            yield Static(id="contact-fields")
+            yield Label("Timeline", classes="section-title")
+            table = KeyedTable(id="timeline", cursor_type="row")
+            table.add_columns("When", "What", "Recorded")
+            yield table
+            yield Label("Notes", classes="section-title")
+            yield Static(id="contact-notes")
+        yield Footer()
+
+    def selected_contact_id(self) -> str | None:
+        """This page's contact."""
+        return self.contact_id
+
+    def action_noop(self) -> None:
+        """Enter does nothing here: this already is the contact's page."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer restore only for archived contacts (and `a` only for active ones)."""
+        try:
+            contact = self.coffeechat.repository.get(self.contact_id)
+        except NotFoundError:
+            return True
+        if action == "restore":
+            return contact.archived
+        if action in ("advance", "archive"):
+            return not contact.archived
+        return True
+
+    def reload(self) -> None:
+        """Redraw from the repository; leave if the contact is gone (undo of an add)."""
+        try:
+            contact = self.coffeechat.repository.get(self.contact_id)
+        except NotFoundError:
+            self.app.pop_screen()
+            return
+        self.sub_title = contact.name
+        self.query_one("#contact-heading", Static).update(self._heading(contact))
+        rows = []
+        for name in CONTACT_FIELDS[1:]:
+            if name == "notes":
+                continue
+            value = getattr(contact, name) or "—"
+            rows.append(f"[dim]{FIELD_LABELS[name]:>13}[/dim]  {_escape(value)}")
+        self.query_one("#contact-fields", Static).update("\n".join(rows))
+        self.query_one("#timeline", KeyedTable).show_rows(
+            [
+                (
+                    event.id,
+                    (
+                        f"{event.at.astimezone():%a %d %b %Y %H:%M}",
+                        describe_event(event),
+                        f"{event.recorded_at.astimezone():%d %b %H:%M}"
+                        if event.recorded_at != event.at
+                        else "",
+                    ),
+                )
+                for event in reversed(contact.events)
+            ]
+        )
+        notes = self.query_one("#contact-notes", Static)
+        notes.update(_escape(contact.notes) if contact.notes else "[dim]No notes yet (e to edit).[/]")
+        self.refresh_bindings()
+
+    def _heading(self, contact: Contact) -> Text:
+        now = self.now()
+        text = Text()
+        text.append(contact.name, style="bold")
+        if contact.role or contact.company:
+            text.append("  " + " at ".join(p for p in (contact.role, contact.company) if p))
+        text.append("\n")
+        if contact.archived:
+            text.append(f"Archived ({contact.archive_reason})", style="bold magenta")
+            text.append(f" · was {contact.stage.label}")
+        else:
+            text.append(contact.stage.label, style="bold cyan")
+            text.append(f" for {contact.days_in_stage(now)} days")
+        due = thank_you_item(contact, now, self.coffeechat.settings)
+        if due is not None:
+            text.append("  ")
+            text.append(f" {badge(due, now)} ", style=URGENCY_STYLES[due.urgency])
+        return text
+
+    def action_restore(self) -> None:
+        """Put this archived contact back on the board."""
+        app = self.coffeechat
+        result = app.save(lambda: app.repository.restore(self.contact_id, self.now()))
+        if result is not None:
+            contact, event = result
+            app.record(contact, event, f"restored {contact.name}")
+            app.notify(f"Restored {contact.name} to {contact.stage.label}.", timeout=4)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

@@ -1,0 +1,218 @@
+"""Modal forms and confirmations; each dismisses with a typed result (None = cancelled)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from coffeechat.domain.dates import DateParseError, parse_when
+from coffeechat.domain.humanize import moment
+from coffeechat.domain.model import (
+    CONTACT_FIELDS,
+    FIELD_LABELS,
+    ArchiveReason,
+    Contact,
+    ValidationError,
+    clean_fields,
+)
+
+_PLACEHOLDERS = {
+    "name": "required, e.g. Priya Raman",
+    "company": "e.g. Northwind Health",
+    "role": "e.g. Product Manager",
+    "email": "name@example.com",
+    "phone": "",
+    "linkedin": "linkedin.com/in/…",
+    "source": "friend, alumni list, LinkedIn, an article…",
+    "referred_by": "who suggested them",
+}
+
+
+class ContactForm(ModalScreen[dict[str, str] | None]):
+    """Add or edit a contact; errors show on the field, nothing saves until all are right."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "save", "Save", id="save", priority=True,
+                tooltip="Check and save the contact"),
+    ]  # fmt: skip
+
+    def __init__(self, contact: Contact | None) -> None:
+        super().__init__()
+        self.contact = contact
+
+    def compose(self) -> ComposeResult:
+        """A labelled input per field, each with room for an error under it."""
+        values = self.contact.fields() if self.contact else {}
+        title = f"Edit {self.contact.name}" if self.contact else "New contact"
+        with Vertical(id="dialog", classes="form"):
+            yield Label(title, id="dialog-title")
+            with VerticalScroll(id="fields"):
+                for name in CONTACT_FIELDS:
+                    yield Label(FIELD_LABELS[name], classes="field-label")
+                    if name == "notes":
+                        yield TextArea(values.get("notes", ""), id="field-notes")
+                    else:
+                        yield Input(
+                            values.get(name, ""),
+                            placeholder=_PLACEHOLDERS.get(name, ""),
+                            id=f"field-{name}",
+                        )
+                    yield Label("", id=f"error-{name}", classes="field-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+            yield Static("ctrl+s or enter saves · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        """Start typing in the name field."""
+        self.query_one("#field-name", Input).focus()
+
+    def values(self) -> dict[str, str]:
+        """What the form holds right now."""
+        values = {
+            name: self.query_one(f"#field-{name}", Input).value
+            for name in CONTACT_FIELDS
+            if name != "notes"
+        }
+        values["notes"] = self.query_one("#field-notes", TextArea).text
+        return values
+
+    def action_save(self) -> None:
+        """Validate; show each problem on its field, or close with the cleaned values."""
+        for label in self.query(".field-error").results(Label):
+            label.update("")
+            label.remove_class("shown")
+        try:
+            cleaned = clean_fields(self.values())
+        except ValidationError as error:
+            for name, message in error.errors.items():
+                label = self.query_one(f"#error-{name}", Label)
+                label.update(f"{FIELD_LABELS[name]}: {message}")
+                label.add_class("shown")
+            first = next(name for name in CONTACT_FIELDS if name in error.errors)
+            self.query_one(f"#field-{first}").focus()
+            return
+        self.dismiss(cleaned)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+
+class MeetingTimeDialog(ModalScreen[datetime | None]):
+    """Ask when the meeting happened (default now), so the thank-you clock starts right."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Don't move the contact"),
+    ]
+
+    def __init__(self, contact: Contact, now: datetime) -> None:
+        super().__init__()
+        self.contact = contact
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        """A question, one input, and a line saying how we read it."""
+        with Vertical(id="dialog", classes="small"):
+            yield Label(f"When did you meet {self.contact.name}?", id="dialog-title")
+            yield Input("now", id="when", placeholder="now, yesterday 3pm, tue 14:00…")
+            yield Label("", id="when-preview")
+            yield Label("", id="error-when", classes="field-error")
+            yield Static("enter saves · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        """Show how the default reads, ready to overtype."""
+        self.query_one("#when", Input).focus()
+        self._preview(self.query_one("#when", Input).value)
+
+    def _read(self, text: str) -> datetime:
+        moment_ = parse_when(text, self.now, prefer="past")
+        if moment_ > self.now:
+            raise DateParseError(
+                f"{moment(moment_, self.now)} is in the future; log the meeting once it has happened"
+            )
+        return moment_
+
+    def _preview(self, text: str) -> None:
+        preview = self.query_one("#when-preview", Label)
+        try:
+            preview.update(f"→ {self._read(text):%a %d %b %Y, %H:%M}")
+        except DateParseError:
+            preview.update("")
+
+    @on(Input.Changed, "#when")
+    def _changed(self, event: Input.Changed) -> None:
+        self.query_one("#error-when", Label).update("")
+        self._preview(event.value)
+
+    @on(Input.Submitted, "#when")
+    def _submitted(self, event: Input.Submitted) -> None:
+        try:
+            self.dismiss(self._read(event.value))
+        except DateParseError as error:
+            error_label = self.query_one("#error-when", Label)
+            error_label.update(str(error))
+            error_label.add_class("shown")
+
+    def action_cancel(self) -> None:
+        """Close without moving the contact."""
+        self.dismiss(None)
+
+
+class ArchiveDialog(ModalScreen[ArchiveReason | None]):
+    """Confirm archiving, with the reason picked from a short list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Keep the contact on the board"),
+    ]
+
+    def __init__(self, contact: Contact) -> None:
+        super().__init__()
+        self.contact = contact
+
+    def compose(self) -> ComposeResult:
+        """The question and the reasons."""
+        with Vertical(id="dialog", classes="small"):
+            yield Label(f"Archive {self.contact.name}?", id="dialog-title")
+            yield Label("They leave the board; you can restore them from Archived.")
+            yield OptionList(
+                *[Option(reason.value.capitalize(), id=reason.value) for reason in ArchiveReason],
+                id="reasons",
+            )
+            yield Static("enter archives with the highlighted reason · escape cancels",
+                         classes="hint")  # fmt: skip
+
+    def on_mount(self) -> None:
+        """Highlight the first reason."""
+        reasons = self.query_one("#reasons", OptionList)
+        reasons.highlighted = 0
+        reasons.focus()
+
+    @on(OptionList.OptionSelected, "#reasons")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(ArchiveReason(event.option.id))
+
+    def action_cancel(self) -> None:
+        """Close without archiving."""
+        self.dismiss(None)

@@ -1,0 +1,155 @@
+"""The home screen: five stage columns of contact cards."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+
+from coffeechat.domain.model import Contact
+from coffeechat.domain.rules import thank_you_item
+from coffeechat.domain.search import matches_filter
+from coffeechat.domain.stages import PIPELINE, Stage
+from coffeechat.ui.screens.base import ContactActionsScreen
+from coffeechat.ui.widgets.cards import CardList, card_prompt
+
+EMPTY_STATE = """\
+[b]No contacts yet.[/b]
+
+Press [b]n[/b] to add the first person you'd like to talk to:
+a friend's colleague, an alumna, someone quoted in an article.
+
+Then [b]a[/b] moves them along:  identified → requested → met → thanked → follow-up.
+[dim]Just looking around?  Quit with q and run  coffeechat --demo[/dim]"""
+
+
+class PipelineScreen(ContactActionsScreen):
+    """Columns per stage with counts; arrows or h/j/k/l move between cards."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", key_display="/", id="filter",
+                tooltip="Show only contacts whose name, company or role match"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+        Binding("left,h", "column(-1)", "Prev column", show=False, id="column-left"),
+        Binding("right,l", "column(1)", "Next column", show=False, id="column-right"),
+        Binding("A", "app.show_archive", "Archived", id="show-archive",
+                tooltip="Archived contacts, with restore"),
+    ]  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter_text = ""
+        self._column_index = 0
+
+    def compose(self) -> ComposeResult:
+        """Header, the (hidden) filter, the board, the empty state, the footer."""
+        yield Header()
+        yield Input(placeholder="Filter by name, company or role", id="filter")
+        with Horizontal(id="board"):
+            for stage in PIPELINE:
+                with Vertical(classes="column", id=f"col-{stage.value}"):
+                    yield Label(stage.label, classes="column-title", id=f"title-{stage.value}")
+                    yield CardList(id=f"cards-{stage.value}", classes="cards")
+        yield Static(EMPTY_STATE, id="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Draw, and put the cursor in the first column that has cards."""
+        super().on_mount()
+        columns = self.columns()
+        first = next((i for i, column in enumerate(columns) if column.option_count), 0)
+        self._column_index = first
+        columns[first].focus()
+
+    def columns(self) -> list[CardList]:
+        """The five card lists, in stage order."""
+        return [self.query_one(f"#cards-{stage.value}", CardList) for stage in PIPELINE]
+
+    def reload(self) -> None:
+        """Redraw every column from the repository, keeping each cursor."""
+        app = self.coffeechat
+        now = self.now()
+        settings = app.settings
+        everyone = app.repository.contacts()
+        shown = [c for c in everyone if matches_filter(c, self.filter_text)]
+        by_stage: dict[Stage, list[Contact]] = {stage: [] for stage in PIPELINE}
+        for contact in shown:
+            by_stage[contact.stage].append(contact)
+        for stage, column in zip(PIPELINE, self.columns(), strict=True):
+            dues = {c.id: thank_you_item(c, now, settings) for c in by_stage[stage]}
+            people = sorted(
+                by_stage[stage],
+                key=lambda c: (
+                    dues[c.id] is None,
+                    dues[c.id].due_at if dues[c.id] else c.stage_changed_at,  # type: ignore[union-attr]
+                    c.name.casefold(),
+                ),
+            )
+            column.show_cards([(c.id, card_prompt(c, now, dues[c.id])) for c in people])
+            title = self.query_one(f"#title-{stage.value}", Label)
+            title.update(f"{stage.label} ({len(people)})")
+        self.query_one("#empty").display = not everyone
+        self.query_one("#board").display = bool(everyone)
+        self.sub_title = (
+            f"filter “{self.filter_text}”: {len(shown)} of {len(everyone)}"
+            if self.filter_text
+            else f"{len(everyone)} contacts"
+        )
+
+    def selected_contact_id(self) -> str | None:
+        """The highlighted card in the current column."""
+        return self.columns()[self._column_index].selected_id
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Remember which column the keys act on."""
+        if isinstance(event.widget, CardList):
+            self._column_index = self.columns().index(event.widget)
+
+    @on(OptionList.OptionSelected)
+    def _open_selected(self, event: OptionList.OptionSelected) -> None:
+        if isinstance(event.option_list, CardList):
+            self._column_index = self.columns().index(event.option_list)
+            self.action_open()
+
+    def action_column(self, step: int) -> None:
+        """Move to the next or previous column, at about the same height."""
+        columns = self.columns()
+        here = columns[self._column_index]
+        self._column_index = (self._column_index + step) % len(columns)
+        there = columns[self._column_index]
+        if there.option_count and there.highlighted is None:
+            there.highlighted = min(here.highlighted or 0, there.option_count - 1)
+        there.focus()
+
+    def action_filter(self) -> None:
+        """Show the filter and type into it."""
+        box = self.query_one("#filter", Input)
+        box.add_class("shown")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear and hide the filter, back to the board."""
+        box = self.query_one("#filter", Input)
+        if not box.has_class("shown") and not self.filter_text:
+            return
+        box.value = ""
+        box.remove_class("shown")
+        self.filter_text = ""
+        self.reload()
+        self.columns()[self._column_index].focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self.reload()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        columns = self.columns()
+        target = next((c for c in columns if c.option_count), columns[self._column_index])
+        self._column_index = columns.index(target)
+        target.focus()

@@ -1,0 +1,44 @@
+"""A DataTable whose rows are keyed by id and updated in place on refresh."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+Cell = str | Text
+
+
+class KeyedTable(DataTable[Cell]):
+    """Rows keyed by a stable id; ``show_rows`` keeps the cursor on the same row."""
+
+    def show_rows(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
+        """Show these (key, cells) rows in this order."""
+        current = self.selected_key
+        old_keys = [row.key.value for row in self.ordered_rows]
+        new_keys = [key for key, _ in rows]
+        if old_keys == new_keys:
+            column_keys = list(self.columns)
+            for key, cells in rows:
+                for column_key, cell in zip(column_keys, cells, strict=True):
+                    if self.get_cell(key, column_key) != cell:
+                        self.update_cell(key, column_key, cell)
+            return
+        old_row = self.cursor_row
+        self.clear()
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
+        if not rows:
+            return
+        if current in new_keys:
+            self.move_cursor(row=new_keys.index(current), animate=False)
+        else:
+            self.move_cursor(row=min(old_row, len(rows) - 1), animate=False)
+
+    @property
+    def selected_key(self) -> str | None:
+        """The key of the row under the cursor."""
+        if not self.row_count:
+            return None
+        return self.ordered_rows[self.cursor_row].key.value

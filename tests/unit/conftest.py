@@ -1,0 +1,55 @@
+"""Shared fixtures for the domain and storage unit tests."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from coffeechat.domain import pipeline
+from coffeechat.domain.model import Contact
+from coffeechat.domain.stages import Stage
+
+# Sunday 22 November 2026, 10:30 UTC: the frozen "now" of the unit tests.
+NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def ids() -> Callable[[], str]:
+    """Predictable ids: id0001, id0002, ..."""
+    counter = itertools.count(1)
+    return lambda: f"id{next(counter):04d}"
+
+
+@pytest.fixture
+def make_contact(ids: Callable[[], str]) -> Callable[..., Contact]:
+    """Build a contact and advance it, one hour per move, to ``stage``.
+
+    The last move happens at ``stage_at`` (default: an hour before NOW).
+    """
+
+    def make(
+        name: str = "Ada Lovelace",
+        *,
+        stage: Stage = Stage.IDENTIFIED,
+        stage_at: datetime | None = None,
+        **fields: str,
+    ) -> Contact:
+        last = stage_at or NOW - timedelta(hours=1)
+        moves = list(Stage).index(stage)
+        created = last - timedelta(hours=moves)
+        contact = pipeline.new_contact({"name": name, **fields}, created, ids(), ids())
+        for step in range(1, moves + 1):
+            when = created + timedelta(hours=step)
+            contact = contact.with_event(pipeline.advance(contact, when, ids()))
+        assert contact.stage is stage
+        return contact
+
+    return make
