@@ -30,11 +30,7 @@ from coffeechat.paths import resolve_db_path
 from coffeechat.storage.errors import user_facing_errors
 from coffeechat.storage.repository import Repository, new_id
 
-USER_ERRORS = user_facing_errors()
-
-
-class CommandError(Exception):
-    """A problem with what was asked, worded for the person who asked."""
+USER_ERRORS: tuple[type[Exception], ...] = user_facing_errors()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,9 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         add.add_argument(option, dest=field, default="", metavar="TEXT", help=help_text)
 
-    advance = commands.add_parser(
-        "advance", parents=[common], help="move a contact one stage on"
-    )
+    advance = commands.add_parser("advance", parents=[common], help="move a contact one stage on")
     advance.add_argument("contact", metavar="NAME|ID", help="an id, or part of a name")
     advance.add_argument(
         "--at", metavar="WHEN", help="when it happened, e.g. 'yesterday 3pm' (default: now)"
@@ -114,7 +108,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         repository = Repository(resolve_db_path(getattr(args, "db", None), env))
         handler = _HANDLERS[args.command]
         return handler(args, repository, clock)
-    except (*USER_ERRORS, CommandError) as error:
+    except USER_ERRORS as error:
         return _fail(str(error))
     except KeyboardInterrupt:
         return 130
@@ -219,7 +213,7 @@ def _due(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
     return 0
 
 
-def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def _print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))

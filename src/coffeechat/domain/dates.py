@@ -81,7 +81,8 @@ def _parse_words(text: str, now: datetime, prefer: Prefer) -> datetime | None:
         if not ago and not text.startswith("in "):
             return None  # "3 days" alone is ambiguous; let dateutil try, then fail
         delta = relativedelta(**{_UNITS[unit]: int(amount)})
-        return now - delta if ago else now + delta
+        moved: datetime = now - delta if ago else now + delta
+        return moved
     words = text.split(" ")
     direction: Prefer | None = None
     if words[0] in ("last", "next", "this"):
@@ -126,7 +127,7 @@ def _at_time_of_day(day: datetime, text: str) -> datetime:
     named = {"morning": time(9), "noon": time(12), "afternoon": time(15), "evening": time(19)}
     if text in named:
         return datetime.combine(day.date(), named[text], tzinfo=day.tzinfo)
-    parsed = dateutil_parser.parse(text, default=day.replace(second=0, microsecond=0))
+    parsed: datetime = dateutil_parser.parse(text, default=day.replace(second=0, microsecond=0))
     if parsed.date() != day.date():
         raise DateParseError(f"{text!r} is not a time of day")
     return parsed.replace(tzinfo=day.tzinfo)
@@ -134,7 +135,7 @@ def _at_time_of_day(day: datetime, text: str) -> datetime:
 
 def _parse_with_dateutil(text: str, now: datetime) -> datetime:
     default = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    parsed = dateutil_parser.parse(text, default=default)
+    parsed: datetime = dateutil_parser.parse(text, default=default)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=now.tzinfo)
     return parsed.astimezone(now.tzinfo)

@@ -15,10 +15,11 @@ from coffeechat.domain.model import ArchiveReason, Contact
 from coffeechat.domain.stages import Stage
 
 # name, company, role, source, referred by, stage, days in the past it reached that stage
+# fmt: off
 _PEOPLE: tuple[tuple[str, str, str, str, str, Stage, float], ...] = (
     ("Priya Raman", "Northwind Health", "Product Manager", "Alumni list", "", Stage.MET, 3.2),
     ("Marcus Oyelaran", "Fjord Analytics", "Data Scientist", "LinkedIn", "", Stage.MET, 1.6),
-    ("Elena Petrova", "Bluebird Labs", "UX Researcher", "Friend", "Sam Whitfield", Stage.MET, 1.1),
+    ("Elena Petrova", "Bluebird Labs", "UX Researcher", "Friend", "Samuel Whitfield", Stage.MET, 1.1),
     ("Tomás Herrera", "Cobalt Energy", "Grid Engineer", "Article", "", Stage.MET, 0.3),
     ("Hannah Schultz", "Meridian Bank", "Risk Analyst", "Alumni list", "", Stage.MET, 0.1),
     ("Kenji Watanabe", "Lumen Robotics", "Robotics Engineer", "Conference", "", Stage.IDENTIFIED, 2),
@@ -47,6 +48,7 @@ _PEOPLE: tuple[tuple[str, str, str, str, str, Stage, float], ...] = (
     ("Zoe Campbell", "Inkwell Agency", "Copywriter", "LinkedIn", "", Stage.REQUESTED, 30),
     ("Arjun Mehta", "Stackline", "Engineering Manager", "Meetup", "", Stage.IDENTIFIED, 25),
 )
+# fmt: on
 
 _ARCHIVED = {"Zoe Campbell": ArchiveReason.NO_RESPONSE, "Arjun Mehta": ArchiveReason.NOT_A_FIT}
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from coffeechat.domain.stages import Stage
 
@@ -141,9 +142,7 @@ class Contact:
     @property
     def last_touch_at(self) -> datetime:
         """The latest moment anything happened with this person."""
-        moments = [
-            e.at for e in self.events if e.kind in (EventKind.ADVANCE, EventKind.TOUCH)
-        ]
+        moments = [e.at for e in self.events if e.kind in (EventKind.ADVANCE, EventKind.TOUCH)]
         return max(moments, default=self.created_at)
 
     def days_in_stage(self, now: datetime) -> int:
@@ -154,7 +153,8 @@ class Contact:
         """A copy with ``event`` appended (and an edit's new values applied)."""
         updated = replace(self, events=(*self.events, event))
         if event.kind is EventKind.EDIT:
-            updated = replace(updated, **{name: new for name, (_, new) in event.changes.items()})
+            new_values: dict[str, Any] = {name: new for name, (_, new) in event.changes.items()}
+            updated = replace(updated, **new_values)
         return updated
 
     def without_last_event(self) -> Contact:
@@ -164,7 +164,8 @@ class Contact:
         event = self.events[-1]
         reverted = replace(self, events=self.events[:-1])
         if event.kind is EventKind.EDIT:
-            reverted = replace(reverted, **{name: old for name, (old, _) in event.changes.items()})
+            old_values: dict[str, Any] = {name: old for name, (old, _) in event.changes.items()}
+            reverted = replace(reverted, **old_values)
         return reverted
 
     def fields(self) -> dict[str, str]:

@@ -66,7 +66,7 @@ def event_from_record(record: Any) -> Event:
     if not isinstance(record, dict):
         raise RecordError("an event is not an object")
     try:
-        kind = EventKind(record.get("kind"))
+        kind = EventKind(str(record.get("kind")))
     except ValueError:
         raise RecordError(f"unknown event kind {record.get('kind')!r}") from None
     changes_raw = record.get("changes") or {}

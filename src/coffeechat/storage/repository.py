@@ -21,7 +21,7 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from coffeechat.domain import pipeline
-from coffeechat.domain.model import ArchiveReason, Contact, Event, EventKind
+from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.rules import Settings
 from coffeechat.storage.atomic import AtomicJSONStorage
 from coffeechat.storage.errors import CorruptDatabaseError, NewerSchemaError, NotFoundError
@@ -117,9 +117,7 @@ class Repository:
             clashes = [c.name for c in contacts if c.id in self._contacts]
             if clashes:
                 raise ValueError(f"contacts already stored: {', '.join(clashes)}")
-            doc_ids = self._table(CONTACTS).insert_multiple(
-                contact_to_record(c) for c in contacts
-            )
+            doc_ids = self._table(CONTACTS).insert_multiple(contact_to_record(c) for c in contacts)
             for contact, doc_id in zip(contacts, doc_ids, strict=True):
                 self._remember(contact, doc_id)
 

@@ -14,7 +14,7 @@ from coffeechat.domain.clock import Clock
 from coffeechat.domain.model import Contact, Event
 from coffeechat.domain.rules import Settings
 from coffeechat.paths import stylesheet
-from coffeechat.storage.errors import CorruptDatabaseError, StorageError, user_facing_errors
+from coffeechat.storage.errors import StorageError, user_facing_errors
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.undo import UndoEntry, UndoStack
 
@@ -132,7 +132,7 @@ class CoffeechatApp(App[None]):
         else:
             self.action_show_help_panel()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action reachable from the command palette (ctrl+p)."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Pipeline", "Show the board of stages", self.action_show_pipeline)
@@ -161,6 +161,3 @@ class CoffeechatApp(App[None]):
 def make_app(repository: Repository, clock: Clock) -> CoffeechatApp:
     """The one way to build the app: the CLI, Pilot tests and snapshots all use it."""
     return CoffeechatApp(repository, clock)
-
-
-__all__ = ["CoffeechatApp", "CorruptDatabaseError", "make_app"]

@@ -113,7 +113,8 @@ class ContactScreen(ContactActionsScreen):
             ]
         )
         notes = self.query_one("#contact-notes", Static)
-        notes.update(_escape(contact.notes) if contact.notes else "[dim]No notes yet (e to edit).[/]")
+        empty = "[dim]No notes yet (e to edit).[/]"
+        notes.update(_escape(contact.notes) if contact.notes else empty)
         self.refresh_bindings()
 
     def _heading(self, contact: Contact) -> Text:

@@ -57,15 +57,17 @@ class ContactForm(ModalScreen[dict[str, str] | None]):
             yield Label(title, id="dialog-title")
             with VerticalScroll(id="fields"):
                 for name in CONTACT_FIELDS:
-                    yield Label(FIELD_LABELS[name], classes="field-label")
-                    if name == "notes":
-                        yield TextArea(values.get("notes", ""), id="field-notes")
-                    else:
-                        yield Input(
-                            values.get(name, ""),
-                            placeholder=_PLACEHOLDERS.get(name, ""),
-                            id=f"field-{name}",
-                        )
+                    with Horizontal(classes="field-row"):
+                        yield Label(FIELD_LABELS[name], classes="field-label")
+                        if name == "notes":
+                            yield TextArea(values.get("notes", ""), id="field-notes", compact=True)
+                        else:
+                            yield Input(
+                                values.get(name, ""),
+                                placeholder=_PLACEHOLDERS.get(name, ""),
+                                id=f"field-{name}",
+                                compact=True,
+                            )
                     yield Label("", id=f"error-{name}", classes="field-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
@@ -150,7 +152,8 @@ class MeetingTimeDialog(ModalScreen[datetime | None]):
         moment_ = parse_when(text, self.now, prefer="past")
         if moment_ > self.now:
             raise DateParseError(
-                f"{moment(moment_, self.now)} is in the future; log the meeting once it has happened"
+                f"{moment(moment_, self.now)} is in the future; "
+                "log the meeting once it has happened"
             )
         return moment_
 
@@ -211,7 +214,7 @@ class ArchiveDialog(ModalScreen[ArchiveReason | None]):
 
     @on(OptionList.OptionSelected, "#reasons")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(ArchiveReason(event.option.id))
+        self.dismiss(ArchiveReason(str(event.option.id)))
 
     def action_cancel(self) -> None:
         """Close without archiving."""

@@ -119,7 +119,7 @@ class PipelineScreen(ContactActionsScreen):
         """Move to the next or previous column, at about the same height."""
         columns = self.columns()
         here = columns[self._column_index]
-        self._column_index = (self._column_index + step) % len(columns)
+        self._column_index = max(0, min(len(columns) - 1, self._column_index + step))
         there = columns[self._column_index]
         if there.option_count and there.highlighted is None:
             there.highlighted = min(here.highlighted or 0, there.option_count - 1)

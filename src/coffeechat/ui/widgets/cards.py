@@ -31,7 +31,7 @@ def card_prompt(contact: Contact, now: datetime, due: DueItem | None) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(contact.name, style="bold")
     days = contact.days_in_stage(now)
-    details = [contact.company, f"{days}d in stage"]
+    details = [f"{days}d", contact.company]
     text.append("\n" + " · ".join(part for part in details if part), style="dim")
     if due is not None:
         text.append("\n")

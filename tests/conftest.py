@@ -1,0 +1,63 @@
+"""Fixtures shared by every test: an isolated machine, a frozen clock, a temp database."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from coffeechat.storage.repository import Repository
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # a Sunday
+
+
+@pytest.fixture(autouse=True)
+def isolated_machine(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test reads the real home, the real data folder or the local time zone."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.delenv("COFFEECHAT_DB", raising=False)
+    monkeypatch.delenv("COFFEECHAT_NOW", raising=False)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    time.tzset()
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The frozen "now" of every test: Sunday 22 Nov 2026, 10:00 UTC."""
+    return NOW
+
+
+def counting_ids(prefix: str = "") -> Callable[[], str]:
+    """Predictable ids (000…001, 000…002, …) so snapshots and orderings are stable."""
+    counter = itertools.count(1)
+    return lambda: f"{prefix}{next(counter):032x}"[-32:]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where this test's database lives."""
+    return tmp_path / "data" / "contacts.json"
+
+
+@pytest.fixture
+def repo(db_path: Path) -> Repository:
+    """A fresh repository with predictable ids."""
+    return Repository(db_path, id_factory=counting_ids())
+
+
+def file_bytes(path: Path) -> bytes:
+    """The file's exact content (to prove nothing was written over)."""
+    return path.read_bytes()
+
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")

@@ -1,0 +1,66 @@
+"""Fixtures for Pilot and snapshot tests: an app on a temp database at a frozen clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from textual.widgets import OptionList
+
+from coffeechat.domain.clock import frozen_clock
+from coffeechat.domain.demo import demo_contacts
+from coffeechat.domain.model import Contact
+from coffeechat.domain.stages import Stage
+from coffeechat.storage.repository import Repository
+from coffeechat.ui.app import CoffeechatApp, make_app
+from tests.conftest import counting_ids
+
+SIZE = (120, 40)
+
+
+def seed(
+    repo: Repository,
+    now: datetime,
+    name: str,
+    stage: Stage = Stage.IDENTIFIED,
+    *,
+    company: str = "",
+    met_hours_ago: float = 30,
+) -> Contact:
+    """Add a contact and move it to ``stage``; the meeting ``met_hours_ago`` before now."""
+    start = now - timedelta(days=10)
+    contact = repo.add({"name": name, "company": company}, start)
+    while contact.stage is not stage:
+        target = contact.stage.next
+        at = now - timedelta(hours=met_hours_ago) if target is Stage.MET else None
+        when = at or start + timedelta(days=1)
+        if target in (Stage.THANKED, Stage.FOLLOW_UP):
+            when = now - timedelta(hours=met_hours_ago / 2)
+        contact, _ = repo.advance(contact.id, now, at=when)
+    return contact
+
+
+@pytest.fixture
+def app_factory(repo: Repository, now: datetime) -> Callable[[], CoffeechatApp]:
+    """Build the app the way the CLI does, on the test's repository and clock."""
+    return lambda: make_app(repo, frozen_clock(now))
+
+
+@pytest.fixture
+def demo_repo(repo: Repository, now: datetime) -> Repository:
+    """The repository filled with the --demo contacts (predictable ids)."""
+    repo.insert_many(demo_contacts(now - timedelta(minutes=1), counting_ids("d")))
+    return repo
+
+
+def highlighted_name(app: CoffeechatApp, repo: Repository) -> str | None:
+    """The name on the card or row the keys act on."""
+    contact_id = app.screen.selected_contact_id()  # type: ignore[attr-defined]
+    return repo.get(contact_id).name if contact_id else None
+
+
+def card_ids(app: CoffeechatApp, stage: Stage) -> list[str | None]:
+    """The contact ids in one board column, top to bottom."""
+    column = app.screen.query_one(f"#cards-{stage.value}", OptionList)
+    return [option.id for option in column.options]
