@@ -17,7 +17,9 @@ NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # a Sunday
 
 
 @pytest.fixture(autouse=True)
-def isolated_machine(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def isolated_machine(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """No test reads the real home, the real data folder or the local time zone."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))

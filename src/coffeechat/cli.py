@@ -30,6 +30,7 @@ from coffeechat.paths import resolve_db_path
 from coffeechat.storage.errors import user_facing_errors
 from coffeechat.storage.repository import Repository, new_id
 
+READ_ONLY_COMMANDS = frozenset({"list", "due"})
 USER_ERRORS: tuple[type[Exception], ...] = user_facing_errors()
 
 
@@ -105,7 +106,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     try:
         if args.command is None:
             return _run_tui(args, env, clock)
-        repository = Repository(resolve_db_path(getattr(args, "db", None), env))
+        repository = Repository(
+            resolve_db_path(getattr(args, "db", None), env),
+            create=args.command not in READ_ONLY_COMMANDS,
+        )
         handler = _HANDLERS[args.command]
         return handler(args, repository, clock)
     except USER_ERRORS as error:

@@ -1,24 +1,19 @@
-"""Shared fixtures for the domain and storage unit tests."""
+"""Shared fixtures for the domain and storage unit tests.
+
+``now`` itself comes from tests/conftest.py (a frozen, timezone-aware moment).
+"""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from coffeechat.domain import pipeline
 from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import Stage
-
-# Sunday 22 November 2026, 10:30 UTC: the frozen "now" of the unit tests.
-NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def now() -> datetime:
-    return NOW
 
 
 @pytest.fixture
@@ -29,10 +24,10 @@ def ids() -> Callable[[], str]:
 
 
 @pytest.fixture
-def make_contact(ids: Callable[[], str]) -> Callable[..., Contact]:
+def make_contact(ids: Callable[[], str], now: datetime) -> Callable[..., Contact]:
     """Build a contact and advance it, one hour per move, to ``stage``.
 
-    The last move happens at ``stage_at`` (default: an hour before NOW).
+    The last move happens at ``stage_at`` (default: an hour before ``now``).
     """
 
     def make(
@@ -42,7 +37,7 @@ def make_contact(ids: Callable[[], str]) -> Callable[..., Contact]:
         stage_at: datetime | None = None,
         **fields: str,
     ) -> Contact:
-        last = stage_at or NOW - timedelta(hours=1)
+        last = stage_at or now - timedelta(hours=1)
         moves = list(Stage).index(stage)
         created = last - timedelta(hours=moves)
         contact = pipeline.new_contact({"name": name, **fields}, created, ids(), ids())

@@ -34,6 +34,9 @@ _UNITS = {
 _RELATIVE = re.compile(r"^(?:in\s+)?(\d{1,4})\s*([a-z]+)(\s+ago)?$")
 _TIME_OF_DAY = re.compile(r"^(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
 
+# Further than this is a typo, and near year 1 or 9999 time-zone maths overflows.
+MAX_YEARS_AWAY = 100
+
 HINT = "try e.g. 'now', 'yesterday 3pm', 'last tuesday', 'in 3 days' or '2026-11-20 14:00'"
 
 
@@ -60,6 +63,8 @@ def parse_when(text: str, now: datetime, prefer: Prefer = "past") -> datetime:
         if isinstance(error, DateParseError):
             raise
         raise DateParseError(f"can't read {text.strip()!r} as a date; {HINT}") from None
+    if abs(result.year - now.year) > MAX_YEARS_AWAY:
+        raise DateParseError(f"{text.strip()!r} is more than {MAX_YEARS_AWAY} years from now")
     return result
 
 
@@ -76,10 +81,10 @@ def _parse_words(text: str, now: datetime, prefer: Prefer) -> datetime | None:
     relative = _RELATIVE.match(text)
     if relative:
         amount, unit, ago = relative.groups()
+        if not ago and not text.startswith("in "):
+            return None  # "3pm", "20 nov": dateutil's; "3 days" alone is refused there
         if unit not in _UNITS:
             raise DateParseError(f"unknown unit {unit!r} in {text!r}; {HINT}")
-        if not ago and not text.startswith("in "):
-            return None  # "3 days" alone is ambiguous; let dateutil try, then fail
         delta = relativedelta(**{_UNITS[unit]: int(amount)})
         moved: datetime = now - delta if ago else now + delta
         return moved

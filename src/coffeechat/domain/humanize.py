@@ -8,7 +8,7 @@ from coffeechat.domain.rules import DueItem, Urgency
 
 
 def span(delta: timedelta) -> str:
-    """A rough length of time: "5 min", "3 h", "2 days", "1 day"."""
+    """A rough length of time: "5 min", "3 h" (under two days), "2 days"."""
     seconds = abs(delta.total_seconds())
     if seconds < 3600:
         return f"{max(1, int(seconds // 60))} min"
@@ -19,7 +19,7 @@ def span(delta: timedelta) -> str:
 
 
 def moment(when: datetime, now: datetime) -> str:
-    """A moment in ``now``'s time zone: "14:00" today, "Tue 14:00" this week, else a date."""
+    """A moment in ``now``'s time zone: "today 14:00", "Tue 14:00" this week, else a date."""
     local = when.astimezone(now.tzinfo)
     if local.date() == now.date():
         return f"today {local:%H:%M}"

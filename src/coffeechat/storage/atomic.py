@@ -260,7 +260,9 @@ class AtomicJSONStorage(Storage):
 
 def _write_atomically(target: Path, payload: bytes) -> None:
     """Write a 0600 temp file beside ``target``, fsync it, and rename it over ``target``."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    # One fixed name per target: writers hold the lock, and a write killed
+    # midway leaves one stale temp file that the next write truncates.
+    tmp = target.with_name(f".{target.name}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -43,7 +44,12 @@ def new_id() -> str:
 
 
 class Repository:
-    """Contacts and settings in one TinyDB JSON file."""
+    """Contacts and settings in one TinyDB JSON file.
+
+    The file is created on first use; with ``create=False`` a missing file
+    reads as empty and is only created by the first change (for commands
+    that only read, so a mistyped ``--db`` leaves no stray file behind).
+    """
 
     def __init__(
         self,
@@ -51,6 +57,7 @@ class Repository:
         *,
         id_factory: Callable[[], str] = new_id,
         today: Callable[[], date] = date.today,
+        create: bool = True,
     ) -> None:
         self.path = Path(path)
         self._new_id = id_factory
@@ -59,7 +66,8 @@ class Repository:
         self._cache_generation = -1
         self._contacts: dict[str, Contact] = {}
         self._doc_ids: dict[str, int] = {}
-        self._open()
+        if create or self.path.exists():
+            self._open()
 
     # -- reading ------------------------------------------------------------
 
@@ -86,7 +94,9 @@ class Repository:
 
     def settings(self) -> Settings:
         """The reminder settings stored in the file (defaults if none)."""
-        stored = self._meta().get("settings") or {}
+        stored = self._meta().get("settings")
+        if not isinstance(stored, dict):
+            return Settings()
         known = {k: v for k, v in stored.items() if k in Settings.__dataclass_fields__}
         try:
             return Settings(**known)
@@ -104,7 +114,7 @@ class Repository:
     def add(self, fields: Mapping[str, str], now: datetime) -> Contact:
         """Create a contact in "identified"; ValidationError if a field is bad."""
         contact = pipeline.new_contact(fields, now, self._new_id(), self._new_id())
-        with self._storage.transaction():
+        with self._writing():
             self._sync()
             doc_id = self._table(CONTACTS).insert(contact_to_record(contact))
             self._remember(contact, doc_id)
@@ -112,7 +122,7 @@ class Repository:
 
     def insert_many(self, contacts: list[Contact]) -> None:
         """Store ready-made contacts (demo data, imports) in one write."""
-        with self._storage.transaction():
+        with self._writing():
             self._sync()
             clashes = [c.name for c in contacts if c.id in self._contacts]
             if clashes:
@@ -143,7 +153,7 @@ class Repository:
         self, contact_id: str, fields: Mapping[str, str], now: datetime
     ) -> tuple[Contact, Event | None]:
         """Change fields; the event is None when nothing actually changed."""
-        with self._storage.transaction():
+        with self._writing():
             contact = self.get(contact_id)
             event = pipeline.edit(contact, fields, now, self._new_id())
             if event is None:
@@ -156,7 +166,7 @@ class Repository:
         Undoing the "created" event deletes the contact (returns None).
         Raises MoveError if something else happened to the contact since.
         """
-        with self._storage.transaction():
+        with self._writing():
             contact = self.get(contact_id)
             if contact.events[-1].id != event_id:
                 raise pipeline.MoveError(
@@ -171,10 +181,18 @@ class Repository:
 
     def save_settings(self, settings: Settings) -> None:
         """Store reminder settings."""
-        with self._storage.transaction():
+        with self._writing():
             self._set_meta(settings=asdict(settings))
 
     # -- internals ----------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the write lock; a file that doesn't exist yet starts with its meta."""
+        with self._storage.transaction():
+            if self._storage.read() is None:
+                self._set_meta(schema=SCHEMA_VERSION, settings=asdict(Settings()))
+            yield
 
     def _table(self, name: str) -> Table:
         # A fresh Table per call: TinyDB's tables cache query results and the
@@ -182,7 +200,7 @@ class Repository:
         return Table(self._storage, name, cache_size=0)
 
     def _apply(self, contact_id: str, make: Callable[[Contact], Event]) -> tuple[Contact, Event]:
-        with self._storage.transaction():
+        with self._writing():
             contact = self.get(contact_id)
             event = make(contact)
             return self._store(contact.with_event(event)), event
@@ -209,7 +227,8 @@ class Repository:
             return
         contacts: dict[str, Contact] = {}
         doc_ids: dict[str, int] = {}
-        for document in self._table(CONTACTS).all():
+        # Doc ids are stored as text keys ("10" sorts before "2"): order numerically.
+        for document in sorted(self._table(CONTACTS).all(), key=lambda d: d.doc_id):
             contact = self._parse(document)
             contacts[contact.id] = contact
             doc_ids[contact.id] = document.doc_id
@@ -239,14 +258,15 @@ class Repository:
 
     def _open(self) -> None:
         """Create the file on first use, check its schema, migrate old ones."""
-        with self._storage.transaction():
-            if self._storage.read() is None:
-                self._set_meta(schema=SCHEMA_VERSION, settings=asdict(Settings()))
+        if not self.path.exists():
+            with self._writing():
                 self._sync()
                 return
         found = self._meta().get("schema", 1)
-        if not isinstance(found, int):
-            raise CorruptDatabaseError(self.path, f"schema version {found!r} is not a number")
+        if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+            raise CorruptDatabaseError(
+                self.path, f"schema version {found!r} is not a version coffeechat wrote"
+            )
         if found > SCHEMA_VERSION:
             raise NewerSchemaError(self.path, found, SCHEMA_VERSION)
         if found < SCHEMA_VERSION:
@@ -254,7 +274,7 @@ class Repository:
         self._sync()
 
     def _migrate(self, found: int) -> None:
-        with self._storage.transaction():
+        with self._writing():
             backup = self.path.with_name(f"{self.path.name}.schema-{found}.bak")
             shutil.copy2(self.path, backup)
             os.chmod(backup, 0o600)

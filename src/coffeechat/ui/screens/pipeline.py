@@ -30,6 +30,8 @@ Then [b]a[/b] moves them along:  identified → requested → met → thanked �
 class PipelineScreen(ContactActionsScreen):
     """Columns per stage with counts; arrows or h/j/k/l move between cards."""
 
+    AUTO_FOCUS = ""  # none: reload() puts focus on the first column that has cards
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", key_display="/", id="filter",
                 tooltip="Show only contacts whose name, company or role match"),
@@ -48,7 +50,8 @@ class PipelineScreen(ContactActionsScreen):
     def compose(self) -> ComposeResult:
         """Header, the (hidden) filter, the board, the empty state, the footer."""
         yield Header()
-        yield Input(placeholder="Filter by name, company or role", id="filter")
+        # Disabled while hidden so focus can never land in it unseen.
+        yield Input(placeholder="Filter by name, company or role", id="filter", disabled=True)
         with Horizontal(id="board"):
             for stage in PIPELINE:
                 with Vertical(classes="column", id=f"col-{stage.value}"):
@@ -57,9 +60,12 @@ class PipelineScreen(ContactActionsScreen):
         yield Static(EMPTY_STATE, id="empty")
         yield Footer()
 
-    def on_mount(self) -> None:
-        """Draw, and put the cursor in the first column that has cards."""
-        super().on_mount()
+    def _ensure_focus(self) -> None:
+        """Keep the keyboard on the board: if focus was lost, take the first column with cards."""
+        if isinstance(self.focused, CardList) or (
+            isinstance(self.focused, Input) and not self.focused.disabled
+        ):
+            return
         columns = self.columns()
         first = next((i for i, column in enumerate(columns) if column.option_count), 0)
         self._column_index = first
@@ -94,6 +100,7 @@ class PipelineScreen(ContactActionsScreen):
             title.update(f"{stage.label} ({len(people)})")
         self.query_one("#empty").display = not everyone
         self.query_one("#board").display = bool(everyone)
+        self._ensure_focus()
         self.sub_title = (
             f"filter “{self.filter_text}”: {len(shown)} of {len(everyone)}"
             if self.filter_text
@@ -128,6 +135,7 @@ class PipelineScreen(ContactActionsScreen):
     def action_filter(self) -> None:
         """Show the filter and type into it."""
         box = self.query_one("#filter", Input)
+        box.disabled = False
         box.add_class("shown")
         box.focus()
 
@@ -138,6 +146,7 @@ class PipelineScreen(ContactActionsScreen):
             return
         box.value = ""
         box.remove_class("shown")
+        box.disabled = True
         self.filter_text = ""
         self.reload()
         self.columns()[self._column_index].focus()

@@ -1,0 +1,293 @@
+"""Contacts: everything derived from the event history, and field cleaning."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+
+from coffeechat.domain import pipeline
+from coffeechat.domain.model import (
+    CONTACT_FIELDS,
+    ArchiveReason,
+    Contact,
+    Event,
+    EventKind,
+    ValidationError,
+    clean_fields,
+)
+from coffeechat.domain.stages import Stage
+
+MakeContact = Callable[..., Contact]
+Ids = Callable[[], str]
+
+
+# -- derivations from the history ------------------------------------------------
+
+
+def test_new_contact_is_identified_since_creation(make_contact: MakeContact, now: datetime) -> None:
+    contact = make_contact(stage_at=now)
+    assert contact.stage is Stage.IDENTIFIED
+    assert contact.stage_changed_at == now
+    assert contact.created_at == now
+    assert contact.last_touch_at == now
+    assert not contact.archived
+    assert contact.archive_reason == ""
+    assert contact.archived_at is None
+    assert contact.met_at is None
+    assert [e.kind for e in contact.events] == [EventKind.CREATED]
+
+
+@pytest.mark.parametrize("stage", list(Stage))
+def test_stage_and_stage_changed_at_follow_the_last_advance(
+    make_contact: MakeContact, now: datetime, stage: Stage
+) -> None:
+    entered = now - timedelta(days=2)
+    contact = make_contact(stage=stage, stage_at=entered)
+    assert contact.stage is stage
+    assert contact.stage_changed_at == entered
+    assert contact.days_in_stage(now) == 2
+
+
+def test_days_in_stage_is_never_negative(make_contact: MakeContact, now: datetime) -> None:
+    contact = make_contact(stage_at=now)
+    assert contact.days_in_stage(now - timedelta(days=3)) == 0
+
+
+def test_stage_ignores_archive_restore_edit_and_touch_events(
+    make_contact: MakeContact, ids: Ids, now: datetime
+) -> None:
+    entered = now - timedelta(days=5)
+    contact = make_contact(stage=Stage.MET, stage_at=entered)
+    contact = contact.with_event(pipeline.archive(contact, ArchiveReason.DECLINED, now, ids()))
+    assert contact.stage is Stage.MET
+    assert contact.stage_changed_at == entered
+    contact = contact.with_event(pipeline.restore(contact, now, ids()))
+    contact = contact.with_event(pipeline.edit(contact, {"role": "CTO"}, now, ids()))
+    assert contact.stage is Stage.MET
+    assert contact.stage_changed_at == entered
+
+
+def test_touch_keeps_follow_up_and_its_start_but_updates_last_touch(
+    make_contact: MakeContact, ids: Ids, now: datetime
+) -> None:
+    entered = now - timedelta(days=10)
+    contact = make_contact(stage=Stage.FOLLOW_UP, stage_at=entered)
+    touch = pipeline.advance(contact, now, ids())
+    contact = contact.with_event(touch)
+    assert touch.kind is EventKind.TOUCH
+    assert contact.stage is Stage.FOLLOW_UP
+    assert contact.stage_changed_at == entered
+    assert contact.last_touch_at == now
+
+
+def test_archived_follows_the_latest_archive_or_restore(
+    make_contact: MakeContact, ids: Ids, now: datetime
+) -> None:
+    contact = make_contact(stage=Stage.REQUESTED, stage_at=now - timedelta(days=3))
+    first = now - timedelta(days=2)
+    contact = contact.with_event(pipeline.archive(contact, ArchiveReason.NO_RESPONSE, first, ids()))
+    assert contact.archived
+    assert contact.archive_reason == "no response"
+    assert contact.archived_at == first
+
+    contact = contact.with_event(pipeline.restore(contact, now - timedelta(days=1), ids()))
+    assert not contact.archived
+    assert contact.archive_reason == ""
+    assert contact.archived_at is None
+    assert contact.stage is Stage.REQUESTED
+
+    contact = contact.with_event(pipeline.archive(contact, ArchiveReason.NOT_A_FIT, now, ids()))
+    assert contact.archived
+    assert contact.archive_reason == "not a fit"
+    assert contact.archived_at == now
+
+
+def test_met_at_is_the_meeting_time_not_when_it_was_logged(
+    make_contact: MakeContact, ids: Ids, now: datetime
+) -> None:
+    contact = make_contact(stage=Stage.REQUESTED, stage_at=now - timedelta(days=7))
+    meeting = now - timedelta(days=3)
+    event = pipeline.advance(contact, now, ids(), at=meeting)
+    contact = contact.with_event(event)
+    assert event.at == meeting
+    assert event.recorded_at == now
+    assert contact.met_at == meeting
+    assert contact.stage_changed_at == meeting
+    # later stages keep the meeting time
+    contact = contact.with_event(pipeline.advance(contact, now, ids()))
+    assert contact.stage is Stage.THANKED
+    assert contact.met_at == meeting
+
+
+def test_met_at_is_the_latest_move_into_met(now: datetime) -> None:
+    def moved(n: int, to: Stage, at: datetime) -> Event:
+        return Event(id=f"e{n}", kind=EventKind.ADVANCE, at=at, recorded_at=at, to_stage=to)
+
+    first, second = now - timedelta(days=9), now - timedelta(days=2)
+    created = Event(
+        id="e0", kind=EventKind.CREATED, at=first, recorded_at=first, to_stage=Stage.IDENTIFIED
+    )
+    # a history with two meetings (say, merged from two copies of the file)
+    contact = Contact(
+        id="c1",
+        name="Ada",
+        events=(
+            created,
+            moved(1, Stage.MET, first),
+            moved(2, Stage.THANKED, first),
+            moved(3, Stage.MET, second),
+        ),
+    )
+    assert contact.stage is Stage.MET
+    assert contact.met_at == second
+    assert contact.stage_changed_at == second
+
+
+def test_met_at_is_none_before_the_meeting(make_contact: MakeContact) -> None:
+    assert make_contact(stage=Stage.REQUESTED).met_at is None
+
+
+def test_met_at_ignores_edit_events_even_if_they_carry_a_stage(
+    make_contact: MakeContact, now: datetime
+) -> None:
+    contact = make_contact(stage=Stage.MET, stage_at=now - timedelta(days=1))
+    odd_edit = Event(
+        id="e-odd",
+        kind=EventKind.EDIT,
+        at=now,
+        recorded_at=now,
+        to_stage=Stage.MET,
+        changes={"role": ("", "CTO")},
+    )
+    assert contact.with_event(odd_edit).met_at == now - timedelta(days=1)
+
+
+def test_with_event_does_not_change_the_original(
+    make_contact: MakeContact, ids: Ids, now: datetime
+) -> None:
+    contact = make_contact()
+    moved = contact.with_event(pipeline.advance(contact, now, ids()))
+    assert contact.stage is Stage.IDENTIFIED
+    assert len(contact.events) == 1
+    assert moved.stage is Stage.REQUESTED
+    assert len(moved.events) == 2
+
+
+def test_edit_applies_and_undo_reverts_the_fields(
+    make_contact: MakeContact, ids: Ids, now: datetime
+) -> None:
+    contact = make_contact(company="Acme", role="Engineer")
+    event = pipeline.edit(contact, {"company": "Initech", "role": "Engineer"}, now, ids())
+    assert event is not None
+    assert dict(event.changes) == {"company": ("Acme", "Initech")}
+    edited = contact.with_event(event)
+    assert edited.company == "Initech"
+    assert edited.role == "Engineer"
+
+    reverted = edited.without_last_event()
+    assert reverted == contact
+    assert reverted.company == "Acme"
+
+
+def test_without_last_event_undoes_an_advance(
+    make_contact: MakeContact, ids: Ids, now: datetime
+) -> None:
+    contact = make_contact(stage=Stage.REQUESTED)
+    moved = contact.with_event(pipeline.advance(contact, now, ids()))
+    assert moved.stage is Stage.MET
+    assert moved.without_last_event() == contact
+    assert moved.without_last_event().stage is Stage.REQUESTED
+
+
+def test_the_created_event_cannot_be_undone_on_its_own(make_contact: MakeContact) -> None:
+    with pytest.raises(ValueError, match="first event"):
+        make_contact().without_last_event()
+
+
+def test_fields_lists_every_editable_field(make_contact: MakeContact) -> None:
+    contact = make_contact(company="Acme", email="ada@example.com")
+    fields = contact.fields()
+    assert tuple(fields) == CONTACT_FIELDS
+    assert fields["name"] == "Ada Lovelace"
+    assert fields["company"] == "Acme"
+    assert fields["email"] == "ada@example.com"
+    assert fields["notes"] == ""
+
+
+# -- clean_fields ------------------------------------------------------------------
+
+
+def test_clean_fields_strips_and_collapses_single_line_fields() -> None:
+    cleaned = clean_fields(
+        {"name": "  Ada   Lovelace \t", "company": " Analytical\nEngines ", "notes": " a\n\nb "}
+    )
+    assert cleaned == {"name": "Ada Lovelace", "company": "Analytical Engines", "notes": "a\n\nb"}
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\t\n"])
+def test_empty_name_is_rejected(name: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        clean_fields({"name": name})
+    assert set(caught.value.errors) == {"name"}
+    assert "Name" in str(caught.value)
+
+
+def test_missing_name_is_fine_for_a_partial_edit() -> None:
+    assert clean_fields({"role": "CTO"}) == {"role": "CTO"}
+
+
+@pytest.mark.parametrize(
+    "email", ["ada", "ada@", "@example.com", "ada@example", "ada lovelace@example.com", "a@b@c.d"]
+)
+def test_bad_email_is_rejected(email: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        clean_fields({"name": "Ada", "email": email})
+    assert set(caught.value.errors) == {"email"}
+    assert "does not look like an email address" in caught.value.errors["email"]
+
+
+@pytest.mark.parametrize("email", ["ada@example.com", "a.b+c@mail.example.co.uk", ""])
+def test_good_or_empty_email_is_kept(email: str) -> None:
+    assert clean_fields({"email": f" {email} "})["email"] == email
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("linkedin.com/in/ada", "https://linkedin.com/in/ada"),
+        ("www.linkedin.com/in/ada", "https://www.linkedin.com/in/ada"),
+        ("https://www.linkedin.com/in/ada", "https://www.linkedin.com/in/ada"),
+        ("http://linkedin.com/in/ada", "http://linkedin.com/in/ada"),
+        ("HTTPS://LinkedIn.com/in/Ada", "HTTPS://LinkedIn.com/in/Ada"),
+        ("  linkedin.com/in/ada  ", "https://linkedin.com/in/ada"),
+        ("", ""),
+    ],
+)
+def test_linkedin_is_normalised_to_a_web_address(typed: str, stored: str) -> None:
+    assert clean_fields({"linkedin": typed})["linkedin"] == stored
+
+
+@pytest.mark.parametrize("typed", ["ada lovelace", "not-a-url", "linkedin com/in/ada"])
+def test_linkedin_that_is_not_a_web_address_is_rejected(typed: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        clean_fields({"linkedin": typed})
+    assert set(caught.value.errors) == {"linkedin"}
+    # the error quotes what the person typed, not our normalised version
+    assert repr(typed) in caught.value.errors["linkedin"]
+
+
+def test_every_bad_field_is_named_at_once() -> None:
+    with pytest.raises(ValidationError) as caught:
+        clean_fields({"name": " ", "email": "nope", "linkedin": "no way"})
+    assert set(caught.value.errors) == {"name", "email", "linkedin"}
+    message = str(caught.value)
+    assert "Name:" in message
+    assert "Email:" in message
+    assert "LinkedIn URL:" in message
+
+
+def test_unknown_field_is_a_programming_error() -> None:
+    with pytest.raises(KeyError, match="shoe_size"):
+        clean_fields({"name": "Ada", "shoe_size": "7"})

@@ -1,0 +1,115 @@
+"""Finding a contact by what a person types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from coffeechat.domain.model import Contact
+from coffeechat.domain.search import ContactLookupError, matches_filter, resolve
+
+MakeContact = Callable[..., Contact]
+
+
+@pytest.fixture
+def people(make_contact: MakeContact) -> list[Contact]:
+    return [
+        make_contact("Ada Lovelace", company="Analytical Engines", role="Programmer"),
+        make_contact("Grace Hopper", company="US Navy", role="Rear Admiral"),
+        make_contact("Grace Kelly", company="Monaco", role="Princess"),
+        make_contact("Alan Turing", company="Bletchley Park", role="Cryptanalyst"),
+        make_contact("Al", role="Cook"),
+    ]
+
+
+def test_resolve_by_exact_id(people: list[Contact]) -> None:
+    target = people[3]
+    assert resolve(people, target.id) is target
+    assert resolve(people, f"  {target.id} ") is target
+
+
+def test_resolve_by_exact_name_case_insensitive(people: list[Contact]) -> None:
+    assert resolve(people, "grace hopper") is people[1]
+    assert resolve(people, "ADA LOVELACE") is people[0]
+
+
+def test_exact_name_wins_over_longer_names_containing_it(people: list[Contact]) -> None:
+    # "al" is inside "Alan Turing" and "Ada Lovelace" too, but one name is exactly "Al"
+    assert resolve(people, "al") is people[4]
+
+
+@pytest.mark.parametrize(("text", "index"), [("lovelace", 0), ("HOPP", 1), ("kel", 2), ("ring", 3)])
+def test_resolve_by_unique_substring(people: list[Contact], text: str, index: int) -> None:
+    assert resolve(people, text) is people[index]
+
+
+def test_ambiguous_text_lists_the_candidates(people: list[Contact]) -> None:
+    with pytest.raises(ContactLookupError) as caught:
+        resolve(people, "grace")
+    message = str(caught.value)
+    assert "matches 2 contacts" in message
+    assert "Grace Hopper (US Navy, id " in message
+    assert "Grace Kelly (Monaco, id " in message
+    assert people[1].id[:8] in message
+    assert "Ada" not in message
+
+
+def test_ambiguous_listing_says_when_there_is_no_company(make_contact: MakeContact) -> None:
+    twins = [make_contact("Sam"), make_contact("Sam")]
+    with pytest.raises(ContactLookupError, match=r"matches 2 contacts: Sam \(no company"):
+        resolve(twins, "sam")
+
+
+def test_long_candidate_lists_are_cut_short(make_contact: MakeContact) -> None:
+    many = [make_contact(f"Person {n}") for n in range(11)]
+    with pytest.raises(ContactLookupError) as caught:
+        resolve(many, "person")
+    message = str(caught.value)
+    assert "matches 11 contacts" in message
+    assert "and 3 more" in message
+    assert "Person 7" in message
+    assert "Person 8" not in message
+
+
+@pytest.mark.parametrize("text", ["nobody", "grace hopperx", "turing alan"])
+def test_unknown_text_raises(people: list[Contact], text: str) -> None:
+    with pytest.raises(ContactLookupError, match="no contact matches"):
+        resolve(people, text)
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_empty_text_raises(people: list[Contact], text: str) -> None:
+    with pytest.raises(ContactLookupError, match="no name given"):
+        resolve(people, text)
+
+
+def test_resolve_in_an_empty_list_raises() -> None:
+    with pytest.raises(ContactLookupError):
+        resolve([], "ada")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", True),
+        ("ada", True),
+        ("LOVELACE", True),
+        ("analytical", True),
+        ("programmer", True),
+        ("ada engines", True),
+        ("engines ada", True),
+        ("ada navy", False),
+        ("hopper", False),
+        ("ada@example.com", False),
+    ],
+)
+def test_matches_filter(make_contact: MakeContact, text: str, expected: bool) -> None:
+    contact = make_contact(
+        "Ada Lovelace",
+        company="Analytical Engines",
+        role="Programmer",
+        email="ada@example.com",
+        notes="hopper",
+    )
+    assert matches_filter(contact, text) is expected

@@ -1,0 +1,639 @@
+"""The repository and its atomic JSON storage, on real files in tmp_path."""
+
+from __future__ import annotations
+
+import errno
+import itertools
+import json
+import os
+import stat
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import orjson
+import pytest
+
+from coffeechat.domain.model import ArchiveReason, EventKind, ValidationError
+from coffeechat.domain.pipeline import MoveError
+from coffeechat.domain.rules import Settings
+from coffeechat.domain.stages import Stage
+from coffeechat.storage import atomic
+from coffeechat.storage.atomic import AtomicJSONStorage, serialise
+from coffeechat.storage.errors import (
+    CorruptDatabaseError,
+    DatabaseWriteError,
+    NewerSchemaError,
+    NotFoundError,
+    StorageError,
+)
+from coffeechat.storage.records import contact_to_record
+from coffeechat.storage.repository import SCHEMA_VERSION, Repository
+
+NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder for the database; its permissions are put back afterwards."""
+    path = tmp_path / "data"
+    path.mkdir()
+    yield path
+    for item in [path, *path.rglob("*")]:
+        if not item.is_symlink():
+            item.chmod(0o700 if item.is_dir() else 0o600)
+
+
+@pytest.fixture
+def db(folder: Path) -> Path:
+    return folder / "contacts.json"
+
+
+def make_repo(path: Path, today: Callable[[], date] = lambda: TODAY) -> Repository:
+    return Repository(path, today=today)
+
+
+def add(repo: Repository, name: str, when: datetime = NOW, **fields: str) -> str:
+    return repo.add({"name": name, **fields}, when).id
+
+
+def listing(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def temp_files(folder: Path) -> list[str]:
+    return [p.name for p in folder.rglob("*.tmp")]
+
+
+# -- the file on disk -----------------------------------------------------------
+
+
+def test_new_file_is_private_sorted_indented_json_with_schema(db: Path) -> None:
+    assert not db.exists()
+    repo = make_repo(db)
+    assert db.is_file()
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.with_name("contacts.json.lock").stat().st_mode) == 0o600
+
+    add(repo, "Zoë Ångström", company="Ünïcode Ltd")
+    raw = db.read_bytes()
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    data = json.loads(raw)
+    expected = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert raw.decode("utf-8") == expected
+    assert "Zoë Ångström".encode() in raw  # UTF-8, not \u escapes
+    assert raw.startswith(b'{\n  "contacts": {\n')
+    assert data["meta"]["1"]["schema"] == SCHEMA_VERSION
+    assert data["meta"]["1"]["settings"] == {"thank_you_due_hours": 24, "thank_you_late_hours": 48}
+    [record] = data["contacts"].values()
+    assert record["name"] == "Zoë Ångström"
+    assert record["events"][0]["kind"] == "created"
+    assert record["events"][0]["at"] == "2026-11-22T10:30:00+00:00"
+    assert listing(db.parent) == {"contacts.json", "contacts.json.lock", "backups"}
+
+
+def test_serialise_is_sorted_two_space_utf8_with_final_newline() -> None:
+    assert serialise({"b": {"1": {"z": 1, "a": "é"}}, "a": {}}) == (
+        b'{\n  "a": {},\n  "b": {\n    "1": {\n      "a": "\xc3\xa9",\n'
+        b'      "z": 1\n    }\n  }\n}\n'
+    )
+
+
+def test_opening_an_existing_file_does_not_rewrite_it(db: Path) -> None:
+    add(make_repo(db), "Ada")
+    before = db.read_bytes()
+    inode = db.stat().st_ino
+    repo = make_repo(db)
+    assert [c.name for c in repo.contacts()] == ["Ada"]
+    assert db.read_bytes() == before
+    assert db.stat().st_ino == inode
+
+
+def test_missing_folder_is_created(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "contacts.json"
+    add(make_repo(path), "Ada")
+    assert [c.name for c in make_repo(path).contacts()] == ["Ada"]
+
+
+def test_storage_refuses_to_write_outside_a_transaction(db: Path) -> None:
+    storage = AtomicJSONStorage(db)
+    with pytest.raises(RuntimeError, match="outside transaction"):
+        storage.write({})
+    assert not db.exists()
+
+
+# -- round trips through a second repository --------------------------------------
+
+
+def test_every_move_round_trips_through_a_second_repository(db: Path) -> None:
+    london = ZoneInfo("Europe/London")
+    ids = (f"id{n:03d}" for n in itertools.count(1))
+    first = Repository(db, id_factory=lambda: next(ids), today=lambda: TODAY)
+    meeting = datetime(2026, 7, 1, 15, 0, tzinfo=london)  # BST, +01:00
+    contact = first.add(
+        {"name": "Ada Lovelace", "company": "Acme", "email": "ada@example.com"}, NOW
+    )
+    assert (contact.id, contact.events[0].id) == ("id001", "id002")
+    first.advance(contact.id, NOW)
+    first.advance(contact.id, NOW, at=meeting, note="coffee at the library")
+    first.archive(contact.id, ArchiveReason.NO_RESPONSE, NOW)
+    first.restore(contact.id, NOW)
+    contact, edit = first.edit(contact.id, {"role": "Analyst", "company": "Initech"}, NOW)
+    assert edit is not None
+
+    second = make_repo(db)
+    loaded = second.get(contact.id)
+    assert loaded == contact
+    assert loaded.stage is Stage.MET
+    assert loaded.met_at == meeting
+    assert loaded.events[2].note == "coffee at the library"
+    assert loaded.events[2].at.utcoffset() == timedelta(hours=1)
+    assert loaded.events[2].recorded_at == NOW
+    assert (loaded.company, loaded.role) == ("Initech", "Analyst")
+    assert [e.kind for e in loaded.events] == [
+        EventKind.CREATED,
+        EventKind.ADVANCE,
+        EventKind.ADVANCE,
+        EventKind.ARCHIVE,
+        EventKind.RESTORE,
+        EventKind.EDIT,
+    ]
+    assert not loaded.archived
+
+    # undo the edit in the second repository; the first sees the old fields
+    reverted = second.undo(contact.id, edit.id)
+    assert reverted is not None
+    assert (reverted.company, reverted.role) == ("Acme", "")
+    seen = first.get(contact.id)
+    assert (seen.company, seen.role) == ("Acme", "")
+    assert seen == reverted
+    assert make_repo(db).get(contact.id) == reverted
+
+
+def test_archive_and_restore_on_disk(db: Path) -> None:
+    repo = make_repo(db)
+    older = add(repo, "Older")
+    newer = add(repo, "Newer")
+    kept = add(repo, "Kept")
+    repo.archive(older, ArchiveReason.DECLINED, NOW - timedelta(days=2))
+    repo.archive(newer, ArchiveReason.NOT_A_FIT, NOW - timedelta(days=1))
+
+    other = make_repo(db)
+    assert [c.id for c in other.contacts()] == [kept]
+    assert {c.id for c in other.contacts(include_archived=True)} == {older, newer, kept}
+    assert [c.id for c in other.archived()] == [newer, older]
+    assert other.get(newer).archive_reason == "not a fit"
+    with pytest.raises(MoveError, match="archived"):
+        other.advance(older, NOW)
+
+    other.restore(older, NOW)
+    assert {c.id for c in repo.contacts()} == {older, kept}
+    with pytest.raises(MoveError, match="not archived"):
+        repo.restore(older, NOW)
+
+
+def test_edit_with_no_change_writes_nothing(db: Path) -> None:
+    repo = make_repo(db)
+    contact_id = add(repo, "Ada", company="Acme")
+    before = db.read_bytes()
+    contact, event = repo.edit(contact_id, {"name": " Ada ", "company": "Acme"}, NOW)
+    assert event is None
+    assert contact.company == "Acme"
+    assert db.read_bytes() == before
+
+
+def test_invalid_fields_write_nothing(db: Path) -> None:
+    repo = make_repo(db)
+    contact_id = add(repo, "Ada")
+    before = db.read_bytes()
+    with pytest.raises(ValidationError):
+        repo.add({"name": "  "}, NOW)
+    with pytest.raises(ValidationError):
+        repo.edit(contact_id, {"email": "nope"}, NOW)
+    with pytest.raises(MoveError):
+        repo.advance(contact_id, NOW, at=NOW + timedelta(hours=1))
+    assert db.read_bytes() == before
+    assert len(repo.contacts()) == 1
+
+
+def test_unknown_id_is_not_found(db: Path) -> None:
+    repo = make_repo(db)
+    with pytest.raises(NotFoundError, match="nope"):
+        repo.get("nope")
+    with pytest.raises(NotFoundError):
+        repo.advance("nope", NOW)
+
+
+def test_settings_round_trip(db: Path) -> None:
+    repo = make_repo(db)
+    assert repo.settings() == Settings()
+    repo.save_settings(Settings(thank_you_due_hours=12, thank_you_late_hours=36))
+    assert make_repo(db).settings() == Settings(12, 36)
+    assert json.loads(db.read_text())["meta"]["1"]["schema"] == SCHEMA_VERSION
+
+
+def test_impossible_stored_settings_fall_back_to_defaults(db: Path) -> None:
+    make_repo(db)
+    data = json.loads(db.read_text())
+    data["meta"]["1"]["settings"] = {"thank_you_due_hours": 50, "thank_you_late_hours": 10}
+    db.write_text(json.dumps(data))
+    assert make_repo(db).settings() == Settings()
+
+
+# -- undo -------------------------------------------------------------------------
+
+
+def test_undo_refuses_when_another_event_was_added_since(db: Path) -> None:
+    mine = make_repo(db)
+    theirs = make_repo(db)
+    contact_id = add(mine, "Ada")
+    _, my_event = mine.advance(contact_id, NOW)
+    _, their_event = theirs.advance(contact_id, NOW)
+    before = db.read_bytes()
+    with pytest.raises(MoveError, match="changed since"):
+        mine.undo(contact_id, my_event.id)
+    assert db.read_bytes() == before
+    assert mine.get(contact_id).stage is Stage.MET
+    # the newest event can still be undone
+    after = mine.undo(contact_id, their_event.id)
+    assert after is not None
+    assert after.stage is Stage.REQUESTED
+    assert theirs.get(contact_id).stage is Stage.REQUESTED
+
+
+def test_undo_of_the_created_event_deletes_the_contact(db: Path) -> None:
+    repo = make_repo(db)
+    keep = add(repo, "Keep")
+    contact = repo.add({"name": "Oops"}, NOW)
+    other = make_repo(db)
+    assert len(other.contacts()) == 2
+    assert repo.undo(contact.id, contact.events[0].id) is None
+    with pytest.raises(NotFoundError):
+        repo.get(contact.id)
+    assert [c.id for c in other.contacts()] == [keep]
+    assert [c.id for c in make_repo(db).contacts()] == [keep]
+    assert len(json.loads(db.read_text())["contacts"]) == 1
+
+
+# -- corrupt files ------------------------------------------------------------------
+
+_VALID_META = {"1": {"schema": 1, "settings": {}}}
+
+
+def _db_with_contact(record: object) -> bytes:
+    return orjson.dumps({"contacts": {"1": record}, "meta": _VALID_META})
+
+
+def _good_record() -> dict[str, object]:
+    return {
+        "id": "abc123",
+        "name": "Ada",
+        "events": [
+            {
+                "id": "e1",
+                "kind": "created",
+                "at": "2026-11-22T10:30:00+00:00",
+                "recorded_at": "2026-11-22T10:30:00+00:00",
+                "from": None,
+                "to": "identified",
+                "note": "",
+            }
+        ],
+    }
+
+
+def _record_with(**changes: object) -> dict[str, object]:
+    record = _good_record()
+    record.update(changes)
+    return record
+
+
+def _event_with(**changes: object) -> dict[str, object]:
+    record = _good_record()
+    [event] = record["events"]  # type: ignore[misc]
+    event.update(changes)
+    return record
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "the file is empty"),
+        (b"  \n\n", "the file is empty"),
+        (b'{\n  "contacts": {\n    "1": {\n', "invalid JSON at line 4, column 1"),
+        (b'{\n  "meta": {\n    "1": {"schema": 1,}\n  }\n}\n', "invalid JSON at line 3, column 22"),
+        (b"\xff\xfe\x00garbage", "invalid JSON at line 1, column 1"),
+        (b"[]", "not tables of records"),
+        (b"42", "not tables of records"),
+        (b'{"contacts": []}', "not tables of records"),
+        (b'{"contacts": {"1": "Ada"}}', "not tables of records"),
+        (_db_with_contact(_record_with(events=[])), "record 1 in 'contacts' is malformed"),
+        (_db_with_contact(_record_with(id="")), "a contact has no id"),
+        (_db_with_contact(_record_with(name=7)), "name is not text"),
+        (_db_with_contact(_event_with(kind="teleport")), "unknown event kind 'teleport'"),
+        (_db_with_contact(_event_with(at="yesterday")), "is not an ISO 8601 date"),
+        (_db_with_contact(_event_with(at="2026-11-22T10:30:00")), "has no UTC offset"),
+        (_db_with_contact(_event_with(to="lunch")), "'lunch' is not a stage"),
+        (_db_with_contact(_event_with(changes={"name": ["a"]})), "changes are malformed"),
+        (
+            b'{"meta": {"1": {"schema": "one"}}}',
+            "schema version 'one' is not a version coffeechat wrote",
+        ),
+    ],
+    ids=itertools.count(),
+)
+def test_corrupt_file_is_reported_and_never_written_over(
+    db: Path, content: bytes, problem: str
+) -> None:
+    db.write_bytes(content)
+    before = listing(db.parent)
+    with pytest.raises(CorruptDatabaseError) as caught:
+        make_repo(db)
+    message = str(caught.value)
+    assert str(db) in message
+    assert problem in message
+    assert "will not write over it" in message  # no backup to offer yet
+    assert caught.value.path == db
+    assert db.read_bytes() == content
+    assert listing(db.parent) - before <= {"contacts.json.lock"}
+
+
+def test_a_directory_where_the_file_should_be(db: Path) -> None:
+    db.mkdir()
+    (db / "keep.txt").write_text("mine")
+    with pytest.raises(StorageError) as caught:
+        make_repo(db)
+    assert isinstance(caught.value, CorruptDatabaseError)
+    assert str(db) in str(caught.value)
+    assert "directory" in str(caught.value)
+    assert db.is_dir()
+    assert listing(db) == {"keep.txt"}
+
+
+def test_file_corrupted_while_open_is_not_written_over(db: Path) -> None:
+    repo = make_repo(db)
+    add(repo, "Ada")
+    broken = db.read_bytes()[:-20]
+    db.write_bytes(broken)
+    with pytest.raises(CorruptDatabaseError, match="invalid JSON at line"):
+        repo.contacts()
+    with pytest.raises(CorruptDatabaseError):
+        add(repo, "Grace")
+    assert db.read_bytes() == broken
+    assert temp_files(db.parent) == []
+
+
+def test_newer_schema_is_refused_and_left_alone(db: Path) -> None:
+    make_repo(db)
+    data = json.loads(db.read_text())
+    data["meta"]["1"]["schema"] = SCHEMA_VERSION + 1
+    content = json.dumps(data).encode()
+    db.write_bytes(content)
+    with pytest.raises(NewerSchemaError) as caught:
+        make_repo(db)
+    message = str(caught.value)
+    assert str(db) in message
+    assert f"schema {SCHEMA_VERSION + 1}" in message
+    assert db.read_bytes() == content
+    assert not list(db.parent.glob("*.bak"))
+
+
+@pytest.mark.parametrize("schema", [0, -3])
+def test_impossible_old_schema_is_reported_as_corrupt(db: Path, schema: int) -> None:
+    content = orjson.dumps({"meta": {"1": {"schema": schema}}})
+    db.write_bytes(content)
+    with pytest.raises(CorruptDatabaseError, match=str(schema)):
+        make_repo(db)
+    assert db.read_bytes() == content
+    assert not list(db.parent.glob("*.bak"))
+
+
+@pytest.mark.parametrize("stored", [[1], "24h"])
+def test_settings_of_the_wrong_type_fall_back_to_defaults(db: Path, stored: object) -> None:
+    db.write_bytes(orjson.dumps({"meta": {"1": {"schema": 1, "settings": stored}}}))
+    assert make_repo(db).settings() == Settings()
+
+
+# -- files we may not write -----------------------------------------------------------
+
+
+def test_read_only_file_refuses_writes_but_can_be_read(db: Path) -> None:
+    repo = make_repo(db)
+    ada = add(repo, "Ada")
+    db.chmod(0o400)
+    before = db.read_bytes()
+
+    with pytest.raises(DatabaseWriteError) as caught:
+        add(repo, "Grace")
+    message = str(caught.value)
+    assert str(db) in message
+    assert "read-only" in message
+    assert "Nothing was changed" in message
+    with pytest.raises(DatabaseWriteError):
+        repo.advance(ada, NOW)
+    with pytest.raises(DatabaseWriteError):
+        repo.save_settings(Settings(12, 36))
+
+    assert db.read_bytes() == before
+    assert stat.S_IMODE(db.stat().st_mode) == 0o400
+    assert [c.name for c in repo.contacts()] == ["Ada"]
+    assert repo.get(ada).stage is Stage.IDENTIFIED
+    assert repo.settings() == Settings()
+
+    reader = make_repo(db)
+    assert [c.name for c in reader.contacts()] == ["Ada"]
+    with pytest.raises(DatabaseWriteError):
+        add(reader, "Grace")
+    assert db.read_bytes() == before
+    assert temp_files(db.parent) == []
+
+
+def test_read_only_folder_refuses_writes_but_can_be_read(db: Path) -> None:
+    repo = make_repo(db)
+    add(repo, "Ada")
+    before = db.read_bytes()
+    names = listing(db.parent)
+    db.parent.chmod(0o500)
+
+    with pytest.raises(DatabaseWriteError, match="read-only"):
+        add(repo, "Grace")
+    assert db.read_bytes() == before
+    assert listing(db.parent) == names
+    assert [c.name for c in repo.contacts()] == ["Ada"]
+    reader = make_repo(db)
+    assert [c.name for c in reader.contacts()] == ["Ada"]
+
+
+def _full_disk(fd: int, data: object) -> int:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_full_disk_keeps_the_file_and_forgets_the_unsaved_contact(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(db)
+    add(repo, "Ada")
+    add(repo, "Bea")  # today's backup now exists; the next write goes to the file
+    assert (db.parent / "backups" / "contacts-2026-11-22.json").exists()
+    before = db.read_bytes()
+    changed = repo.refresh()
+
+    monkeypatch.setattr(atomic.os, "write", _full_disk)
+    with pytest.raises(DatabaseWriteError) as caught:
+        add(repo, "Grace")
+    with pytest.raises(DatabaseWriteError, match="disk is full"):
+        repo.edit(repo.contacts()[0].id, {"company": "Initech"}, NOW)
+    monkeypatch.undo()
+
+    assert "disk is full" in str(caught.value)
+    assert str(db) in str(caught.value)
+    assert db.read_bytes() == before
+    assert temp_files(db.parent) == []
+    assert [c.name for c in repo.contacts()] == ["Ada", "Bea"]
+    assert repo.contacts()[0].company == ""
+    assert changed is False
+
+    # once there is room again, writing works and nothing was lost
+    add(repo, "Grace")
+    assert [c.name for c in make_repo(db).contacts()] == ["Ada", "Bea", "Grace"]
+
+
+def test_full_disk_during_the_daily_backup_changes_nothing(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = [TODAY]
+    repo = make_repo(db, today=lambda: day[0])
+    add(repo, "Ada")
+    before = db.read_bytes()
+    backups = listing(db.parent / "backups")
+    day[0] = TODAY + timedelta(days=1)
+
+    monkeypatch.setattr(atomic.os, "write", _full_disk)
+    with pytest.raises(DatabaseWriteError, match="disk is full"):
+        add(repo, "Grace")
+    monkeypatch.undo()
+
+    assert db.read_bytes() == before
+    assert listing(db.parent / "backups") == backups
+    assert temp_files(db.parent) == []
+    assert [c.name for c in repo.contacts()] == ["Ada"]
+
+
+# -- daily backups --------------------------------------------------------------------
+
+
+def test_daily_backups_keep_fourteen_days_and_are_named_when_the_file_breaks(db: Path) -> None:
+    day = [TODAY]
+    repo = make_repo(db, today=lambda: day[0])
+    days = [TODAY + timedelta(days=n) for n in range(16)]
+    for n, today in enumerate(days):
+        day[0] = today
+        add(repo, f"Person {n}")
+        add(repo, f"Person {n} again")  # a second write that day makes no new backup
+
+    folder = db.parent / "backups"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    backups = sorted(folder.iterdir())
+    assert [p.name for p in backups] == [f"contacts-{d:%Y-%m-%d}.json" for d in days[2:]]
+    for path in backups:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # each backup is the file as it was before that day's first write
+    for n, path in enumerate(backups, start=2):
+        data = json.loads(path.read_bytes())
+        assert len(data["contacts"]) == 2 * n
+    assert temp_files(db.parent) == []
+
+    db.write_bytes(db.read_bytes()[:100])
+    newest = folder / f"contacts-{days[-1]:%Y-%m-%d}.json"
+    with pytest.raises(CorruptDatabaseError) as caught:
+        make_repo(db)
+    message = str(caught.value)
+    assert str(db) in message
+    assert f"The newest backup is {newest}" in message
+    with pytest.raises(CorruptDatabaseError, match=str(newest)):
+        repo.contacts()
+
+    # the backup really recovers the data
+    newest_copy = newest.read_bytes()
+    db.write_bytes(newest_copy)
+    assert len(make_repo(db).contacts()) == 30
+
+
+# -- outside changes --------------------------------------------------------------------
+
+
+def test_changes_from_another_repository_are_picked_up(db: Path) -> None:
+    tui = make_repo(db)
+    cli = make_repo(db)
+    assert tui.refresh() is False
+
+    ada = add(cli, "Ada")
+    assert cli.refresh() is False  # its own write is not an outside change
+    assert tui.refresh() is True
+    assert tui.refresh() is False
+    assert [c.id for c in tui.contacts()] == [ada]
+
+    cli.advance(ada, NOW)
+    assert tui.get(ada).stage is Stage.REQUESTED  # reading syncs without refresh()
+
+
+def test_moves_are_checked_against_the_file_not_a_stale_cache(db: Path) -> None:
+    tui = make_repo(db)
+    cli = make_repo(db)
+    ada = add(tui, "Ada")
+    assert tui.get(ada).stage is Stage.IDENTIFIED  # cached
+
+    cli.edit(ada, {"company": "Acme"}, NOW)
+    tui.advance(ada, NOW)  # must not drop the edit
+    final = make_repo(db).get(ada)
+    assert final.company == "Acme"
+    assert final.stage is Stage.REQUESTED
+    assert [e.kind for e in final.events] == [EventKind.CREATED, EventKind.EDIT, EventKind.ADVANCE]
+
+    cli.archive(ada, ArchiveReason.DECLINED, NOW)
+    with pytest.raises(MoveError, match="archived"):
+        tui.advance(ada, NOW)
+    assert make_repo(db).get(ada).stage is Stage.REQUESTED
+
+
+def test_contact_added_by_another_repository_keeps_both(db: Path) -> None:
+    first = make_repo(db)
+    second = make_repo(db)
+    a = add(first, "Ada")
+    b = add(second, "Bea")
+    c = add(first, "Cleo")
+    assert [x.id for x in first.contacts()] == [a, b, c]
+    assert [x.id for x in second.contacts()] == [a, b, c]
+    data = json.loads(db.read_text())
+    assert sorted(r["id"] for r in data["contacts"].values()) == sorted([a, b, c])
+
+
+def test_contacts_are_oldest_first_after_reloading_the_file(db: Path) -> None:
+    # Doc ids are stored as text keys, and sorted keys put "10" before "2".
+    repo = make_repo(db)
+    names = [f"Person {n}" for n in range(12)]
+    for n, name in enumerate(names):
+        add(repo, name, NOW + timedelta(minutes=n))
+    assert [c.name for c in repo.contacts()] == names
+    assert [c.name for c in make_repo(db).contacts()] == names
+
+
+def test_file_deleted_from_outside_is_noticed(db: Path) -> None:
+    repo = make_repo(db)
+    add(repo, "Ada")
+    db.unlink()
+    assert repo.refresh() is True
+    assert repo.contacts() == []
+
+
+def test_records_round_trip_exactly(db: Path) -> None:
+    repo = make_repo(db)
+    contact = repo.add({"name": "Ada", "notes": "line one\nline two"}, NOW)
+    repo.advance(contact.id, NOW, note="asked by email")
+    stored = json.loads(db.read_text())["contacts"]["1"]
+    assert stored == contact_to_record(make_repo(db).get(contact.id))
+    assert stored["notes"] == "line one\nline two"
+    assert stored["events"][1]["from"] == "identified"
+    assert stored["events"][1]["to"] == "requested"
