@@ -296,3 +296,20 @@ async def test_outside_change_does_not_disturb_an_open_form(app_factory, db_path
         form = pilot.app.screen
         assert isinstance(form, ContactForm)
         assert form.query_one("#field-name", Input).value == "Half typed"
+
+
+async def test_ctrl_p_palette_reaches_actions_by_name(app_factory, repo, now) -> None:
+    contact = seed(repo, now, "Palette Pat")
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Advance contact")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert repo.get(contact.id).stage is Stage.REQUESTED
+        await pilot.press("ctrl+p", *"Due")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, DueScreen)

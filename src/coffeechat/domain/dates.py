@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
@@ -85,7 +85,8 @@ def _parse_words(text: str, now: datetime, prefer: Prefer) -> datetime | None:
             return None  # "3pm", "20 nov": dateutil's; "3 days" alone is refused there
         if unit not in _UNITS:
             raise DateParseError(f"unknown unit {unit!r} in {text!r}; {HINT}")
-        delta = relativedelta(**{_UNITS[unit]: int(amount)})
+        amount_of_unit: dict[str, Any] = {_UNITS[unit]: int(amount)}
+        delta = relativedelta(**amount_of_unit)
         moved: datetime = now - delta if ago else now + delta
         return moved
     words = text.split(" ")

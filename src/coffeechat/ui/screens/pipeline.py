@@ -69,7 +69,7 @@ class PipelineScreen(ContactActionsScreen):
         columns = self.columns()
         first = next((i for i, column in enumerate(columns) if column.option_count), 0)
         self._column_index = first
-        columns[first].focus()
+        self.set_focus(columns[first])
 
     def columns(self) -> list[CardList]:
         """The five card lists, in stage order."""
@@ -108,7 +108,9 @@ class PipelineScreen(ContactActionsScreen):
         )
 
     def selected_contact_id(self) -> str | None:
-        """The highlighted card in the current column."""
+        """The highlighted card in the focused (else the last focused) column."""
+        if isinstance(self.focused, CardList):
+            return self.focused.selected_id
         return self.columns()[self._column_index].selected_id
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -130,14 +132,15 @@ class PipelineScreen(ContactActionsScreen):
         there = columns[self._column_index]
         if there.option_count and there.highlighted is None:
             there.highlighted = min(here.highlighted or 0, there.option_count - 1)
-        there.focus()
+        # Synchronous, unlike Widget.focus(): a key typed right after must land here.
+        self.set_focus(there)
 
     def action_filter(self) -> None:
         """Show the filter and type into it."""
         box = self.query_one("#filter", Input)
         box.disabled = False
         box.add_class("shown")
-        box.focus()
+        self.set_focus(box)
 
     def action_clear_filter(self) -> None:
         """Clear and hide the filter, back to the board."""
@@ -149,7 +152,7 @@ class PipelineScreen(ContactActionsScreen):
         box.disabled = True
         self.filter_text = ""
         self.reload()
-        self.columns()[self._column_index].focus()
+        self.set_focus(self.columns()[self._column_index])
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -161,4 +164,4 @@ class PipelineScreen(ContactActionsScreen):
         columns = self.columns()
         target = next((c for c in columns if c.option_count), columns[self._column_index])
         self._column_index = columns.index(target)
-        target.focus()
+        self.set_focus(target)
