@@ -70,18 +70,6 @@ class ArchiveScreen(ContactActionsScreen):
         """Archived contacts can't be advanced or archived again: restore first."""
         self.notify("Restore the contact first (r).", timeout=3)
 
-    def action_restore(self) -> None:
-        """Put the selected contact back on the board."""
-        contact = self.selected_contact()
-        if contact is None:
-            return
-        app = self.coffeechat
-        result = app.save(lambda: app.repository.restore(contact.id, self.now()))
-        if result is not None:
-            restored, event = result
-            app.record(restored, event, f"restored {restored.name}")
-            app.notify(f"Restored {restored.name} to {restored.stage.label}.", timeout=4)
-
     @on(DataTable.RowSelected)
     def _open_row(self) -> None:
         self.action_open()

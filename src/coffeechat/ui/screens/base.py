@@ -169,6 +169,21 @@ class ContactActionsScreen(Screen[None]):
 
         self.app.push_screen(ArchiveDialog(contact), chosen)
 
+    def action_restore(self) -> None:
+        """Put the selected archived contact back on the board, in the stage it left."""
+        contact = self.selected_contact()
+        if contact is None:
+            return
+        if not contact.archived:
+            self.notify(f"{contact.name} is not archived.", timeout=3)
+            return
+        app = self.coffeechat
+        result = app.save(lambda: app.repository.restore(contact.id, self.now()))
+        if result is not None:
+            restored, event = result
+            app.record(restored, event, f"restored {restored.name}")
+            app.notify(f"Restored {restored.name} to {restored.stage.label}.", timeout=4)
+
     def action_open(self) -> None:
         """Show the selected contact's page."""
         from coffeechat.ui.screens.contact import ContactScreen

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -95,7 +96,7 @@ class ContactScreen(ContactActionsScreen):
             if name == "notes":
                 continue
             value = getattr(contact, name) or "—"
-            rows.append(f"[dim]{FIELD_LABELS[name]:>13}[/dim]  {_escape(value)}")
+            rows.append(f"[dim]{FIELD_LABELS[name]:>13}[/dim]  {escape(value)}")
         self.query_one("#contact-fields", Static).update("\n".join(rows))
         self.query_one("#timeline", KeyedTable).show_rows(
             [
@@ -114,7 +115,7 @@ class ContactScreen(ContactActionsScreen):
         )
         notes = self.query_one("#contact-notes", Static)
         empty = "[dim]No notes yet (e to edit).[/]"
-        notes.update(_escape(contact.notes) if contact.notes else empty)
+        notes.update(escape(contact.notes) if contact.notes else empty)
         self.refresh_bindings()
 
     def _heading(self, contact: Contact) -> Text:
@@ -135,18 +136,3 @@ class ContactScreen(ContactActionsScreen):
             text.append("  ")
             text.append(f" {badge(due, now)} ", style=URGENCY_STYLES[due.urgency])
         return text
-
-    def action_restore(self) -> None:
-        """Put this archived contact back on the board."""
-        app = self.coffeechat
-        result = app.save(lambda: app.repository.restore(self.contact_id, self.now()))
-        if result is not None:
-            contact, event = result
-            app.record(contact, event, f"restored {contact.name}")
-            app.notify(f"Restored {contact.name} to {contact.stage.label}.", timeout=4)
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
