@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
-from textual.widgets import OptionList
 
 from coffeechat.domain.clock import frozen_clock
 from coffeechat.domain.demo import demo_contacts
@@ -14,6 +13,7 @@ from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.app import CoffeechatApp, make_app
+from coffeechat.ui.widgets.cards import CardColumn
 from tests.conftest import counting_ids
 
 SIZE = (120, 40)
@@ -62,5 +62,5 @@ def highlighted_name(app: CoffeechatApp, repo: Repository) -> str | None:
 
 def card_ids(app: CoffeechatApp, stage: Stage) -> list[str | None]:
     """The contact ids in one board column, top to bottom."""
-    column = app.screen.query_one(f"#cards-{stage.value}", OptionList)
-    return [option.id for option in column.options]
+    column = app.screen.query_one(f"#cards-{stage.value}", CardColumn)
+    return list(column.ids)

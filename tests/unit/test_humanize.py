@@ -80,7 +80,7 @@ def test_due_reason_and_badge_for_an_item_coming_due() -> None:
     since = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
     item = _item(Urgency.DUE, since, since + timedelta(hours=24))
     assert due_reason(item, NOW) == "met today 08:00 · due in 21 h"
-    assert badge(item, NOW) == "thank-you due in 21 h"
+    assert badge(item, NOW) == "thank-you in 21 h"
 
 
 def test_due_reason_and_badge_for_an_overdue_item() -> None:

@@ -41,5 +41,5 @@ def due_reason(item: DueItem, now: datetime) -> str:
 def badge(item: DueItem, now: datetime) -> str:
     """The few characters a pipeline card shows for a due item."""
     if item.urgency is Urgency.DUE:
-        return f"thank-you due in {span(item.due_at - now)}"
+        return f"thank-you in {span(item.due_at - now)}"
     return f"thank-you {span(now - item.due_at)} late"

@@ -95,41 +95,44 @@ class Contact:
     referred_by: str = ""
     notes: str = ""
     events: tuple[Event, ...] = ()
+    # Derived from ``events`` once, in __post_init__: the board asks for them
+    # thousands of times per redraw.  Not init arguments, not compared.
+    stage: Stage = field(init=False, compare=False, repr=False)
+    stage_changed_at: datetime = field(init=False, compare=False, repr=False)
+    archived_at: datetime | None = field(init=False, compare=False, repr=False)
+    archive_reason: str = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.events:
+            raise ValueError("a contact needs at least its 'created' event")
+        stage_event: Event | None = None
+        archive_event: Event | None = None
+        for event in reversed(self.events):
+            if stage_event is None and event.kind in _STAGE_KINDS and event.to_stage is not None:
+                stage_event = event
+            if archive_event is None and event.kind in _ARCHIVE_KINDS:
+                archive_event = event
+            if stage_event is not None and archive_event is not None:
+                break
+        archived = archive_event is not None and archive_event.kind is EventKind.ARCHIVE
+        derived = {
+            "stage": stage_event.to_stage if stage_event else Stage.IDENTIFIED,
+            "stage_changed_at": stage_event.at if stage_event else self.events[0].at,
+            "archived_at": archive_event.at if archived and archive_event else None,
+            "archive_reason": archive_event.note if archived and archive_event else "",
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     @property
-    def stage(self) -> Stage:
-        """The stage the latest stage-changing event put the contact in."""
-        event = self._last_stage_event()
-        return event.to_stage if event and event.to_stage else Stage.IDENTIFIED
-
-    @property
-    def stage_changed_at(self) -> datetime:
-        """When the contact entered its current stage."""
-        event = self._last_stage_event()
-        return event.at if event else self.created_at
+    def archived(self) -> bool:
+        """True when the latest archive/restore event is an archive."""
+        return self.archived_at is not None
 
     @property
     def created_at(self) -> datetime:
         """When the contact was first recorded."""
         return self.events[0].at
-
-    @property
-    def archived(self) -> bool:
-        """True when the latest archive/restore event is an archive."""
-        event = self._last_of(EventKind.ARCHIVE, EventKind.RESTORE)
-        return event is not None and event.kind is EventKind.ARCHIVE
-
-    @property
-    def archive_reason(self) -> str:
-        """The reason given when archiving, or "" if not archived."""
-        event = self._last_of(EventKind.ARCHIVE, EventKind.RESTORE)
-        return event.note if event and event.kind is EventKind.ARCHIVE else ""
-
-    @property
-    def archived_at(self) -> datetime | None:
-        """When the contact was archived, or None if it is on the board."""
-        event = self._last_of(EventKind.ARCHIVE, EventKind.RESTORE)
-        return event.at if event and event.kind is EventKind.ARCHIVE else None
 
     @property
     def met_at(self) -> datetime | None:
@@ -172,20 +175,9 @@ class Contact:
         """The editable text fields as a plain dict."""
         return {name: getattr(self, name) for name in CONTACT_FIELDS}
 
-    def _last_stage_event(self) -> Event | None:
-        for event in reversed(self.events):
-            if event.to_stage is not None and event.kind in (
-                EventKind.CREATED,
-                EventKind.ADVANCE,
-            ):
-                return event
-        return None
 
-    def _last_of(self, *kinds: EventKind) -> Event | None:
-        for event in reversed(self.events):
-            if event.kind in kinds:
-                return event
-        return None
+_STAGE_KINDS = frozenset({EventKind.CREATED, EventKind.ADVANCE})
+_ARCHIVE_KINDS = frozenset({EventKind.ARCHIVE, EventKind.RESTORE})
 
 
 class ValidationError(ValueError):

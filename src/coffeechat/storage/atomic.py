@@ -44,12 +44,12 @@ Stamp = tuple[int, int, int, int]
 
 BACKUPS_KEPT = 14
 BACKUP_DIR = "backups"
-_DUMP_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+_DUMP_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
 def serialise(data: Data) -> bytes:
     """The exact bytes written to disk for ``data``."""
-    return orjson.dumps(data, option=_DUMP_OPTIONS) + b"\n"
+    return orjson.dumps(data, option=_DUMP_OPTIONS)
 
 
 def _stamp(st: os.stat_result) -> Stamp:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Footer, Header, Input, Label, Static
 
-from coffeechat.domain.model import Contact
 from coffeechat.domain.rules import thank_you_item
 from coffeechat.domain.search import matches_filter
 from coffeechat.domain.stages import PIPELINE, Stage
 from coffeechat.ui.screens.base import ContactActionsScreen
-from coffeechat.ui.widgets.cards import CardList, card_prompt
+from coffeechat.ui.widgets.cards import Card, CardColumn
 
 EMPTY_STATE = """\
 [b]No contacts yet.[/b]
@@ -56,24 +56,24 @@ class PipelineScreen(ContactActionsScreen):
             for stage in PIPELINE:
                 with Vertical(classes="column", id=f"col-{stage.value}"):
                     yield Label(stage.label, classes="column-title", id=f"title-{stage.value}")
-                    yield CardList(id=f"cards-{stage.value}", classes="cards")
+                    yield CardColumn(id=f"cards-{stage.value}", classes="cards")
         yield Static(EMPTY_STATE, id="empty")
         yield Footer()
 
     def _ensure_focus(self) -> None:
         """Keep the keyboard on the board: if focus was lost, take the first column with cards."""
-        if isinstance(self.focused, CardList) or (
+        if isinstance(self.focused, CardColumn) or (
             isinstance(self.focused, Input) and not self.focused.disabled
         ):
             return
         columns = self.columns()
-        first = next((i for i, column in enumerate(columns) if column.option_count), 0)
+        first = next((i for i, column in enumerate(columns) if column.card_count), 0)
         self._column_index = first
         self.set_focus(columns[first])
 
-    def columns(self) -> list[CardList]:
-        """The five card lists, in stage order."""
-        return [self.query_one(f"#cards-{stage.value}", CardList) for stage in PIPELINE]
+    def columns(self) -> list[CardColumn]:
+        """The five card columns, in stage order."""
+        return list(self.query(CardColumn).results(CardColumn))
 
     def reload(self) -> None:
         """Redraw every column from the repository, keeping each cursor."""
@@ -81,23 +81,21 @@ class PipelineScreen(ContactActionsScreen):
         now = self.now()
         settings = app.settings
         everyone = app.repository.contacts()
-        shown = [c for c in everyone if matches_filter(c, self.filter_text)]
-        by_stage: dict[Stage, list[Contact]] = {stage: [] for stage in PIPELINE}
+        shown = (
+            [c for c in everyone if matches_filter(c, self.filter_text)]
+            if self.filter_text
+            else everyone
+        )
+        by_stage: dict[Stage, list[Card]] = {stage: [] for stage in PIPELINE}
         for contact in shown:
-            by_stage[contact.stage].append(contact)
+            by_stage[contact.stage].append(Card(contact, thank_you_item(contact, now, settings)))
         for stage, column in zip(PIPELINE, self.columns(), strict=True):
-            dues = {c.id: thank_you_item(c, now, settings) for c in by_stage[stage]}
-            people = sorted(
-                by_stage[stage],
-                key=lambda c: (
-                    dues[c.id] is None,
-                    dues[c.id].due_at if dues[c.id] else c.stage_changed_at,  # type: ignore[union-attr]
-                    c.name.casefold(),
-                ),
-            )
-            column.show_cards([(c.id, card_prompt(c, now, dues[c.id])) for c in people])
+            cards = by_stage[stage]
+            # Something due first (soonest due on top), then the longest waiting.
+            cards.sort(key=_card_order)
+            column.show_cards(cards, now)
             title = self.query_one(f"#title-{stage.value}", Label)
-            title.update(f"{stage.label} ({len(people)})")
+            title.update(f"{stage.label} ({len(cards)})")
         self.query_one("#empty").display = not everyone
         self.query_one("#board").display = bool(everyone)
         self._ensure_focus()
@@ -109,29 +107,26 @@ class PipelineScreen(ContactActionsScreen):
 
     def selected_contact_id(self) -> str | None:
         """The highlighted card in the focused (else the last focused) column."""
-        if isinstance(self.focused, CardList):
+        if isinstance(self.focused, CardColumn):
             return self.focused.selected_id
         return self.columns()[self._column_index].selected_id
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Remember which column the keys act on."""
-        if isinstance(event.widget, CardList):
+        if isinstance(event.widget, CardColumn):
             self._column_index = self.columns().index(event.widget)
 
-    @on(OptionList.OptionSelected)
-    def _open_selected(self, event: OptionList.OptionSelected) -> None:
-        if isinstance(event.option_list, CardList):
-            self._column_index = self.columns().index(event.option_list)
-            self.action_open()
+    @on(CardColumn.Selected)
+    def _open_selected(self, event: CardColumn.Selected) -> None:
+        self._column_index = self.columns().index(event.column)
+        self.action_open()
 
     def action_column(self, step: int) -> None:
         """Move to the next or previous column, at about the same height."""
         columns = self.columns()
-        here = columns[self._column_index]
         self._column_index = max(0, min(len(columns) - 1, self._column_index + step))
         there = columns[self._column_index]
-        if there.option_count and there.highlighted is None:
-            there.highlighted = min(here.highlighted or 0, there.option_count - 1)
+        # Each column keeps its own cursor, so going back and forth returns to the same card.
         # Synchronous, unlike Widget.focus(): a key typed right after must land here.
         self.set_focus(there)
 
@@ -162,6 +157,12 @@ class PipelineScreen(ContactActionsScreen):
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
         columns = self.columns()
-        target = next((c for c in columns if c.option_count), columns[self._column_index])
+        target = next((c for c in columns if c.card_count), columns[self._column_index])
         self._column_index = columns.index(target)
         self.set_focus(target)
+
+
+def _card_order(card: Card) -> tuple[bool, datetime, str]:
+    due = card.due
+    moment = due.due_at if due is not None else card.contact.stage_changed_at
+    return (due is None, moment, card.contact.name.casefold())
