@@ -7,6 +7,7 @@ happen" are derived from its events; nothing stores them twice.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -188,6 +189,17 @@ class ValidationError(ValueError):
         super().__init__("; ".join(f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in errors.items()))
 
 
+def printable(text: str) -> str:
+    """``text`` without control characters other than whitespace.
+
+    Typed text is cleaned on the way in; this guards what is *drawn*, since a
+    synced or hand-edited file could still carry terminal escape sequences.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SINGLE_LINE = tuple(name for name in CONTACT_FIELDS if name != "notes")
 
@@ -201,11 +213,14 @@ def clean_fields(raw: Mapping[str, str]) -> dict[str, str]:
     unknown = set(raw) - set(CONTACT_FIELDS)
     if unknown:
         raise KeyError(f"unknown contact fields: {sorted(unknown)}")
-    cleaned = {name: str(value).strip() for name, value in raw.items()}
+    cleaned = {name: printable(str(value)).strip() for name, value in raw.items()}
     for name in _SINGLE_LINE:
         if name in cleaned:
             cleaned[name] = " ".join(cleaned[name].split())
     errors: dict[str, str] = {}
+    for name, value in cleaned.items():
+        if any("\ud800" <= c <= "\udfff" for c in value):
+            errors[name] = "contains bytes that are not valid UTF-8 text"
     if "name" in cleaned and not cleaned["name"]:
         errors["name"] = "a name is required"
     email = cleaned.get("email", "")

@@ -25,8 +25,8 @@ class Settings:
     thank_you_late_hours: int = 48
 
     def __post_init__(self) -> None:
-        if not 0 < self.thank_you_due_hours <= self.thank_you_late_hours:
-            raise ValueError("thank-you hours must satisfy 0 < due ≤ late")
+        if not 0 < self.thank_you_due_hours <= self.thank_you_late_hours <= 24 * 365:
+            raise ValueError("thank-you hours must satisfy 0 < due ≤ late ≤ 8760 (a year)")
 
 
 class DueKind(StrEnum):

@@ -95,8 +95,8 @@ class AtomicJSONStorage(Storage):
         """Replace the file with ``data`` atomically; only inside ``transaction()``."""
         if self._lock_depth == 0:
             raise RuntimeError("AtomicJSONStorage.write called outside transaction()")
-        payload = serialise(data)
         try:
+            payload = serialise(data)
             self._check_writable()
             self._backup_if_due()
             stamp = self._replace_with(payload)
@@ -170,6 +170,8 @@ class AtomicJSONStorage(Storage):
                 st = os.fstat(handle.fileno())
                 if stat.S_ISDIR(st.st_mode):
                     raise self._corrupt("it is a directory, not a file")
+                if not st.st_mode & stat.S_IRUSR:
+                    raise PermissionError(errno.EACCES, "file is not readable", str(self.path))
                 raw = handle.read()
         except IsADirectoryError:
             raise self._corrupt("it is a directory, not a file") from None
@@ -188,6 +190,10 @@ class AtomicJSONStorage(Storage):
             for table in data.values()
         ):
             raise self._corrupt("it is JSON, but not tables of records")
+        for name, table in data.items():
+            for key in table:
+                if not (key.isascii() and key.isdigit()):
+                    raise self._corrupt(f"record key {key!r} in '{name}' is not a number")
         self._data = data
         self._stamp = _stamp(st)
 

@@ -88,7 +88,8 @@ def event_from_record(record: Any) -> Event:
     if type(record) is not dict:
         raise RecordError("an event is not an object")
     get = record.get
-    kind = _KINDS.get(get("kind"))
+    kind_raw = get("kind")
+    kind = _KINDS.get(kind_raw) if isinstance(kind_raw, str) else None
     if kind is None:
         raise RecordError(f"unknown event kind {get('kind')!r}")
     at_text = get("at")

@@ -25,7 +25,12 @@ from coffeechat.domain import pipeline
 from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.rules import Settings
 from coffeechat.storage.atomic import AtomicJSONStorage
-from coffeechat.storage.errors import CorruptDatabaseError, NewerSchemaError, NotFoundError
+from coffeechat.storage.errors import (
+    CorruptDatabaseError,
+    DatabaseWriteError,
+    NewerSchemaError,
+    NotFoundError,
+)
 from coffeechat.storage.records import RecordError, contact_from_record, contact_to_record
 
 SCHEMA_VERSION = 1
@@ -206,8 +211,20 @@ class Repository:
             return self._store(contact.with_event(event)), event
 
     def _store(self, contact: Contact) -> Contact:
+        """Replace one stored contact (we hold the lock and the data is fresh).
+
+        This is the path every keystroke takes, so it sets the one record in
+        the storage's data and writes, rather than going through
+        ``Table.update``, which rebuilds the whole table twice (~6 ms at
+        10,000 contacts).  A failed write drops the storage's cached data,
+        so the change is forgotten, never half-kept.
+        """
         doc_id = self._doc_ids[contact.id]
-        self._table(CONTACTS).update(contact_to_record(contact), doc_ids=[doc_id])
+        data = self._storage.read()
+        if data is None or str(doc_id) not in data.get(CONTACTS, {}):
+            raise NotFoundError(f"no contact with id {contact.id}")
+        data[CONTACTS][str(doc_id)] = contact_to_record(contact)
+        self._storage.write(data)
         self._remember(contact, doc_id)
         return contact
 
@@ -275,9 +292,15 @@ class Repository:
 
     def _migrate(self, found: int) -> None:
         with self._writing():
+            found = self._meta().get("schema", 1)  # again, under the lock
+            if found >= SCHEMA_VERSION:
+                return
             backup = self.path.with_name(f"{self.path.name}.schema-{found}.bak")
-            shutil.copy2(self.path, backup)
-            os.chmod(backup, 0o600)
+            try:
+                shutil.copy2(self.path, backup)
+                os.chmod(backup, 0o600)
+            except OSError as error:
+                raise DatabaseWriteError(self.path, str(error.strerror)) from error
             data = self._storage.read() or {}
             for version in range(found, SCHEMA_VERSION):
                 MIGRATIONS[version](data)

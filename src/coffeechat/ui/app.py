@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from typing import ClassVar, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
 
 from coffeechat.domain.clock import Clock
-from coffeechat.domain.model import Contact, Event
+from coffeechat.domain.model import Contact, Event, printable
 from coffeechat.domain.rules import Settings
 from coffeechat.paths import stylesheet
 from coffeechat.storage.errors import StorageError, user_facing_errors
@@ -57,6 +59,7 @@ class CoffeechatApp(App[None]):
         self.add_mode("pipeline", PipelineScreen)
         self.add_mode("due", DueScreen)
         self.switch_mode("pipeline")
+        self.call_next(freeze_long_lived_objects)
         self.set_interval(POLL_SECONDS, self.check_for_outside_changes)
 
     # -- data ---------------------------------------------------------------
@@ -78,6 +81,7 @@ class CoffeechatApp(App[None]):
         self._storage_broken = False
         if changed:
             self.data_changed.publish(None)
+            self.call_next(freeze_long_lived_objects)
 
     def save(self, change: Callable[[], T], success: str | None = None) -> T | None:
         """Run a repository change; show a toast either way, return None on failure.
@@ -151,11 +155,35 @@ class CoffeechatApp(App[None]):
             if action is not None:
                 yield SystemCommand(title, help_text, action)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Toasts carry names and paths people typed: never parse them as markup."""
+        super().notify(
+            printable(message), title=title, severity=severity, timeout=timeout, markup=False
+        )
+
     def action_show_archive(self) -> None:
         """Show archived contacts, with restore."""
         from coffeechat.ui.screens.archive import ArchiveScreen
 
         self.push_screen(ArchiveScreen())
+
+
+def freeze_long_lived_objects() -> None:
+    """Keep the loaded contacts out of the cyclic garbage collector's full scans.
+
+    10,000 contacts are about a million long-lived objects; every full
+    collection walked them all and stalled a keystroke by 100-200 ms.
+    Frozen objects are still freed normally once unreferenced.
+    """
+    gc.freeze()
 
 
 def make_app(repository: Repository, clock: Clock) -> CoffeechatApp:

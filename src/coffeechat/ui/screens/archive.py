@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
+from coffeechat.domain.model import printable
 from coffeechat.ui.screens.base import ContactActionsScreen
 from coffeechat.ui.widgets.keyed_table import KeyedTable
 
@@ -51,8 +53,8 @@ class ArchiveScreen(ContactActionsScreen):
                 (
                     c.id,
                     (
-                        c.name,
-                        c.company,
+                        Text(printable(c.name)),
+                        Text(printable(c.company)),
                         c.stage.label,
                         c.archive_reason,
                         f"{c.archived_at.astimezone():%d %b %Y}" if c.archived_at else "",

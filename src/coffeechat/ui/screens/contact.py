@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,7 +11,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
 from coffeechat.domain.humanize import badge
-from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, Contact, Event, EventKind
+from coffeechat.domain.model import (
+    CONTACT_FIELDS,
+    FIELD_LABELS,
+    Contact,
+    Event,
+    EventKind,
+    printable,
+)
 from coffeechat.domain.rules import thank_you_item
 from coffeechat.storage.errors import NotFoundError
 from coffeechat.ui.screens.base import ContactActionsScreen
@@ -89,15 +95,18 @@ class ContactScreen(ContactActionsScreen):
         except NotFoundError:
             self.app.pop_screen()
             return
-        self.sub_title = contact.name
+        self.sub_title = printable(contact.name)
         self.query_one("#contact-heading", Static).update(self._heading(contact))
-        rows = []
+        rows = Text()
         for name in CONTACT_FIELDS[1:]:
             if name == "notes":
                 continue
             value = getattr(contact, name) or "—"
-            rows.append(f"[dim]{FIELD_LABELS[name]:>13}[/dim]  {escape(value)}")
-        self.query_one("#contact-fields", Static).update("\n".join(rows))
+            if rows:
+                rows.append("\n")
+            rows.append(f"{FIELD_LABELS[name]:>13}", style="dim")
+            rows.append(f"  {printable(value)}")
+        self.query_one("#contact-fields", Static).update(rows)
         self.query_one("#timeline", KeyedTable).show_rows(
             [
                 (
@@ -115,15 +124,16 @@ class ContactScreen(ContactActionsScreen):
         )
         notes = self.query_one("#contact-notes", Static)
         empty = "[dim]No notes yet (e to edit).[/]"
-        notes.update(escape(contact.notes) if contact.notes else empty)
+        notes.update(Text(printable(contact.notes)) if contact.notes else empty)
         self.refresh_bindings()
 
     def _heading(self, contact: Contact) -> Text:
         now = self.now()
         text = Text()
-        text.append(contact.name, style="bold")
+        text.append(printable(contact.name), style="bold")
         if contact.role or contact.company:
-            text.append("  " + " at ".join(p for p in (contact.role, contact.company) if p))
+            where = " at ".join(p for p in (contact.role, contact.company) if p)
+            text.append("  " + printable(where))
         text.append("\n")
         if contact.archived:
             text.append(f"Archived ({contact.archive_reason})", style="bold magenta")

@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from coffeechat.domain.humanize import due_reason
+from coffeechat.domain.model import printable
 from coffeechat.domain.rules import Urgency, due_items
 from coffeechat.ui.screens.base import ContactActionsScreen
 from coffeechat.ui.widgets.cards import URGENCY_STYLES
@@ -64,8 +65,8 @@ class DueScreen(ContactActionsScreen):
                     item.contact_id,
                     (
                         Text(_STATUS[item.urgency], style=URGENCY_STYLES[item.urgency]),
-                        item.name,
-                        item.company,
+                        Text(printable(item.name)),
+                        Text(printable(item.company)),
                         due_reason(item, now),
                     ),
                 )

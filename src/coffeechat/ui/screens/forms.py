@@ -54,7 +54,7 @@ class ContactForm(ModalScreen[dict[str, str] | None]):
         values = self.contact.fields() if self.contact else {}
         title = f"Edit {self.contact.name}" if self.contact else "New contact"
         with Vertical(id="dialog", classes="form"):
-            yield Label(title, id="dialog-title")
+            yield Label(title, id="dialog-title", markup=False)
             with VerticalScroll(id="fields"):
                 for name in CONTACT_FIELDS:
                     with Horizontal(classes="field-row"):
@@ -137,7 +137,7 @@ class MeetingTimeDialog(ModalScreen[datetime | None]):
     def compose(self) -> ComposeResult:
         """A question, one input, and a line saying how we read it."""
         with Vertical(id="dialog", classes="small"):
-            yield Label(f"When did you meet {self.contact.name}?", id="dialog-title")
+            yield Label(f"When did you meet {self.contact.name}?", id="dialog-title", markup=False)
             yield Input("now", id="when", placeholder="now, yesterday 3pm, tue 14:00…")
             yield Label("", id="when-preview")
             yield Label("", id="error-when", classes="field-error")
@@ -197,7 +197,7 @@ class ArchiveDialog(ModalScreen[ArchiveReason | None]):
     def compose(self) -> ComposeResult:
         """The question and the reasons."""
         with Vertical(id="dialog", classes="small"):
-            yield Label(f"Archive {self.contact.name}?", id="dialog-title")
+            yield Label(f"Archive {self.contact.name}?", id="dialog-title", markup=False)
             yield Label("They leave the board; you can restore them from Archived.")
             yield OptionList(
                 *[Option(reason.value.capitalize(), id=reason.value) for reason in ArchiveReason],

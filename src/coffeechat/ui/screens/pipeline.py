@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
 from textual import events, on
@@ -11,11 +10,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from coffeechat.domain.rules import thank_you_item
-from coffeechat.domain.search import matches_filter
-from coffeechat.domain.stages import PIPELINE, Stage
+from coffeechat.domain.stages import PIPELINE
+from coffeechat.ui.board import Board
 from coffeechat.ui.screens.base import ContactActionsScreen
-from coffeechat.ui.widgets.cards import Card, CardColumn
+from coffeechat.ui.widgets.cards import CardColumn
 
 EMPTY_STATE = """\
 [b]No contacts yet.[/b]
@@ -45,6 +43,7 @@ class PipelineScreen(ContactActionsScreen):
     def __init__(self) -> None:
         super().__init__()
         self.filter_text = ""
+        self.board = Board()
         self._column_index = 0
 
     def compose(self) -> ComposeResult:
@@ -76,31 +75,25 @@ class PipelineScreen(ContactActionsScreen):
         return list(self.query(CardColumn).results(CardColumn))
 
     def reload(self) -> None:
-        """Redraw every column from the repository, keeping each cursor."""
+        """Bring the columns up to date, redrawing only those that changed."""
         app = self.coffeechat
         now = self.now()
-        settings = app.settings
         everyone = app.repository.contacts()
-        shown = (
-            [c for c in everyone if matches_filter(c, self.filter_text)]
-            if self.filter_text
-            else everyone
-        )
-        by_stage: dict[Stage, list[Card]] = {stage: [] for stage in PIPELINE}
-        for contact in shown:
-            by_stage[contact.stage].append(Card(contact, thank_you_item(contact, now, settings)))
+        changed = self.board.refresh(everyone, now, app.settings, self.filter_text)
+        shown = 0
         for stage, column in zip(PIPELINE, self.columns(), strict=True):
-            cards = by_stage[stage]
-            # Something due first (soonest due on top), then the longest waiting.
-            cards.sort(key=_card_order)
-            column.show_cards(cards, now)
+            shown += self.board.count(stage)
+            if stage in changed or not column.is_current(now):
+                column.show_cards(self.board.cards(stage), now)
             title = self.query_one(f"#title-{stage.value}", Label)
-            title.update(f"{stage.label} ({len(cards)})")
+            text = f"{stage.label} ({self.board.count(stage)})"
+            if str(title.content) != text:  # an update re-lays-out the screen
+                title.update(text)
         self.query_one("#empty").display = not everyone
         self.query_one("#board").display = bool(everyone)
         self._ensure_focus()
         self.sub_title = (
-            f"filter “{self.filter_text}”: {len(shown)} of {len(everyone)}"
+            f"filter “{self.filter_text}”: {shown} of {len(everyone)}"
             if self.filter_text
             else f"{len(everyone)} contacts"
         )
@@ -160,9 +153,3 @@ class PipelineScreen(ContactActionsScreen):
         target = next((c for c in columns if c.card_count), columns[self._column_index])
         self._column_index = columns.index(target)
         self.set_focus(target)
-
-
-def _card_order(card: Card) -> tuple[bool, datetime, str]:
-    due = card.due
-    moment = due.due_at if due is not None else card.contact.stage_changed_at
-    return (due is None, moment, card.contact.name.casefold())

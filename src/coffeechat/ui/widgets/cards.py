@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from coffeechat.domain.humanize import badge
-from coffeechat.domain.model import Contact
+from coffeechat.domain.model import Contact, printable
 from coffeechat.domain.rules import DueItem, Urgency
 
 CARD_HEIGHT = 3
@@ -47,9 +47,9 @@ def card_line(card: Card, part: int, now: datetime) -> Text:
     """Line ``part`` (0–2) of a card: the name; days in stage and company; the due badge."""
     contact = card.contact
     if part == 0:
-        return Text(" " + contact.name, style="bold")
+        return Text(" " + printable(contact.name), style="bold")
     if part == 1:
-        details = [f"{contact.days_in_stage(now)}d", contact.company]
+        details = [f"{contact.days_in_stage(now)}d", printable(contact.company)]
         return Text(" " + " · ".join(p for p in details if p), style="dim")
     if card.due is None:
         return Text("")
@@ -99,6 +99,8 @@ class CardColumn(ScrollView, can_focus=True):
 
     def show_cards(self, cards: Sequence[Card], now: datetime) -> None:
         """Show these cards in this order, keeping the cursor on the same contact."""
+        if self._now == now and _same_cards(self._cards, cards):
+            return  # nothing to redraw: skip the repaint
         current = self.selected_id
         self._cards = list(cards)
         self._ids = [card.contact.id for card in self._cards]
@@ -110,6 +112,10 @@ class CardColumn(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self._cards) * CARD_HEIGHT)
         self.refresh()
         self._scroll_to_cursor()
+
+    def is_current(self, now: datetime) -> bool:
+        """False once the "days in stage" on screen may be out of date (a minute on)."""
+        return self._now is not None and abs((now - self._now).total_seconds()) < 60
 
     @property
     def ids(self) -> list[str]:
@@ -203,3 +209,11 @@ class CardColumn(ScrollView, can_focus=True):
         segments = list(text.render(self.app.console))
         segments = [Segment(s.text, style + s.style if s.style else style) for s in segments]
         return Strip(segments).crop_extend(0, width, style).simplify()
+
+
+def _same_cards(old: Sequence[Card], new: Sequence[Card]) -> bool:
+    # Contacts are immutable and the repository hands out the same object
+    # until it changes, so identity is the cheap, exact test.
+    return len(old) == len(new) and all(
+        a.contact is b.contact and a.due == b.due for a, b in zip(old, new, strict=True)
+    )

@@ -1,0 +1,449 @@
+"""Hostile input: random command lines, random form fields, hostile text typed into the TUI.
+
+Whatever a person types, coffeechat either does it or says why in one line;
+it never shows a traceback, and what it saves is exactly what it reads back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from textual.geometry import Region
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+import coffeechat.cli
+from coffeechat.cli import main
+from coffeechat.domain.clock import frozen_clock
+from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, ValidationError, clean_fields
+from coffeechat.domain.stages import Stage
+from coffeechat.storage.atomic import serialise
+from coffeechat.storage.repository import Repository
+from coffeechat.ui.app import CoffeechatApp, make_app
+from coffeechat.ui.screens.contact import ContactScreen
+from coffeechat.ui.screens.forms import ContactForm
+from coffeechat.ui.screens.pipeline import PipelineScreen
+from tests.conftest import NOW, counting_ids
+from tests.ui.conftest import SIZE, card_ids, seed
+
+NOW_TEXT = "2026-11-22 10:00"
+
+# -- (a) random command lines ----------------------------------------------------------------
+
+WORDS = [
+    "add", "advance", "list", "due", "--at", "--db", "--stage", "--json", "--archived",
+    "--company", "--role", "--email", "--linkedin", "--note", "--referred-by", "--demo",
+    "--help", "-h", "--version", "--", "-", "--d", "--st", "--at=", "--db=",
+    "Ada", "ada lovelace", "grace", "met", "identified", "follow-up", "FOLLOW_UP",
+    "now", "yesterday 3pm", "in 3 days", "2026-11-20 14:00", "tomorrow", "next tuesday 3pm",
+    "99999 days ago", "0000-00-00", "9999-12-31 23:59", "a@b.co", "linkedin.com/in/ada",
+    "[bold]x[/]", "👩🏽‍💻", "مريم", "\u202eevil", "\t", "\n", " ", "",
+]  # fmt: skip
+
+# Real argv cannot hold NUL, and a path with "/" or a leading "~" could point outside
+# the test's folder (an absolute --db would write wherever it names, as root).
+ARG_TEXT = st.text(
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00/~"),
+    max_size=24,
+)
+ARGV = st.lists(st.one_of(st.sampled_from(WORDS), ARG_TEXT), max_size=8)
+NOW_VALUES = st.one_of(st.just(NOW_TEXT), st.just(""), st.sampled_from(WORDS), ARG_TEXT)
+
+
+def _template(folder: Path) -> Path:
+    """A database with Ada (identified) and Grace (met 30 h ago) to act on."""
+    repo = Repository(folder / "contacts.json", id_factory=counting_ids("f"))
+    seed(repo, NOW, "Ada Lovelace", company="Engines")
+    seed(repo, NOW, "Grace Hopper", Stage.MET, company="Navy")
+    return folder / "contacts.json"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture
+def no_tui(monkeypatch: pytest.MonkeyPatch) -> list[Repository]:
+    """With no command coffeechat opens the TUI: record the launch instead."""
+    launched: list[Repository] = []
+
+    def fake_launch(repository: Repository, clock: object) -> int:
+        launched.append(repository)
+        return 0
+
+    monkeypatch.setattr(coffeechat.cli, "_launch", fake_launch)
+    return launched
+
+
+@contextlib.contextmanager
+def sandbox(template: Path) -> Iterator[Path]:
+    """A fresh folder holding a copy of the template database, as the working directory."""
+    with tempfile.TemporaryDirectory(prefix="coffeechat-fuzz-") as name:
+        folder = Path(name)
+        shutil.copy2(template, folder / "contacts.json")
+        with contextlib.chdir(folder):
+            yield folder
+
+
+def run_main(argv: list[str], environ: Mapping[str, str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv, environ)
+            assert code in (0, 1), f"main returned {code!r}"
+        except SystemExit as exit_:
+            code = exit_.code  # type: ignore[assignment]
+            assert code in (0, 2), f"SystemExit({code!r})"
+    return code, out.getvalue(), err.getvalue()
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(argv=ARGV, now_text=NOW_VALUES)
+@example(argv=["advance", "grace", "--at", "99999 days ago"], now_text=NOW_TEXT)
+@example(argv=["due", "--at", "9999-12-31 23:59"], now_text=NOW_TEXT)
+@example(argv=["add", "[bold]x[/]", "--email", "👩🏽‍💻"], now_text=NOW_TEXT)
+@example(argv=["list", "--stage", "\n"], now_text=NOW_TEXT)
+@example(argv=["--db", "..", "list"], now_text=NOW_TEXT)
+@example(argv=[], now_text="someday")
+def test_any_command_line_ends_in_an_exit_status_never_a_traceback(
+    template: Path, no_tui: list[Repository], argv: list[str], now_text: str
+) -> None:
+    with sandbox(template) as folder:
+        db = folder / "contacts.json"
+        code, _, err = run_main(argv, {"COFFEECHAT_DB": str(db), "COFFEECHAT_NOW": now_text})
+
+        assert "Traceback" not in err
+        if code == 1:
+            assert err.startswith("coffeechat: "), err
+            assert len(err.splitlines()) == 1, err
+        # whatever happened, the database still opens and still holds its people
+        names = {c.name for c in Repository(db).contacts(include_archived=True)}
+        assert {"Ada Lovelace", "Grace Hopper"} <= names
+        # and nothing was written outside the sandbox's folder
+        assert all(p.resolve().is_relative_to(folder.resolve()) for p in folder.rglob("*"))
+
+
+# Bytes that are not UTF-8 reach Python's argv as lone surrogates ("\udcff"), e.g.
+# `coffeechat add $'Zo\xeb'` typed in a Latin-1 terminal.
+def test_add_with_bytes_that_are_not_utf8_is_one_line(
+    template: Path, no_tui: list[Repository]
+) -> None:
+    with sandbox(template) as folder:
+        db = folder / "contacts.json"
+        code, out, err = run_main(["add", "Zo\udceb"], {"COFFEECHAT_DB": str(db)})
+        assert code in (0, 1)
+        if code == 1:
+            assert err.startswith("coffeechat: ")
+        else:
+            assert Repository(db).get(out.strip()).name
+
+
+def test_one_unsavable_change_does_not_break_later_saves(tmp_path: Path) -> None:
+    repo = Repository(tmp_path / "contacts.json")
+    with contextlib.suppress(Exception):
+        repo.add({"name": "Zo\udceb"}, NOW)
+    saved = repo.add({"name": "Zoe"}, NOW)
+    assert [c.name for c in Repository(tmp_path / "contacts.json").contacts()] == ["Zoe"]
+    assert saved.name == "Zoe"
+
+
+# -- (b) every form field, arbitrary text ------------------------------------------------------
+
+INTERESTING_FIELD_VALUES = [
+    "", " ", "\n", "\t\u3000\u00a0", "Ada", "  Ada   Lovelace  ", "a@b.co", "a@b", "@b.co",
+    "a b@c.de", "a@b.co\n", "linkedin.com/in/ada", "https://x", "HTTP://X.Y", "http://a b.c",
+    "[bold]x[/]", "[/]", "\\[x]", "[link='https://x']y[/link]", "$name", "👩🏽‍💻 Zoë",
+    "مريم الأحمد", "\u202eevil\u202c", "\x1b[31mred\x1b[0m", "\x00", "\u2028\u2029\x85",
+    "\ufeff", "\u200b", "x" * 500,
+]  # fmt: skip
+FIELD_TEXT = st.one_of(
+    st.sampled_from(INTERESTING_FIELD_VALUES),
+    st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40),
+    st.builds(
+        lambda a, b, c: f"{a}@{b}.{c}",
+        *[st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=6)] * 3,
+    ),
+)
+FORM = st.fixed_dictionaries(dict.fromkeys(CONTACT_FIELDS, FIELD_TEXT))
+
+
+def clean_or_refuse(raw: Mapping[str, str]) -> tuple[dict[str, str] | None, ValidationError | None]:
+    """clean_fields' answer: the cleaned fields, or the ValidationError (anything else raises)."""
+    try:
+        return clean_fields(raw), None
+    except ValidationError as error:
+        return None, error
+
+
+@settings(max_examples=150, deadline=None)
+@given(form=FORM)
+@example(form=dict.fromkeys(CONTACT_FIELDS, "[/]"))
+@example(form={**dict.fromkeys(CONTACT_FIELDS, ""), "name": "\u3000"})
+def test_any_form_is_cleaned_or_refused_field_by_field_and_saved_exactly(
+    form: dict[str, str],
+) -> None:
+    cleaned, error = clean_or_refuse(form)
+    if error is not None:
+        assert error.errors, "a ValidationError that names no field"
+        assert set(error.errors) <= set(CONTACT_FIELDS)
+        assert all(isinstance(m, str) and m for m in error.errors.values())
+
+    with tempfile.TemporaryDirectory(prefix="coffeechat-fields-") as name:
+        path = Path(name) / "contacts.json"
+        repo = Repository(path)
+        before = path.read_bytes()
+        if cleaned is None:
+            with pytest.raises(ValidationError):
+                repo.add(form, NOW)
+            assert path.read_bytes() == before, "a refused contact changed the file"
+            return
+        contact = repo.add(form, NOW)
+        fresh = Repository(path).get(contact.id)
+
+    assert set(cleaned) == set(CONTACT_FIELDS)
+    assert cleaned["name"], "an empty name was accepted"
+    for field_name in CONTACT_FIELDS:
+        value = cleaned[field_name]
+        assert value == value.strip()
+        if field_name != "notes":
+            assert value.split() == value.split(" ") or not value, f"{field_name}: {value!r}"
+    assert clean_fields(cleaned) == cleaned, "cleaning twice changes the text"
+    assert contact.fields() == cleaned
+    assert fresh.fields() == cleaned  # what was saved is what is read
+
+
+# -- (c) hostile text typed into the TUI --------------------------------------------------------
+
+HOSTILE_NAMES = [
+    # (what is put in the name field, how: "keys" types it, "value" pastes it)
+    ("[bold]x[/]", "keys"),
+    ("[/]", "keys"),
+    ("مريم 👩", "keys"),  # Pilot cannot type every emoji (🎉, skin tones): the rest is pasted
+    ("     ", "keys"),
+    ("[@click=app.quit]bye[/] [link='https://example.com']x", "value"),
+    ("👩🏽‍💻🎉 Zoë", "value"),
+    ("abc \u202edcba\u202c שלום", "value"),
+    ("\x1b[31mred\x1b[0m", "value"),
+    ("Long " + "x" * 3000, "value"),
+    ("\u3000\u00a0\t", "value"),
+]
+HOSTILE_OTHER_FIELDS = {  # markup-looking text the contact page does draw literally today
+    "company": "[/dim]Evil[b]Corp",
+    "role": "$role [red]",
+    "notes": "[/]\n[bold]not bold[/bold]\n[@click=app.quit]x[/]",
+    "source": "[link='https://example.com']x[/link]",
+}
+
+
+def field_lines(page: ContactScreen) -> list[str]:
+    return str(page.query_one("#contact-fields").render()).split("\n")
+
+
+def field_line(name: str, value: str) -> str:
+    """How the contact page lists one field: right-aligned label, two spaces, the value."""
+    return f"{FIELD_LABELS[name]:>13}  {value or '—'}"
+
+
+def visible_text(widget: Widget) -> str:
+    """What ``widget`` draws, as plain text (works for any widget, line API or not)."""
+    width, height = widget.size
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
+
+
+def visible_prefix(text: str, limit: int = 10) -> str:
+    """The start of ``text`` up to the first character that is not one plain cell wide."""
+    prefix = ""
+    for char in text[:limit]:
+        if not char.isprintable() or cell_len(char) != 1:
+            break
+        prefix += char
+    return prefix
+
+
+async def test_hostile_text_in_the_new_contact_form_is_saved_literally_or_refused(
+    tmp_path: Path,
+) -> None:
+    repo = Repository(tmp_path / "contacts.json", id_factory=counting_ids())
+    app = make_app(repo, frozen_clock(NOW))
+    saved: dict[str, dict[str, str]] = {}  # contact id -> the cleaned fields
+    # run_test() leaves toasts out (notifications=False); the toasts that echo these
+    # names are checked by test_a_name_that_closes_markup_crashes_neither_toast_nor_form.
+    async with app.run_test(size=(120, 50)) as pilot:
+        for typed, how in HOSTILE_NAMES:
+            await pilot.press("n")
+            form = pilot.app.screen
+            assert isinstance(form, ContactForm)
+            if how == "keys":
+                await pilot.press(*typed)
+            else:
+                form.query_one("#field-name", Input).value = typed
+            for field_name, value in HOSTILE_OTHER_FIELDS.items():
+                if field_name == "notes":
+                    form.query_one("#field-notes", TextArea).text = value
+                else:
+                    form.query_one(f"#field-{field_name}", Input).value = value
+            entered = form.values()
+            assert entered["name"] == typed, "the form did not take the text as typed"
+            await pilot.press("ctrl+s")
+            assert pilot.app.is_running
+
+            expected, error = clean_or_refuse(entered)
+            if error is not None:
+                assert pilot.app.screen is form, f"{typed!r} was accepted"
+                shown = str(form.query_one("#error-name").render())
+                assert error.errors["name"] in shown
+                assert {c.id for c in repo.contacts()} == set(saved)
+                await pilot.press("escape")
+                continue
+            assert expected is not None
+
+            assert isinstance(pilot.app.screen, PipelineScreen), f"{typed!r}: form still open"
+            [new] = [c for c in Repository(repo.path).contacts() if c.id not in saved]
+            assert new.fields() == expected  # exactly the cleaned text, on disk
+            saved[new.id] = expected
+
+            # The contact page draws every field as typed, not as markup.
+            pilot.app.push_screen(ContactScreen(new.id))
+            await pilot.pause()
+            page = pilot.app.screen
+            assert isinstance(page, ContactScreen)
+            heading = str(page.query_one("#contact-heading").render())
+            assert heading.startswith(expected["name"] + "  "), heading[:80]
+            lines = field_lines(page)
+            for field_name in ("company", "role", "source"):
+                assert field_line(field_name, expected[field_name]) in lines, lines
+            assert str(page.query_one("#contact-notes").render()) == expected["notes"]
+            await pilot.press("escape")
+            assert isinstance(pilot.app.screen, PipelineScreen)
+
+        assert pilot.app.is_running
+        # every accepted name has its card, drawn literally, and the board still works
+        assert sorted(card_ids(pilot.app, Stage.IDENTIFIED)) == sorted(saved)
+        cards = visible_text(pilot.app.screen.query_one("#cards-identified"))
+        for fields in saved.values():
+            assert visible_prefix(fields["name"]) in cards, fields["name"][:20]
+        assert "[bold]x[/]" in cards
+        assert "[@click=ap" in cards
+        await pilot.press("a")
+        await pilot.pause()
+        assert len(card_ids(pilot.app, Stage.REQUESTED)) == 1
+    assert len(saved) == len(HOSTILE_NAMES) - 2  # the two blank names were refused
+
+
+async def test_the_contact_page_shows_every_field_exactly_as_saved(tmp_path: Path) -> None:
+    values = {"company": "C:\\Users\\ada\\", "role": "[$role]", "source": "\\[x]"}
+    repo = Repository(tmp_path / "contacts.json", id_factory=counting_ids())
+    contact = repo.add({"name": "Ada", **values, "notes": "ends with \\"}, NOW)
+    async with make_app(repo, frozen_clock(NOW)).run_test(size=SIZE) as pilot:
+        pilot.app.push_screen(ContactScreen(contact.id))
+        await pilot.pause()
+        page = pilot.app.screen
+        assert isinstance(page, ContactScreen)
+        lines = field_lines(page)
+        notes = str(page.query_one("#contact-notes").render())
+    assert [field_line(name, value) in lines for name, value in values.items()] == [True] * 3
+    assert notes == "ends with \\"
+
+
+async def test_an_unclosed_bracket_in_a_field_does_not_crash_the_contact_page(
+    tmp_path: Path,
+) -> None:
+    repo = Repository(tmp_path / "contacts.json", id_factory=counting_ids())
+    contact = repo.add({"name": "Ada", "company": "Acme [2nd floor"}, NOW)
+    async with make_app(repo, frozen_clock(NOW)).run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        page = pilot.app.screen
+        assert isinstance(page, ContactScreen)
+        assert field_line("company", "Acme [2nd floor") in field_lines(page)
+    assert contact.company == "Acme [2nd floor"
+
+
+async def test_a_name_that_closes_markup_crashes_neither_toast_nor_form(tmp_path: Path) -> None:
+    repo = Repository(tmp_path / "contacts.json", id_factory=counting_ids())
+    repo.add({"name": "[/]"}, NOW)
+    app = make_app(repo, frozen_clock(NOW))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("a")  # the toast says "Moved [/] to Requested."
+        await pilot.pause()
+        assert pilot.app.is_running
+        await pilot.press("right", "e")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ContactForm)
+        assert str(pilot.app.screen.query_one("#dialog-title").render()) == "Edit [/]"
+        assert pilot.app.is_running
+
+
+async def test_dialogs_and_toasts_show_a_markup_looking_name_literally(tmp_path: Path) -> None:
+    name = "[bold]x[/]"
+    repo = Repository(tmp_path / "contacts.json", id_factory=counting_ids())
+    app = make_app(repo, frozen_clock(NOW))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("n", *name, "ctrl+s")
+        await pilot.pause()
+        toasts = [str(toast.render()) for toast in pilot.app.screen.query("Toast")]
+        titles = []
+        for key in ("e", "x", "a"):  # the contact is identified: "a" moves it to requested
+            await pilot.press(key)
+            await pilot.pause()
+            if key != "a":
+                titles.append(str(pilot.app.screen.query_one("#dialog-title").render()))
+                await pilot.press("escape")
+        await pilot.press("right", "a")  # requested → met asks when
+        await pilot.pause()
+        titles.append(str(pilot.app.screen.query_one("#dialog-title").render()))
+    assert toasts == [f"Added {name} to Identified."]
+    assert titles == [f"Edit {name}", f"Archive {name}?", f"When did you meet {name}?"]
+
+
+TERMINAL_CONTROL = "\x1b]0;PWNED\x1b\\Eve\x1b[2J\x9b31m!"  # set title, clear screen, C1 CSI
+
+
+def terminal_output(app: CoffeechatApp) -> str:
+    """The characters the app would send to the terminal for a full redraw (private API)."""
+    update = app.screen._compositor.render_update(full=True)
+    assert update is not None
+    return update.render_segments(app.console)
+
+
+@pytest.mark.parametrize("source", ["typed", "synced-file"])
+async def test_control_sequences_in_a_name_never_reach_the_terminal(
+    tmp_path: Path, source: str
+) -> None:
+    path = tmp_path / "contacts.json"
+    repo = Repository(path, id_factory=counting_ids())
+    contact = repo.add({"name": "Eve", "company": "Acme"}, NOW)
+    if source == "typed":
+        repo.edit(contact.id, {"name": TERMINAL_CONTROL, "company": TERMINAL_CONTROL}, NOW)
+    else:  # written by another program or another machine, never through clean_fields
+        data = json.loads(path.read_bytes())
+        data["contacts"]["1"].update(name=TERMINAL_CONTROL, company=TERMINAL_CONTROL)
+        path.write_bytes(serialise(data))
+    app = make_app(repo, frozen_clock(NOW))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = terminal_output(pilot.app)
+        assert "Eve" in board
+        pilot.app.push_screen(ContactScreen(contact.id))
+        await pilot.pause()
+        page = terminal_output(pilot.app)
+        assert "Eve" in page
+    for output in (board, page):
+        assert "\x1b]" not in output
+        assert "\x1b[2J" not in output
+        assert "\x9b" not in output
