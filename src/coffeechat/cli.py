@@ -20,10 +20,9 @@ from typing import Any
 from coffeechat import __version__
 from coffeechat.domain.clock import Clock, clock_from_environment
 from coffeechat.domain.dates import DateParseError, parse_when
-from coffeechat.domain.demo import demo_contacts
 from coffeechat.domain.humanize import due_reason
 from coffeechat.domain.model import CONTACT_FIELDS, Contact
-from coffeechat.domain.rules import due_items
+from coffeechat.domain.rules import DUE_STAGES, due_items
 from coffeechat.domain.search import resolve
 from coffeechat.domain.stages import Stage
 from coffeechat.paths import resolve_db_path
@@ -189,7 +188,7 @@ def _list(args: argparse.Namespace, repository: Repository, clock: Clock) -> int
 
 def _due(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
     at = _moment(args.at, clock())
-    items = due_items(repository.contacts(), at, repository.settings())
+    items = due_items(repository.active_in_stages(DUE_STAGES), at, repository.settings())
     if args.json:
         payload = [
             {
@@ -225,6 +224,8 @@ def _print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> No
 
 def _run_tui(args: argparse.Namespace, env: Mapping[str, str], clock: Clock) -> int:
     if args.demo:
+        from coffeechat.domain.demo import demo_contacts
+
         folder = Path(tempfile.mkdtemp(prefix="coffeechat-demo-"))
         try:
             repository = Repository(folder / "demo.json")

@@ -36,7 +36,7 @@ class Board:
         self._cards: dict[str, Card] = {}
         self._keys: dict[str, SortKey] = {}
         self._order: dict[Stage, list[tuple[SortKey, str]]] = {stage: [] for stage in PIPELINE}
-        self._filter: str | None = None
+        self._filter: str | None = None  # None: nothing filed yet
 
     def cards(self, stage: Stage) -> list[Card]:
         """The cards in one column, top to bottom."""
@@ -51,8 +51,7 @@ class Board:
     ) -> set[Stage]:
         """Bring the board up to date; return the stages whose cards changed."""
         if filter_text != self._filter:
-            self.__init__()  # type: ignore[misc]  # a new filter re-files everything
-            self._filter = filter_text
+            return self._rebuild(contacts, now, settings, filter_text)
         changed: set[Stage] = set()
         seen: set[str] = set()
         for contact in contacts:
@@ -74,6 +73,27 @@ class Board:
             changed.add(self._cards[contact_id].contact.stage)
             self._remove(contact_id)
         return changed
+
+    def _rebuild(
+        self, contacts: Iterable[Contact], now: datetime, settings: Settings, filter_text: str
+    ) -> set[Stage]:
+        """File everything afresh (first draw, or a new filter): one sort per column."""
+        self._filter = filter_text
+        self._cards.clear()
+        self._keys.clear()
+        for column in self._order.values():
+            column.clear()
+        for contact in contacts:
+            if filter_text and not matches_filter(contact, filter_text):
+                continue
+            card = Card(contact, thank_you_item(contact, now, settings))
+            key = card_order(card)
+            self._cards[contact.id] = card
+            self._keys[contact.id] = key
+            self._order[contact.stage].append((key, contact.id))
+        for column in self._order.values():
+            column.sort()
+        return set(PIPELINE)
 
     def _insert(self, card: Card) -> None:
         key = card_order(card)
