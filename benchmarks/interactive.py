@@ -60,7 +60,9 @@ async def keystrokes(path: Path, runs: int) -> dict[str, list[float]]:
         await pilot.pause()
         box = board.query_one("#filter", Input)
         for character in "ae" * ((runs + 1) // 2):
-            filtering.append(await until_painted(app, lambda c=character: box.insert_text_at_cursor(c)))
+            filtering.append(
+                await until_painted(app, lambda c=character: box.insert_text_at_cursor(c))
+            )
             await pilot.pause()
             box.value = ""
             await pilot.pause()

@@ -36,9 +36,7 @@ class BareApp(App[None]):
         records = json.loads(self.path.read_bytes())["contacts"].values()
         table = self.query_one(DataTable)
         table.add_columns("Name", "Company", "Stage")
-        table.add_rows(
-            (r["name"], r["company"], r["events"][-1].get("to") or "") for r in records
-        )
+        table.add_rows((r["name"], r["company"], r["events"][-1].get("to") or "") for r in records)
 
 
 async def _paint_then_exit(pilot: Pilot[None]) -> None:

@@ -13,20 +13,134 @@ from coffeechat.storage.atomic import serialise
 from coffeechat.storage.records import contact_to_record
 from coffeechat.storage.repository import SCHEMA_VERSION
 
-FIRST = ("Priya Marcus Elena Tomás Hannah Kenji Aisha Liam Sofia Daniel Grace Noah Yara Owen "
-         "Mei Rafael Isabel Ahmed Chloe Viktor Nadia Ben Laura Samuel Fatima Jonas Ruth Peter "
-         "Zoe Arjun").split()  # fmt: skip
-LAST = ("Raman Oyelaran Petrova Herrera Schultz Watanabe Bello O'Connor Rossi Kim Mbeki Fischer "
-        "Haddad Price Chen Souza Duarte Farouk Martin Novak Karim Adeyemi Jensen Whitfield Zahra "
-        "Berg Abebe Lindqvist Campbell Mehta").split()  # fmt: skip
-COMPANIES = ("Northwind Health", "Fjord Analytics", "Bluebird Labs", "Cobalt Energy",
-             "Meridian Bank", "Lumen Robotics", "GreenLoop", "Quanta Cloud", "Civic Data Trust",
-             "Oasis Media", "Keystone Legal", "Tessellate AI", "Verde Foods", "Helix Bio")  # fmt: skip
-ROLES = ("Product Manager", "Data Scientist", "UX Researcher", "Engineer", "Analyst",
-         "Designer", "Director", "Founder", "Consultant", "Recruiter")  # fmt: skip
-WORDS = ("met at the alumni mixer; hiring next spring; prefers mornings; ask about the "
-         "transition from teaching; recommended two books; follow up about the data team; "
-         "mentioned a mentorship programme; knows the VP of engineering").split()  # fmt: skip
+FIRST = (
+    "Priya",
+    "Marcus",
+    "Elena",
+    "Tomás",
+    "Hannah",
+    "Kenji",
+    "Aisha",
+    "Liam",
+    "Sofia",
+    "Daniel",
+    "Grace",
+    "Noah",
+    "Yara",
+    "Owen",
+    "Mei",
+    "Rafael",
+    "Isabel",
+    "Ahmed",
+    "Chloe",
+    "Viktor",
+    "Nadia",
+    "Ben",
+    "Laura",
+    "Samuel",
+    "Fatima",
+    "Jonas",
+    "Ruth",
+    "Peter",
+    "Zoe",
+    "Arjun",
+)
+LAST = (
+    "Raman",
+    "Oyelaran",
+    "Petrova",
+    "Herrera",
+    "Schultz",
+    "Watanabe",
+    "Bello",
+    "O'Connor",
+    "Rossi",
+    "Kim",
+    "Mbeki",
+    "Fischer",
+    "Haddad",
+    "Price",
+    "Chen",
+    "Souza",
+    "Duarte",
+    "Farouk",
+    "Martin",
+    "Novak",
+    "Karim",
+    "Adeyemi",
+    "Jensen",
+    "Whitfield",
+    "Zahra",
+    "Berg",
+    "Abebe",
+    "Lindqvist",
+    "Campbell",
+    "Mehta",
+)
+COMPANIES = (
+    "Northwind Health",
+    "Fjord Analytics",
+    "Bluebird Labs",
+    "Cobalt Energy",
+    "Meridian Bank",
+    "Lumen Robotics",
+    "GreenLoop",
+    "Quanta Cloud",
+    "Civic Data Trust",
+    "Oasis Media",
+    "Keystone Legal",
+    "Tessellate AI",
+    "Verde Foods",
+    "Helix Bio",
+)
+ROLES = (
+    "Product Manager",
+    "Data Scientist",
+    "UX Researcher",
+    "Engineer",
+    "Analyst",
+    "Designer",
+    "Director",
+    "Founder",
+    "Consultant",
+    "Recruiter",
+)
+WORDS = (
+    "met",
+    "at",
+    "the",
+    "alumni",
+    "mixer;",
+    "hiring",
+    "next",
+    "spring;",
+    "prefers",
+    "mornings;",
+    "ask",
+    "about",
+    "the",
+    "transition",
+    "from",
+    "teaching;",
+    "recommended",
+    "two",
+    "books;",
+    "follow",
+    "up",
+    "about",
+    "the",
+    "data",
+    "team;",
+    "mentioned",
+    "a",
+    "mentorship",
+    "programme;",
+    "knows",
+    "the",
+    "VP",
+    "of",
+    "engineering",
+)
 
 
 def synthetic_contacts(count: int, now: datetime, seed: int = 7) -> list[Contact]:
@@ -63,7 +177,9 @@ def _id(rng: random.Random) -> str:
 
 def write_database(path: Path, count: int, now: datetime) -> Path:
     """Write a coffeechat database of ``count`` contacts at ``path``."""
-    records = {str(i): contact_to_record(c) for i, c in enumerate(synthetic_contacts(count, now), 1)}
+    records = {
+        str(i): contact_to_record(c) for i, c in enumerate(synthetic_contacts(count, now), 1)
+    }
     data = {"contacts": records, "meta": {"1": {"schema": SCHEMA_VERSION}}}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(serialise(data))

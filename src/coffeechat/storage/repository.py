@@ -36,7 +36,6 @@ from coffeechat.storage.records import (
     RecordError,
     contact_from_record,
     contact_to_record,
-    stage_of_record,
 )
 
 SCHEMA_VERSION = 1
@@ -90,24 +89,9 @@ class Repository:
         return [c for c in self._contacts.values() if not c.archived]
 
     def active_in_stages(self, stages: frozenset[Stage]) -> list[Contact]:
-        """The contacts on the board in these stages, building only those.
-
-        ``coffeechat due`` needs only contacts in "met"; with 10,000 contacts
-        building just those is several times faster than building them all.
-        """
-        self._storage.refresh()
-        if self._cache_generation == self._storage.generation:
-            return [c for c in self._contacts.values() if c.stage in stages and not c.archived]
-        wanted = {stage.value for stage in stages}
-        found = []
-        for document in sorted(self._table(CONTACTS).all(), key=lambda d: d.doc_id):
-            stage, archived = stage_of_record(document)
-            if stage is not None and (stage not in wanted or archived):
-                continue
-            contact = self._parse(document)
-            if contact.stage in stages and not contact.archived:
-                found.append(contact)
-        return found
+        """The contacts on the board in these stages (what ``due`` looks at)."""
+        self._sync()
+        return [c for c in self._contacts.values() if c.stage in stages and not c.archived]
 
     def archived(self) -> list[Contact]:
         """The contacts taken off the board, most recently archived first."""
