@@ -22,15 +22,14 @@ from coffeechat.domain.clock import Clock, clock_from_environment
 from coffeechat.domain.dates import DateParseError, parse_when
 from coffeechat.domain.humanize import due_reason
 from coffeechat.domain.model import CONTACT_FIELDS, Contact
-from coffeechat.domain.rules import DUE_STAGES, due_items
+from coffeechat.domain.rules import due_items
 from coffeechat.domain.search import resolve
 from coffeechat.domain.stages import Stage
 from coffeechat.paths import resolve_db_path
-from coffeechat.storage.errors import user_facing_errors
+from coffeechat.storage.errors import USER_FACING_ERRORS
 from coffeechat.storage.repository import Repository, new_id
 
 READ_ONLY_COMMANDS = frozenset({"list", "due"})
-USER_ERRORS: tuple[type[Exception], ...] = user_facing_errors()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,7 +110,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         )
         handler = _HANDLERS[args.command]
         return handler(args, repository, clock)
-    except USER_ERRORS as error:
+    except USER_FACING_ERRORS as error:
         return _fail(str(error))
     except KeyboardInterrupt:
         return 130
@@ -188,7 +187,7 @@ def _list(args: argparse.Namespace, repository: Repository, clock: Clock) -> int
 
 def _due(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
     at = _moment(args.at, clock())
-    items = due_items(repository.active_in_stages(DUE_STAGES), at, repository.settings())
+    items = due_items(repository.contacts(), at, repository.settings())
     if args.json:
         payload = [
             {

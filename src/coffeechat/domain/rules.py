@@ -29,10 +29,6 @@ class Settings:
             raise ValueError("thank-you hours must satisfy 0 < due ≤ late ≤ 8760 (a year)")
 
 
-# The stages a contact must be in for something to be due (lets callers skip the rest).
-DUE_STAGES = frozenset({Stage.MET})
-
-
 class DueKind(StrEnum):
     """The kind of thing that is due; the value is what `due --json` prints."""
 

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from coffeechat.domain.dates import DateParseError
+from coffeechat.domain.model import ValidationError
+from coffeechat.domain.pipeline import MoveError
+from coffeechat.domain.search import ContactLookupError
+
 
 class StorageError(Exception):
     """Base class: the message is a complete sentence naming the file."""
@@ -56,15 +61,13 @@ class NotFoundError(StorageError):
     """No contact matched."""
 
 
-def user_facing_errors() -> tuple[type[Exception], ...]:
-    """Every failure a person can cause; each carries a sentence for them.
-
-    The CLI prints these as one line and the TUI shows them as a toast;
-    anything else is a bug and may show a traceback.
-    """
-    from coffeechat.domain.dates import DateParseError
-    from coffeechat.domain.model import ValidationError
-    from coffeechat.domain.pipeline import MoveError
-    from coffeechat.domain.search import ContactLookupError
-
-    return (StorageError, ValidationError, DateParseError, ContactLookupError, MoveError)
+# Every failure a person can cause; each carries a sentence for them.  The CLI
+# prints these as one line and the TUI shows them as a toast; anything else is
+# a bug and may show a traceback.
+USER_FACING_ERRORS: tuple[type[Exception], ...] = (
+    StorageError,
+    ValidationError,
+    DateParseError,
+    ContactLookupError,
+    MoveError,
+)

@@ -24,7 +24,6 @@ from tinydb.table import Document, Table
 from coffeechat.domain import pipeline
 from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.rules import Settings
-from coffeechat.domain.stages import Stage
 from coffeechat.storage.atomic import AtomicJSONStorage
 from coffeechat.storage.errors import (
     CorruptDatabaseError,
@@ -87,11 +86,6 @@ class Repository:
         if include_archived:
             return list(self._contacts.values())
         return [c for c in self._contacts.values() if not c.archived]
-
-    def active_in_stages(self, stages: frozenset[Stage]) -> list[Contact]:
-        """The contacts on the board in these stages (what ``due`` looks at)."""
-        self._sync()
-        return [c for c in self._contacts.values() if c.stage in stages and not c.archived]
 
     def archived(self) -> list[Contact]:
         """The contacts taken off the board, most recently archived first."""
@@ -278,8 +272,9 @@ class Repository:
 
     def _set_meta(self, **values: Any) -> None:
         table = self._table(META)
-        if table.all():
-            table.update(values, doc_ids=[table.all()[0].doc_id])
+        documents = table.all()
+        if documents:
+            table.update(values, doc_ids=[documents[0].doc_id])
         else:
             table.insert(values)
 

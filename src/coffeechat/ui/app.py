@@ -16,7 +16,7 @@ from coffeechat.domain.clock import Clock
 from coffeechat.domain.model import Contact, Event, printable
 from coffeechat.domain.rules import Settings
 from coffeechat.paths import stylesheet
-from coffeechat.storage.errors import StorageError, user_facing_errors
+from coffeechat.storage.errors import USER_FACING_ERRORS, StorageError
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.undo import UndoEntry, UndoStack
 
@@ -91,7 +91,7 @@ class CoffeechatApp(App[None]):
         """
         try:
             result = change()
-        except user_facing_errors() as error:
+        except USER_FACING_ERRORS as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=8)
             return None
         if success:
@@ -99,9 +99,27 @@ class CoffeechatApp(App[None]):
         self.data_changed.publish(None)
         return result
 
-    def record(self, contact: Contact, event: Event, description: str) -> None:
-        """Remember a saved change so `u` can take it back."""
-        self.undo_stack.push(UndoEntry(contact.id, event.id, description))
+    def apply_change(
+        self,
+        change: Callable[[], tuple[Contact, Event | None]],
+        describe: Callable[[Contact, Event], tuple[str, str]],
+    ) -> Contact | None:
+        """Save a change to one contact; remember it for `u` and say what happened.
+
+        ``describe`` gives (what undo will call it, the toast) for the saved
+        contact and event.  Returns the contact, or None if nothing was saved.
+        """
+        result = self.save(change)
+        if result is None:
+            return None
+        contact, event = result
+        if event is None:
+            self.notify("No changes to save.", timeout=3)
+            return contact
+        undo_description, toast = describe(contact, event)
+        self.undo_stack.push(UndoEntry(contact.id, event.id, undo_description))
+        self.notify(toast, timeout=4)
+        return contact
 
     # -- actions ------------------------------------------------------------
 

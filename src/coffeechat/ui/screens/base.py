@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from coffeechat.domain.model import ArchiveReason, Contact
+from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.stages import Stage
-from coffeechat.storage.errors import user_facing_errors
+from coffeechat.storage.errors import USER_FACING_ERRORS
 
 if TYPE_CHECKING:
     from coffeechat.ui.app import CoffeechatApp
@@ -70,7 +70,7 @@ class ContactActionsScreen(Screen[None]):
             return None
         try:
             return self.coffeechat.repository.get(contact_id)
-        except user_facing_errors() as error:
+        except USER_FACING_ERRORS as error:
             self.notify(str(error), severity="error")
             return None
 
@@ -83,11 +83,14 @@ class ContactActionsScreen(Screen[None]):
         def saved(fields: dict[str, str] | None) -> None:
             if fields is None:
                 return
-            app = self.coffeechat
-            contact = app.save(lambda: app.repository.add(fields, self.now()))
-            if contact is not None:
-                app.record(contact, contact.events[-1], f"added {contact.name}")
-                app.notify(f"Added {contact.name} to Identified.", timeout=4)
+
+            def add() -> tuple[Contact, Event]:
+                contact = self.coffeechat.repository.add(fields, self.now())
+                return contact, contact.events[-1]
+
+            self.coffeechat.apply_change(
+                add, lambda c, _: (f"added {c.name}", f"Added {c.name} to Identified.")
+            )
 
         self.app.push_screen(ContactForm(None), saved)
 
@@ -100,18 +103,11 @@ class ContactActionsScreen(Screen[None]):
             return
 
         def saved(fields: dict[str, str] | None) -> None:
-            if fields is None:
-                return
-            app = self.coffeechat
-            result = app.save(lambda: app.repository.edit(contact.id, fields, self.now()))
-            if result is None:
-                return
-            updated, event = result
-            if event is None:
-                app.notify("No changes to save.", timeout=3)
-                return
-            app.record(updated, event, f"edited {updated.name}")
-            app.notify(f"Saved {updated.name}.", timeout=4)
+            if fields is not None:
+                self.coffeechat.apply_change(
+                    lambda: self.coffeechat.repository.edit(contact.id, fields, self.now()),
+                    lambda c, _: (f"edited {c.name}", f"Saved {c.name}."),
+                )
 
         self.app.push_screen(ContactForm(contact), saved)
 
@@ -134,17 +130,16 @@ class ContactActionsScreen(Screen[None]):
             self._advance(contact, None)
 
     def _advance(self, contact: Contact, at: datetime | None) -> None:
-        app = self.coffeechat
-        result = app.save(lambda: app.repository.advance(contact.id, self.now(), at=at))
-        if result is None:
-            return
-        updated, event = result
-        if event.from_stage is event.to_stage:
-            what = f"logged a follow-up with {updated.name}"
-        else:
-            what = f"moved {updated.name} to {updated.stage.label}"
-        app.record(updated, event, what)
-        app.notify(what[0].upper() + what[1:] + ".  (u to undo)", timeout=4)
+        def describe(updated: Contact, event: Event) -> tuple[str, str]:
+            if event.from_stage is event.to_stage:
+                what = f"logged a follow-up with {updated.name}"
+            else:
+                what = f"moved {updated.name} to {updated.stage.label}"
+            return what, what[0].upper() + what[1:] + ".  (u to undo)"
+
+        self.coffeechat.apply_change(
+            lambda: self.coffeechat.repository.advance(contact.id, self.now(), at=at), describe
+        )
 
     def action_archive(self) -> None:
         """Ask for a reason, then take the selected contact off the board."""
@@ -158,14 +153,14 @@ class ContactActionsScreen(Screen[None]):
             return
 
         def chosen(reason: ArchiveReason | None) -> None:
-            if reason is None:
-                return
-            app = self.coffeechat
-            result = app.save(lambda: app.repository.archive(contact.id, reason, self.now()))
-            if result is not None:
-                updated, event = result
-                app.record(updated, event, f"archived {updated.name}")
-                app.notify(f"Archived {updated.name} ({reason}).  (u to undo)", timeout=4)
+            if reason is not None:
+                self.coffeechat.apply_change(
+                    lambda: self.coffeechat.repository.archive(contact.id, reason, self.now()),
+                    lambda c, _: (
+                        f"archived {c.name}",
+                        f"Archived {c.name} ({reason}).  (u to undo)",
+                    ),
+                )
 
         self.app.push_screen(ArchiveDialog(contact), chosen)
 
@@ -177,12 +172,10 @@ class ContactActionsScreen(Screen[None]):
         if not contact.archived:
             self.notify(f"{contact.name} is not archived.", timeout=3)
             return
-        app = self.coffeechat
-        result = app.save(lambda: app.repository.restore(contact.id, self.now()))
-        if result is not None:
-            restored, event = result
-            app.record(restored, event, f"restored {restored.name}")
-            app.notify(f"Restored {restored.name} to {restored.stage.label}.", timeout=4)
+        self.coffeechat.apply_change(
+            lambda: self.coffeechat.repository.restore(contact.id, self.now()),
+            lambda c, _: (f"restored {c.name}", f"Restored {c.name} to {c.stage.label}."),
+        )
 
     def action_open(self) -> None:
         """Show the selected contact's page."""
