@@ -153,10 +153,11 @@ def test_a_schema_1_file_is_migrated_once_with_a_private_backup(
     assert migrations.calls == [1]
 
 
-def test_the_cli_migrates_on_first_use(
+def test_the_cli_reads_old_files_in_memory_and_migrates_on_first_write(
     db: Path, migrations: Migrations, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db.write_bytes(schema_1_bytes())
+    before = db.read_bytes()
     environ = {"COFFEECHAT_DB": str(db), "COFFEECHAT_NOW": "2026-11-22 10:00"}
 
     assert main(["list", "--json"], environ) == 0
@@ -166,7 +167,11 @@ def test_the_cli_migrates_on_first_use(
         "Grace Hopper": "Navy",
     }
     assert main(["list", "--json"], environ) == 0
-    assert migrations.calls == [1]
+    assert migrations.calls == [1, 1]  # upgraded in memory each time
+    assert db.read_bytes() == before  # a command that only reads never writes
+
+    assert main(["add", "Ida Rhodes"], environ) == 0
+    assert migrations.calls == [1, 1, 1]
     assert raw(db)["meta"]["1"]["schema"] == 2
 
 
@@ -251,7 +256,7 @@ def test_a_full_disk_while_backing_up_before_migrating_is_one_clear_line(
 
     monkeypatch.setattr(repository_module.shutil, "copy2", copy2)
     monkeypatch.setattr(coffeechat.cli, "_launch", lambda *_: 0)
-    code = main(["list"], {"COFFEECHAT_DB": str(db), "COFFEECHAT_NOW": "2026-11-22 10:00"})
+    code = main(["add", "Ida"], {"COFFEECHAT_DB": str(db), "COFFEECHAT_NOW": "2026-11-22 10:00"})
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith("coffeechat: ")

@@ -86,7 +86,11 @@ def test_new_file_is_private_sorted_indented_json_with_schema(db: Path) -> None:
     assert "Zoë Ångström".encode() in raw  # UTF-8, not \u escapes
     assert raw.startswith(b'{\n  "contacts": {\n')
     assert data["meta"]["1"]["schema"] == SCHEMA_VERSION
-    assert data["meta"]["1"]["settings"] == {"thank_you_due_hours": 24, "thank_you_late_hours": 48}
+    assert data["meta"]["1"]["settings"] == {
+        "my_name": "",
+        "thank_you_due_hours": 24,
+        "thank_you_late_hours": 48,
+    }
     [record] = data["contacts"].values()
     assert record["name"] == "Zoë Ångström"
     assert record["events"][0]["kind"] == "created"

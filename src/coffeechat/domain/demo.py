@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from coffeechat.domain import pipeline
+from coffeechat.domain.meetings import AgendaItem, Meeting, MeetingFormat, Promise
 from coffeechat.domain.model import ArchiveReason, Contact
+from coffeechat.domain.questions import BUILTIN_QUESTIONS
 from coffeechat.domain.stages import Stage
 
 # name, company, role, source, referred by, stage, days in the past it reached that stage
@@ -88,5 +91,59 @@ def demo_contacts(now: datetime, new_id: Callable[[], str]) -> list[Contact]:
         if name in _ARCHIVED:
             event = pipeline.archive(contact, _ARCHIVED[name], now, new_id())
             contact = contact.with_event(event)
-        contacts.append(contact)
+        contacts.append(_with_meetings(contact, now, new_id))
     return contacts
+
+
+def _agenda(count: int, asked: int = 0) -> tuple[AgendaItem, ...]:
+    # Every seventh question walks through the categories, so the list is varied.
+    picked = [BUILTIN_QUESTIONS[(i * 7) % len(BUILTIN_QUESTIONS)] for i in range(count - 1)]
+    picked.append(next(q for q in BUILTIN_QUESTIONS if q.category.value == "network"))
+    return tuple(
+        AgendaItem(q.id, q.text, q.category.value, asked=i < asked) for i, q in enumerate(picked)
+    )
+
+
+def _with_meetings(contact: Contact, now: datetime, new_id: Callable[[], str]) -> Contact:
+    """Meetings for a few demo people: one held with takeaways, two coming up."""
+    today = now.replace(minute=0, second=0, microsecond=0)
+    if contact.name == "Priya Raman" and contact.met_at is not None:
+        held = Meeting(
+            id=new_id(),
+            scheduled_at=contact.met_at,
+            format=MeetingFormat.COFFEE,
+            place="Blue Bottle, Market St",
+            goals="How product managers work with clinicians",
+            agenda=_agenda(12, asked=10),
+            takeaways=(
+                "Shadowing a clinic day taught her more than any course",
+                "Product teams there hire from support roles",
+            ),
+            promises=(
+                Promise(new_id(), "Send her my case study", contact.met_at + timedelta(days=2)),
+            ),
+            referrals=("Daniel Kim, Quanta Cloud",),
+            started_at=contact.met_at,
+            held_at=contact.met_at,
+        )
+        return replace(contact, meetings=(held,))
+    if contact.name == "Yara Haddad":
+        soon = Meeting(
+            id=new_id(),
+            scheduled_at=(today + timedelta(days=2)).replace(hour=10),
+            format=MeetingFormat.VIDEO,
+            place="https://meet.example/yara",
+            research="Produced the Oasis climate series; started in local radio.",
+            goals="What a producer's week looks like",
+            agenda=_agenda(11),
+        )
+        return replace(contact, meetings=(soon,))
+    if contact.name == "Mei Chen":
+        later_today = Meeting(
+            id=new_id(),
+            scheduled_at=max(today + timedelta(hours=3), now + timedelta(minutes=30)),
+            format=MeetingFormat.PHONE,
+            agenda=_agenda(10),
+        )
+        return replace(contact, meetings=(later_today,))
+    return contact

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from coffeechat.domain.rules import DueItem, Urgency
+from coffeechat.domain.rules import DueItem, DueKind, Urgency
 
 
 def span(delta: timedelta) -> str:
@@ -32,6 +32,15 @@ def moment(when: datetime, now: datetime) -> str:
 
 def due_reason(item: DueItem, now: datetime) -> str:
     """Why the item is on the Due list: "met Tue 14:00 · 2 days late"."""
+    if item.kind is DueKind.MEETING:
+        if item.overdue:
+            return f"{item.detail} was {moment(item.due_at, now)} · not recorded yet (m)"
+        return f"{item.detail} {moment(item.due_at, now)}"
+    if item.kind is DueKind.PROMISE:
+        what = f"“{item.detail}”"
+        if item.overdue:
+            return f"{what} · {span(now - item.due_at)} late"
+        return f"{what} · due {moment(item.due_at, now)}"
     met = f"met {moment(item.since, now)}"
     if item.overdue:
         return f"{met} · {span(now - item.due_at)} late"

@@ -12,9 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coffeechat.domain.stages import Stage
+
+if TYPE_CHECKING:
+    from coffeechat.domain.meetings import Meeting
 
 # The editable text fields of a contact, in the order forms show them.
 CONTACT_FIELDS: tuple[str, ...] = (
@@ -51,6 +54,7 @@ class EventKind(StrEnum):
     ARCHIVE = "archive"
     RESTORE = "restore"
     EDIT = "edit"
+    MEETING = "meeting"  # a meeting scheduled, rescheduled or held
 
 
 class ArchiveReason(StrEnum):
@@ -96,6 +100,10 @@ class Contact:
     referred_by: str = ""
     notes: str = ""
     events: tuple[Event, ...] = ()
+    # Set when the contact came from a referral recorded in meeting mode;
+    # ``referred_by`` stays the text people read and edit.
+    referrer_id: str = ""
+    meetings: tuple[Meeting, ...] = ()
     # Derived from ``events`` once, in __post_init__: the board asks for them
     # thousands of times per redraw.  Not init arguments, not compared.
     stage: Stage = field(init=False, compare=False, repr=False)
@@ -153,28 +161,44 @@ class Contact:
         """Whole days since the contact entered its stage (never negative)."""
         return max(0, (now - self.stage_changed_at).days)
 
+    @property
+    def next_meeting(self) -> Meeting | None:
+        """The first meeting not yet held, or None."""
+        from coffeechat.domain.meetings import next_meeting
+
+        return next_meeting(self.meetings)
+
+    def meeting(self, meeting_id: str) -> Meeting | None:
+        """The meeting with this id, or None."""
+        return next((m for m in self.meetings if m.id == meeting_id), None)
+
     def with_event(self, event: Event) -> Contact:
-        """A copy with ``event`` appended (and an edit's new values applied)."""
-        updated = replace(self, events=(*self.events, event))
-        if event.kind is EventKind.EDIT:
-            new_values: dict[str, Any] = {name: new for name, (_, new) in event.changes.items()}
-            updated = replace(updated, **new_values)
-        return updated
+        """A copy with ``event`` appended (and an edit's or meeting's new values applied)."""
+        return _apply(replace(self, events=(*self.events, event)), event, undo=False)
 
     def without_last_event(self) -> Contact:
-        """A copy with the last event removed (and an edit's old values restored)."""
+        """A copy with the last event removed (and an edit's or meeting's old values back)."""
         if len(self.events) < 2:
             raise ValueError("a contact's first event cannot be undone on its own")
-        event = self.events[-1]
-        reverted = replace(self, events=self.events[:-1])
-        if event.kind is EventKind.EDIT:
-            old_values: dict[str, Any] = {name: old for name, (old, _) in event.changes.items()}
-            reverted = replace(reverted, **old_values)
-        return reverted
+        return _apply(replace(self, events=self.events[:-1]), self.events[-1], undo=True)
 
     def fields(self) -> dict[str, str]:
         """The editable text fields as a plain dict."""
         return {name: getattr(self, name) for name in CONTACT_FIELDS}
+
+
+def _apply(contact: Contact, event: Event, *, undo: bool) -> Contact:
+    """Set (or, undoing, reset) the values an edit or meeting event changed."""
+    if event.kind is EventKind.EDIT:
+        side = 0 if undo else 1
+        values: dict[str, Any] = {name: pair[side] for name, pair in event.changes.items()}
+        return replace(contact, **values)
+    if event.kind is EventKind.MEETING:
+        from coffeechat.domain.meetings import apply_meeting_change
+
+        meetings = apply_meeting_change(contact.meetings, event.changes, undo=undo)
+        return replace(contact, meetings=meetings)
+    return contact
 
 
 _STAGE_KINDS = frozenset({EventKind.CREATED, EventKind.ADVANCE})

@@ -7,9 +7,12 @@ in so tests can predict ids.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
+from coffeechat.domain import meetings
 from coffeechat.domain.model import (
     ArchiveReason,
     Contact,
@@ -18,7 +21,7 @@ from coffeechat.domain.model import (
     ValidationError,
     clean_fields,
 )
-from coffeechat.domain.stages import Stage
+from coffeechat.domain.stages import PIPELINE, Stage
 
 
 class MoveError(ValueError):
@@ -37,7 +40,8 @@ def new_contact(raw: Mapping[str, str], now: datetime, contact_id: str, event_id
         recorded_at=now,
         to_stage=Stage.IDENTIFIED,
     )
-    return Contact(id=contact_id, events=(created,), **cleaned)
+    fields: dict[str, Any] = cleaned
+    return Contact(id=contact_id, events=(created,), **fields)
 
 
 def advance(
@@ -104,4 +108,109 @@ def edit(contact: Contact, raw: Mapping[str, str], now: datetime, event_id: str)
     }
     if not changes:
         return None
+    if "referred_by" in changes and contact.referrer_id:
+        # The link to the referrer follows the text: retyping who referred
+        # them drops a link the text no longer describes.
+        changes["referrer_id"] = (contact.referrer_id, "")
     return Event(id=event_id, kind=EventKind.EDIT, at=now, recorded_at=now, changes=changes)
+
+
+# The stage each message moves a contact to once it is sent.
+SENT_MOVES_TO: Mapping[str, Stage] = {
+    "request": Stage.REQUESTED,
+    "referral": Stage.REQUESTED,
+    "thank-you": Stage.THANKED,
+    "follow-up": Stage.FOLLOW_UP,
+}
+
+
+def message_sent(
+    contact: Contact, message: str, at: datetime, now: datetime, event_id: str
+) -> Event:
+    """The event for sending a message: a move when it is the next step, else a touch.
+
+    A thank-you sent in "met" moves to "thanked"; a request sent again while
+    already "requested" is only noted, so the stage never jumps backwards.
+    """
+    if contact.archived:
+        raise MoveError(f"{contact.name} is archived; restore them first")
+    if at > now:
+        raise MoveError(f"{at:%Y-%m-%d %H:%M} is in the future")
+    target = SENT_MOVES_TO[message]
+    note = f"sent {message}"
+    if contact.stage.next is target:
+        return advance(contact, now, event_id, at=at, note=note)
+    if contact.stage is Stage.FOLLOW_UP and target is Stage.FOLLOW_UP:
+        return advance(contact, now, event_id, at=at, note=note)
+    return Event(id=event_id, kind=EventKind.TOUCH, at=at, recorded_at=now, note=note)
+
+
+def schedule(
+    contact: Contact,
+    meeting_id: str | None,
+    fields: Mapping[str, object],
+    now: datetime,
+    new_id: Callable[[], str],
+) -> Event | None:
+    """A meeting event that schedules a new meeting or changes one (None if nothing changes).
+
+    ``fields`` are the checked values from ``meetings.clean_schedule``.
+    """
+    if contact.archived:
+        raise MoveError(f"{contact.name} is archived; restore them first")
+    old = contact.meeting(meeting_id) if meeting_id else None
+    if meeting_id and old is None:
+        raise MoveError(f"{contact.name} has no such meeting (perhaps undone elsewhere)")
+    base = old or meetings.Meeting(id=new_id())
+    new = replace(base, **fields)  # type: ignore[arg-type]
+    changes = meetings.schedule_changes(old, new)
+    if not changes:
+        return None
+    if old is None:
+        # A new meeting records every schedule field, even empty ones, so undo is exact.
+        changes.setdefault("scheduled_at", ("", meetings.field_text(new, "scheduled_at")))
+    when = "rescheduled" if old else "scheduled"
+    return Event(
+        id=new_id(), kind=EventKind.MEETING, at=now, recorded_at=now, note=when, changes=changes
+    )
+
+
+def hold(
+    contact: Contact, meeting_id: str, held_at: datetime, now: datetime, new_id: Callable[[], str]
+) -> list[Event]:
+    """Record a meeting as held at ``held_at``, and move the contact to "met" then.
+
+    A contact already at "met" or beyond keeps its stage (a second meeting).
+    """
+    if contact.archived:
+        raise MoveError(f"{contact.name} is archived; restore them first")
+    meeting = contact.meeting(meeting_id)
+    if meeting is None:
+        raise MoveError(f"{contact.name} has no such meeting (perhaps undone elsewhere)")
+    if meeting.held:
+        raise MoveError(f"the meeting with {contact.name} is already recorded as held")
+    if held_at > now:
+        raise MoveError(f"{held_at:%Y-%m-%d %H:%M} is in the future")
+    held = replace(meeting, held_at=held_at)
+    events = [
+        Event(
+            id=new_id(),
+            kind=EventKind.MEETING,
+            at=held_at,
+            recorded_at=now,
+            note="held",
+            changes=meetings.schedule_changes(meeting, held),
+        )
+    ]
+    if PIPELINE.index(contact.stage) < PIPELINE.index(Stage.MET):
+        events.append(
+            Event(
+                id=new_id(),
+                kind=EventKind.ADVANCE,
+                at=held_at,
+                recorded_at=now,
+                from_stage=contact.stage,
+                to_stage=Stage.MET,
+            )
+        )
+    return events

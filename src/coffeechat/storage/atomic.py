@@ -160,6 +160,11 @@ class AtomicJSONStorage(Storage):
 
     # -- internals ---------------------------------------------------------
 
+    def discard(self) -> None:
+        """Drop the cached data (changed in memory but not to be kept); the next read reloads."""
+        self._forget()
+        self.generation += 1
+
     def _forget(self) -> None:
         self._data = None
         self._stamp = None

@@ -13,7 +13,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,9 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from coffeechat.domain import pipeline
+from coffeechat.domain.meetings import Meeting, referral_fields, replace_meeting
 from coffeechat.domain.model import ArchiveReason, Contact, Event
+from coffeechat.domain.questions import BUILTIN_QUESTIONS, Question, merge_bank
 from coffeechat.domain.rules import Settings
 from coffeechat.storage.atomic import AtomicJSONStorage
 from coffeechat.storage.errors import (
@@ -35,16 +37,30 @@ from coffeechat.storage.records import (
     RecordError,
     contact_from_record,
     contact_to_record,
+    question_from_record,
+    question_to_record,
 )
 
-SCHEMA_VERSION = 1
+_BUILTINS = {question.id: question for question in BUILTIN_QUESTIONS}
+
+SCHEMA_VERSION = 2
 
 CONTACTS = "contacts"
 QUESTIONS = "questions"
 META = "meta"
 
+
+def _add_meetings(data: dict[str, Any]) -> None:
+    """1 -> 2: contacts may carry meetings and a referrer id, and questions are used.
+
+    The new keys are optional, so nothing is rewritten; the version moves so an
+    older coffeechat refuses the file instead of saving contacts without them.
+    """
+    data.setdefault(QUESTIONS, {})
+
+
 # version -> function upgrading the raw tables dict from that version to the next
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {1: _add_meetings}
 
 
 def new_id() -> str:
@@ -75,6 +91,7 @@ class Repository:
         self._cache_generation = -1
         self._contacts: dict[str, Contact] = {}
         self._doc_ids: dict[str, int] = {}
+        self._create = create
         if create or self.path.exists():
             self._open()
 
@@ -112,6 +129,29 @@ class Repository:
         except (TypeError, ValueError):
             return Settings()
 
+    def new_id(self) -> str:
+        """A fresh id from this repository's id factory (for promises, say)."""
+        return self._new_id()
+
+    def questions(self) -> list[Question]:
+        """The question bank: built-ins (with the user's hiding and tags), then their own."""
+        stored = []
+        for document in self._table(QUESTIONS).all():
+            try:
+                stored.append(question_from_record(document, _BUILTINS))
+            except RecordError as error:
+                raise CorruptDatabaseError(
+                    self.path,
+                    f"record {document.doc_id} in '{QUESTIONS}' is malformed ({error})",
+                    self._storage.newest_backup(),
+                ) from None
+        return merge_bank(stored)
+
+    def referrals_of(self, contact_id: str) -> list[Contact]:
+        """The contacts this one introduced (by link), oldest first."""
+        self._sync()
+        return [c for c in self._contacts.values() if c.referrer_id == contact_id]
+
     def refresh(self) -> bool:
         """Pick up changes another process made; True if anything changed."""
         before = self._storage.generation
@@ -148,6 +188,14 @@ class Repository:
             contact_id, lambda c: pipeline.advance(c, now, self._new_id(), at=at, note=note)
         )
 
+    def message_sent(
+        self, contact_id: str, message: str, at: datetime, now: datetime
+    ) -> tuple[Contact, Event]:
+        """Record a sent message (moving the stage on when it is the next step)."""
+        return self._apply(
+            contact_id, lambda c: pipeline.message_sent(c, message, at, now, self._new_id())
+        )
+
     def archive(
         self, contact_id: str, reason: ArchiveReason, now: datetime
     ) -> tuple[Contact, Event]:
@@ -175,18 +223,124 @@ class Repository:
         Undoing the "created" event deletes the contact (returns None).
         Raises MoveError if something else happened to the contact since.
         """
+        return self.undo_all([(contact_id, event_id)])[0]
+
+    def undo_all(self, steps: list[tuple[str, str]]) -> list[Contact | None]:
+        """Undo several (contact id, event id) steps, in order, as one write.
+
+        Every step is checked before anything changes, so a change made
+        elsewhere in between leaves all of them in place.
+        """
+        with self._writing():
+            current: dict[str, Contact | None] = {}
+            results: list[Contact | None] = []
+            for contact_id, event_id in steps:
+                contact = current[contact_id] if contact_id in current else self.get(contact_id)
+                if contact is None or contact.events[-1].id != event_id:
+                    name = contact.name if contact else "That contact"
+                    raise pipeline.MoveError(
+                        f"{name} has changed since (perhaps in another window); nothing was undone"
+                    )
+                reverted = None if len(contact.events) == 1 else contact.without_last_event()
+                current[contact_id] = reverted
+                results.append(reverted)
+            data = self._storage.read() or {}
+            table = data.setdefault(CONTACTS, {})
+            for contact_id, contact in current.items():
+                key = str(self._doc_ids[contact_id])
+                if contact is None:
+                    table.pop(key, None)
+                else:
+                    table[key] = contact_to_record(contact)
+            self._storage.write(data)
+            for contact_id, contact in current.items():
+                if contact is None:
+                    self._forget(contact_id)
+                else:
+                    self._remember(contact, self._doc_ids[contact_id])
+            return results
+
+    def schedule_meeting(
+        self, contact_id: str, meeting_id: str | None, fields: Mapping[str, object], now: datetime
+    ) -> tuple[Contact, Event | None]:
+        """Schedule a meeting (``meeting_id`` None) or change one; undoable like any event."""
         with self._writing():
             contact = self.get(contact_id)
-            if contact.events[-1].id != event_id:
-                raise pipeline.MoveError(
-                    f"{contact.name} has changed since (perhaps in another window); "
-                    "nothing was undone"
+            event = pipeline.schedule(contact, meeting_id, fields, now, self._new_id)
+            if event is None:
+                return contact, None
+            return self._store(contact.with_event(event)), event
+
+    def save_meeting(self, contact_id: str, meeting: Meeting) -> Contact:
+        """Save what was typed into a meeting (questions, notes, lists) without an event.
+
+        NotFoundError if the meeting is gone (its scheduling undone elsewhere).
+        """
+        with self._writing():
+            contact = self.get(contact_id)
+            if contact.meeting(meeting.id) is None:
+                raise NotFoundError(
+                    f"the meeting with {contact.name} no longer exists (undone elsewhere?)"
                 )
-            if len(contact.events) == 1:
-                self._table(CONTACTS).remove(doc_ids=[self._doc_ids[contact_id]])
-                self._forget(contact_id)
-                return None
-            return self._store(contact.without_last_event())
+            return self._store(
+                replace(contact, meetings=replace_meeting(contact.meetings, meeting))
+            )
+
+    def set_promise_done(
+        self, contact_id: str, promise_id: str, done_at: datetime | None
+    ) -> Contact:
+        """Tick a promise off (``done_at``) or back on (None)."""
+        with self._writing():
+            contact = self.get(contact_id)
+            for meeting in contact.meetings:
+                promises = list(meeting.promises)
+                for index, promise in enumerate(promises):
+                    if promise.id == promise_id:
+                        promises[index] = replace(promise, done_at=done_at)
+                        changed = replace(meeting, promises=tuple(promises))
+                        meetings = replace_meeting(contact.meetings, changed)
+                        return self._store(replace(contact, meetings=meetings))
+            raise NotFoundError(f"{contact.name} has no such promise (removed elsewhere?)")
+
+    def finish_meeting(
+        self, contact_id: str, meeting_id: str, held_at: datetime, now: datetime
+    ) -> tuple[Contact, list[Event], list[Contact]]:
+        """Record a meeting as held, move the contact to "met", add its referrals.
+
+        Each referral becomes an identified contact referred by this one,
+        unless this contact already referred someone of that name.  All of it
+        is one write: it lands whole or not at all.
+        """
+        with self._writing():
+            contact = self.get(contact_id)
+            events = pipeline.hold(contact, meeting_id, held_at, now, self._new_id)
+            for event in events:
+                contact = contact.with_event(event)
+            meeting = contact.meeting(meeting_id)
+            known = {c.name.casefold() for c in self.referrals_of(contact_id)}
+            added: list[Contact] = []
+            for line in meeting.referrals if meeting else ():
+                raw = referral_fields(line)
+                if raw is None or raw["name"].casefold() in known:
+                    continue
+                known.add(raw["name"].casefold())
+                fields = {**raw, "source": "referral", "referred_by": contact.name}
+                new = pipeline.new_contact(fields, now, self._new_id(), self._new_id())
+                added.append(replace(new, referrer_id=contact_id))
+            self._store_many([contact], added)
+            return contact, events, added
+
+    def save_question(self, question: Question) -> Question:
+        """Add or change a question in the bank (built-ins: only hidden and tags stick)."""
+        with self._writing():
+            table = self._table(QUESTIONS)
+            record = question_to_record(question)
+            existing = [d.doc_id for d in table.all() if d.get("id") == question.id]
+            if existing:
+                table.update(record, doc_ids=existing[:1])
+            else:
+                table.insert(record)
+        return question
 
     def save_settings(self, settings: Settings) -> None:
         """Store reminder settings."""
@@ -231,6 +385,26 @@ class Repository:
         self._storage.write(data)
         self._remember(contact, doc_id)
         return contact
+
+    def _store_many(self, changed: list[Contact], added: list[Contact]) -> None:
+        """Replace ``changed`` and insert ``added`` in a single write."""
+        data = self._storage.read() or {}
+        table = data.setdefault(CONTACTS, {})
+        for contact in changed:
+            key = str(self._doc_ids[contact.id])
+            if key not in table:
+                raise NotFoundError(f"no contact with id {contact.id}")
+            table[key] = contact_to_record(contact)
+        next_doc_id = max((int(k) for k in table), default=0) + 1
+        new_doc_ids = {}
+        for offset, contact in enumerate(added):
+            new_doc_ids[contact.id] = next_doc_id + offset
+            table[str(next_doc_id + offset)] = contact_to_record(contact)
+        self._storage.write(data)
+        for contact in changed:
+            self._remember(contact, self._doc_ids[contact.id])
+        for contact in added:
+            self._remember(contact, new_doc_ids[contact.id])
 
     def _remember(self, contact: Contact, doc_id: int) -> None:
         self._contacts[contact.id] = contact
@@ -292,22 +466,38 @@ class Repository:
         if found > SCHEMA_VERSION:
             raise NewerSchemaError(self.path, found, SCHEMA_VERSION)
         if found < SCHEMA_VERSION:
-            self._migrate(found)
+            if not self._create:
+                # A command that only reads upgrades its copy in memory and
+                # leaves the file exactly as it found it.
+                self._upgrade(self._storage.read() or {}, found)
+            else:
+                self._migrate(found)
         self._sync()
+
+    @staticmethod
+    def _upgrade(data: dict[str, Any], found: int) -> None:
+        for version in range(found, SCHEMA_VERSION):
+            MIGRATIONS[version](data)
+        data.setdefault(META, {}).setdefault("1", {})["schema"] = SCHEMA_VERSION
 
     def _migrate(self, found: int) -> None:
         with self._writing():
             found = self._meta().get("schema", 1)  # again, under the lock
             if found >= SCHEMA_VERSION:
                 return
+            data = self._storage.read() or {}
+            self._upgrade(data, found)
+            self._cache_generation = -1
+            try:
+                self._sync()  # every record must read before anything is written
+            except CorruptDatabaseError:
+                self._storage.discard()
+                raise
             backup = self.path.with_name(f"{self.path.name}.schema-{found}.bak")
             try:
                 shutil.copy2(self.path, backup)
                 os.chmod(backup, 0o600)
             except OSError as error:
+                self._storage.discard()
                 raise DatabaseWriteError(self.path, str(error.strerror)) from error
-            data = self._storage.read() or {}
-            for version in range(found, SCHEMA_VERSION):
-                MIGRATIONS[version](data)
-            data.setdefault(META, {}).setdefault("1", {})["schema"] = SCHEMA_VERSION
             self._storage.write(data)
