@@ -199,6 +199,8 @@ def _due(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
                 "overdue": item.overdue,
                 "urgency": item.urgency.value,
                 "since": item.since.isoformat(),
+                "section": item.section.value,
+                "detail": item.detail,
             }
             for item in items
         ]

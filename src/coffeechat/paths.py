@@ -23,6 +23,11 @@ def resolve_db_path(option: str | None, environ: Mapping[str, str]) -> Path:
     return Path(chosen).expanduser() if chosen else default_db_path()
 
 
+def templates_dir() -> Path:
+    """Where a user's own message templates live, e.g. ~/.config/coffeechat/templates."""
+    return platformdirs.user_config_path(APP_NAME) / "templates"
+
+
 def styles_dir() -> Path:
     """The folder of .tcss files: inside the installed package, else the repo's top level.
 

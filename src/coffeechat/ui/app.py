@@ -22,7 +22,17 @@ from coffeechat.ui.undo import UndoEntry, UndoStack
 
 T = TypeVar("T")
 
-STYLESHEETS = ("app.tcss", "pipeline.tcss", "due.tcss", "contact.tcss", "forms.tcss")
+STYLESHEETS = (
+    "app.tcss",
+    "pipeline.tcss",
+    "due.tcss",
+    "contact.tcss",
+    "forms.tcss",
+    "meeting.tcss",
+    "questions.tcss",
+    "draft.tcss",
+    "network.tcss",
+)
 POLL_SECONDS = 1.0
 
 
@@ -36,6 +46,8 @@ class CoffeechatApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "show_pipeline", "Pipeline", id="pipeline", tooltip="The board of stages"),
         Binding("d", "show_due", "Due", id="due", tooltip="What needs doing, most urgent first"),
+        Binding("w", "show_network", "Network", id="network",
+                tooltip="Who introduced whom, and how many introductions became meetings"),
         Binding("u", "undo", "Undo", id="undo", tooltip="Take back this session's last change"),
         Binding("question_mark", "toggle_help", "Keys", id="help", key_display="?",
                 tooltip="Show or hide every key for this screen"),
@@ -117,7 +129,7 @@ class CoffeechatApp(App[None]):
             self.notify("No changes to save.", timeout=3)
             return contact
         undo_description, toast = describe(contact, event)
-        self.undo_stack.push(UndoEntry(contact.id, event.id, undo_description))
+        self.undo_stack.push(UndoEntry.single(contact.id, event.id, undo_description))
         self.notify(toast, timeout=4)
         return contact
 
@@ -143,7 +155,11 @@ class CoffeechatApp(App[None]):
         if entry is None:
             self.notify("Nothing to undo in this session.", timeout=3)
             return
-        done = self.save(lambda: self.repository.undo(entry.contact_id, entry.event_id) or True)
+        revert = entry.revert
+        if revert is not None:
+            done = self.save(lambda: revert() or True)
+        else:
+            done = self.save(lambda: self.repository.undo_all(list(entry.steps)) or True)
         if done:
             self.notify(f"Undid: {entry.description}", timeout=4)
 
@@ -162,12 +178,22 @@ class CoffeechatApp(App[None]):
         yield SystemCommand("Undo", "Take back this session's last change", self.action_undo)
         yield SystemCommand("Archived contacts", "Show and restore archived contacts",
                             self.action_show_archive)  # fmt: skip
+        yield SystemCommand("Network", "The referral tree: who introduced whom",
+                            self.action_show_network)  # fmt: skip
+        yield SystemCommand("Question bank", "Add, edit, tag and hide your questions",
+                            self.action_question_bank)  # fmt: skip
+        yield SystemCommand("Your name", "The name your message drafts are signed with",
+                            self.action_set_my_name)  # fmt: skip
         for binding_id, title, help_text in (
             ("new", "New contact", "Add a person to the pipeline"),
             ("edit", "Edit contact", "Edit the selected contact"),
             ("advance", "Advance contact", "Move the selected contact one stage on"),
             ("archive", "Archive contact", "Take the selected contact off the board"),
             ("open", "Open contact", "Show the selected contact's details"),
+            ("schedule", "Schedule meeting", "Plan the selected contact's next meeting"),
+            ("pick_questions", "Pick questions", "Choose and order the next meeting's questions"),
+            ("meeting", "Meeting mode", "Run the meeting: timer, questions, notes"),
+            ("draft", "Draft message", "The request, thank-you or follow-up for this stage"),
         ):
             action = getattr(screen, f"action_{binding_id}", None)
             if action is not None:
@@ -185,6 +211,39 @@ class CoffeechatApp(App[None]):
         """Toasts carry names and paths people typed: never parse them as markup."""
         super().notify(
             printable(message), title=title, severity=severity, timeout=timeout, markup=False
+        )
+
+    def action_show_network(self) -> None:
+        """Show the referral tree."""
+        from coffeechat.ui.screens.network import NetworkScreen
+
+        if not isinstance(self.screen, NetworkScreen):
+            self.push_screen(NetworkScreen())
+
+    def action_question_bank(self) -> None:
+        """Manage the question bank (no meeting to pick for)."""
+        from coffeechat.ui.screens.questions import QuestionPicker
+
+        self.push_screen(QuestionPicker(None))
+
+    def action_set_my_name(self) -> None:
+        """Ask for the name drafts are signed with, and store it in the settings."""
+        from dataclasses import replace
+
+        from coffeechat.ui.screens.forms import TextPrompt
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                settings = replace(self.settings, my_name=" ".join(name.split()))
+                self.save(
+                    lambda: self.repository.save_settings(settings),
+                    f"Drafts will be signed “{settings.my_name}”."
+                    if settings.my_name
+                    else "Drafts will ask for your name.",
+                )
+
+        self.push_screen(
+            TextPrompt("Your name", "Drafts are signed with it.", self.settings.my_name), chosen
         )
 
     def action_show_archive(self) -> None:

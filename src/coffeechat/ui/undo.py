@@ -1,17 +1,29 @@
-"""The session's undo stack: which event to take back, and how to say so."""
+"""The session's undo stack: which events to take back, and how to say so."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
 class UndoEntry:
-    """One change this session made: the event it appended to one contact."""
+    """One change this session made.
 
-    contact_id: str
-    event_id: str
+    Most changes append one event to one contact; finishing a meeting appends
+    several and adds the referred people.  ``steps`` lists (contact id, event
+    id) in the order to take them back.  Changes that are not events (ticking
+    off a promise) carry a ``revert`` function instead.
+    """
+
+    steps: tuple[tuple[str, str], ...]
     description: str  # e.g. "advanced Ada Lovelace to Met"
+    revert: Callable[[], object] | None = None
+
+    @classmethod
+    def single(cls, contact_id: str, event_id: str, description: str) -> UndoEntry:
+        """The common case: one event on one contact."""
+        return cls(((contact_id, event_id),), description)
 
 
 class UndoStack:

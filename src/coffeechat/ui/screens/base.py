@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from coffeechat.domain.meetings import AgendaItem
 from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.errors import USER_FACING_ERRORS
@@ -32,6 +34,14 @@ class ContactActionsScreen(Screen[None]):
         Binding("x", "archive", "Archive", id="archive",
                 tooltip="Take the selected contact off the board (asks first)"),
         Binding("enter", "open", "Open", id="open", tooltip="Show every detail and the timeline"),
+        Binding("s", "schedule", "Schedule", id="schedule",
+                tooltip="Schedule the selected contact's next meeting, or change it"),
+        Binding("Q", "pick_questions", "Questions", id="pick_questions", show=False,
+                tooltip="Pick and order the questions for the next meeting"),
+        Binding("m", "meeting", "Meet", id="meeting",
+                tooltip="Meeting mode: countdown, questions, notes, referrals"),
+        Binding("t", "draft", "Draft", id="draft",
+                tooltip="Draft the message this stage needs (request, thank-you, follow-up)"),
     ]  # fmt: skip
 
     @property
@@ -176,6 +186,100 @@ class ContactActionsScreen(Screen[None]):
             lambda: self.coffeechat.repository.restore(contact.id, self.now()),
             lambda c, _: (f"restored {c.name}", f"Restored {c.name} to {c.stage.label}."),
         )
+
+    def action_schedule(self) -> None:
+        """Schedule the selected contact's next meeting, or edit the one already planned."""
+        from coffeechat.ui.screens.schedule import ScheduleDialog
+
+        contact = self._active_contact()
+        if contact is None:
+            return
+        meeting = contact.next_meeting
+
+        def saved(fields: dict[str, object] | None) -> None:
+            if fields is None:
+                return
+            self.coffeechat.apply_change(
+                lambda: self.coffeechat.repository.schedule_meeting(
+                    contact.id, meeting.id if meeting else None, fields, self.now()
+                ),
+                lambda c, e: (
+                    f"{e.note} a meeting with {c.name}",
+                    f"{e.note.capitalize()} a meeting with {c.name}.  (u to undo)",
+                ),
+            )
+
+        self.app.push_screen(ScheduleDialog(contact, meeting, self.now()), saved)
+
+    def ensure_meeting(self, contact: Contact) -> Contact | None:
+        """The contact with a next meeting, scheduling one for now if there is none."""
+        if contact.next_meeting is not None:
+            return contact
+        fields = {"scheduled_at": self.now()}
+        return self.coffeechat.apply_change(
+            lambda: self.coffeechat.repository.schedule_meeting(
+                contact.id, None, fields, self.now()
+            ),
+            lambda c, _: (
+                f"started a meeting with {c.name}",
+                f"Started a meeting with {c.name}.",
+            ),
+        )
+
+    def action_pick_questions(self) -> None:
+        """Choose and order the next meeting's questions."""
+        from coffeechat.ui.screens.questions import QuestionPicker
+
+        contact = self._active_contact()
+        if contact is None:
+            return
+        meeting = contact.next_meeting
+        if meeting is None:
+            self.notify(f"Schedule a meeting with {contact.name} first (s).", severity="warning")
+            return
+
+        def picked(agenda: tuple[AgendaItem, ...] | None) -> None:
+            if agenda is None:
+                return
+            fresh = self.coffeechat.repository.get(contact.id).meeting(meeting.id)
+            if fresh is None:
+                self.notify("That meeting no longer exists.", severity="error")
+                return
+            count = len(agenda)
+            self.coffeechat.save(
+                lambda: self.coffeechat.repository.save_meeting(
+                    contact.id, replace(fresh, agenda=agenda)
+                ),
+                f"Saved {count} question{'s' * (count != 1)} for {contact.name}.",
+            )
+
+        self.app.push_screen(QuestionPicker(meeting, contact.name), picked)
+
+    def action_meeting(self) -> None:
+        """Open meeting mode for the selected contact's next meeting."""
+        from coffeechat.ui.screens.meeting import MeetingScreen
+
+        contact = self._active_contact()
+        if contact is None:
+            return
+        contact = self.ensure_meeting(contact)
+        if contact is not None and contact.next_meeting is not None:
+            self.app.push_screen(MeetingScreen(contact.id, contact.next_meeting.id))
+
+    def action_draft(self) -> None:
+        """Draft the message the selected contact's stage calls for."""
+        from coffeechat.ui.screens.draft import DraftScreen
+
+        contact = self.selected_contact()
+        if contact is not None:
+            self.app.push_screen(DraftScreen(contact.id))
+
+    def _active_contact(self) -> Contact | None:
+        contact = self.selected_contact()
+        if contact is not None and contact.archived:
+            self.notify(f"{contact.name} is archived; restore them first.", severity="warning")
+            return None
+        return contact
 
     def action_open(self) -> None:
         """Show the selected contact's page."""

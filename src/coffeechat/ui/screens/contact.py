@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
-from coffeechat.domain.humanize import badge
+from coffeechat.domain.humanize import badge, moment
 from coffeechat.domain.model import (
     CONTACT_FIELDS,
     FIELD_LABELS,
@@ -19,6 +20,7 @@ from coffeechat.domain.model import (
     EventKind,
     printable,
 )
+from coffeechat.domain.network import referral_links
 from coffeechat.domain.rules import thank_you_item
 from coffeechat.storage.errors import NotFoundError
 from coffeechat.ui.screens.base import ContactActionsScreen
@@ -33,12 +35,81 @@ def describe_event(event: Event) -> str:
     if event.kind is EventKind.ADVANCE and event.to_stage is not None:
         return f"{event.from_stage} → {event.to_stage}"
     if event.kind is EventKind.TOUCH:
-        return "Follow-up"
+        return event.note.capitalize() if event.note else "Follow-up"
+    if event.kind is EventKind.MEETING:
+        return _describe_meeting_event(event)
     if event.kind is EventKind.ARCHIVE:
         return f"Archived ({event.note})"
     if event.kind is EventKind.RESTORE:
         return "Restored"
     return "Edited " + ", ".join(FIELD_LABELS.get(name, name) for name in event.changes)
+
+
+def _describe_meeting_event(event: Event) -> str:
+    if event.note == "held":
+        return "Meeting held"
+    scheduled = event.changes.get("scheduled_at", ("", ""))[1]
+    when = (
+        f" for {datetime.fromisoformat(scheduled).astimezone():%a %d %b %H:%M}" if scheduled else ""
+    )
+    return f"Meeting {event.note or 'changed'}{when}"
+
+
+def meetings_text(contact: Contact, now: datetime) -> Text:
+    """Each meeting in a few lines: when and how, questions, takeaways, promises."""
+    if not contact.meetings:
+        return Text("No meetings yet (s schedules one, m starts one now).", style="dim")
+    text = Text()
+    for meeting in sorted(contact.meetings, key=lambda m: m.when() or now, reverse=True):
+        if text:
+            text.append("\n\n")
+        when = meeting.when()
+        heading = f"{when.astimezone(now.tzinfo):%a %d %b %Y %H:%M}" if when else "Time not agreed"
+        text.append(heading, style="bold")
+        text.append(f" · {meeting.format.value} · {meeting.minutes} min")
+        text.append(
+            " · held" if meeting.held else " · planned", style="green" if meeting.held else "cyan"
+        )
+        if meeting.place:
+            text.append(f" · {printable(meeting.place)}")
+        asked = sum(item.asked for item in meeting.agenda)
+        if meeting.agenda:
+            text.append(f"\n  {len(meeting.agenda)} questions, {asked} asked", style="dim")
+        for label, value in (("Goals", meeting.goals), ("Research", meeting.research)):
+            if value:
+                text.append(f"\n  {label}: ", style="dim")
+                text.append(printable(value))
+        for takeaway in meeting.takeaways:
+            text.append("\n  • ")
+            text.append(printable(takeaway))
+        for promise in meeting.promises:
+            text.append("\n  ☑ " if promise.done else "\n  ☐ ")
+            text.append(printable(promise.text))
+            text.append(f" (due {moment(promise.due, now)})", style="dim")
+    return text
+
+
+def referrals_text(contact: Contact, everyone: list[Contact]) -> Text:
+    """Who introduced this person, and whom they introduced."""
+    by_id = {c.id: c for c in everyone}
+    links = referral_links(everyone)
+    text = Text()
+    text.append("Referred by  ", style="dim")
+    referrer = by_id.get(links.get(contact.id, ""))
+    if referrer is not None:
+        text.append(printable(referrer.name))
+        text.append(f" ({referrer.stage.label})", style="dim")
+    else:
+        text.append(printable(contact.referred_by) or "—")
+    introduced = [by_id[c] for c, parent in links.items() if parent == contact.id]
+    text.append("\nIntroduced   ", style="dim")
+    if not introduced:
+        text.append("nobody yet")
+    for index, person in enumerate(sorted(introduced, key=lambda c: c.name.casefold())):
+        text.append(", " if index else "")
+        text.append(printable(person.name))
+        text.append(f" ({person.stage.label})", style="dim")
+    return text
 
 
 class ContactScreen(ContactActionsScreen):
@@ -65,6 +136,10 @@ class ContactScreen(ContactActionsScreen):
             table = KeyedTable(id="timeline", cursor_type="row")
             table.add_columns("When", "What", "Recorded")
             yield table
+            yield Label("Meetings", classes="section-title")
+            yield Static(id="contact-meetings")
+            yield Label("Referrals", classes="section-title")
+            yield Static(id="contact-referrals")
             yield Label("Notes", classes="section-title")
             yield Static(id="contact-notes")
         yield Footer()
@@ -122,6 +197,9 @@ class ContactScreen(ContactActionsScreen):
                 for event in reversed(contact.events)
             ]
         )
+        self.query_one("#contact-meetings", Static).update(meetings_text(contact, self.now()))
+        everyone = self.coffeechat.repository.contacts(include_archived=True)
+        self.query_one("#contact-referrals", Static).update(referrals_text(contact, everyone))
         notes = self.query_one("#contact-notes", Static)
         empty = "[dim]No notes yet (e to edit).[/]"
         notes.update(Text(printable(contact.notes)) if contact.notes else empty)

@@ -123,25 +123,45 @@ class ContactForm(ModalScreen[dict[str, str] | None]):
 
 
 class MeetingTimeDialog(ModalScreen[datetime | None]):
-    """Ask when the meeting happened (default now), so the thank-you clock starts right."""
+    """Ask when something happened (default now), so the thank-you clock starts right."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Don't move the contact"),
     ]
 
-    def __init__(self, contact: Contact, now: datetime) -> None:
+    def __init__(
+        self,
+        contact: Contact,
+        now: datetime,
+        *,
+        question: str | None = None,
+        default: str = "now",
+        explanation: str = "",
+    ) -> None:
         super().__init__()
         self.contact = contact
         self.now = now
+        self.question = question or f"When did you meet {contact.name}?"
+        self.default = default
+        self.explanation = explanation
 
     def compose(self) -> ComposeResult:
         """A question, one input, and a line saying how we read it."""
         with Vertical(id="dialog", classes="small"):
-            yield Label(f"When did you meet {self.contact.name}?", id="dialog-title", markup=False)
-            yield Input("now", id="when", placeholder="now, yesterday 3pm, tue 14:00…")
+            yield Label(self.question, id="dialog-title", markup=False)
+            if self.explanation:
+                yield Label(self.explanation, id="dialog-explanation", markup=False)
+            yield Input(self.default, id="when", placeholder="now, yesterday 3pm, tue 14:00…")
             yield Label("", id="when-preview")
             yield Label("", id="error-when", classes="field-error")
-            yield Static("enter saves · escape cancels", classes="hint")
+            yield from self.compose_extra()
+            yield Static(self.HINT, classes="hint")
+
+    HINT = "enter saves · escape cancels"
+
+    def compose_extra(self) -> ComposeResult:
+        """Widgets a subclass adds under the time (none here)."""
+        yield from ()
 
     def on_mount(self) -> None:
         """Show how the default reads, ready to overtype."""
@@ -152,8 +172,7 @@ class MeetingTimeDialog(ModalScreen[datetime | None]):
         moment_ = parse_when(text, self.now, prefer="past")
         if moment_ > self.now:
             raise DateParseError(
-                f"{moment(moment_, self.now)} is in the future; "
-                "log the meeting once it has happened"
+                f"{moment(moment_, self.now)} is in the future; record it once it has happened"
             )
         return moment_
 
@@ -218,4 +237,48 @@ class ArchiveDialog(ModalScreen[ArchiveReason | None]):
 
     def action_cancel(self) -> None:
         """Close without archiving."""
+        self.dismiss(None)
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Ask for one line of text; enter returns it, escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without changing it"),
+    ]
+
+    def __init__(
+        self, title: str, explanation: str, value: str = "", placeholder: str = ""
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.explanation = explanation
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        """The question, a hint and one input."""
+        with Vertical(id="dialog", classes="small"):
+            yield Label(self.title_text, id="dialog-title", markup=False)
+            yield Label(self.explanation, markup=False)
+            yield Input(self.value, id="prompt-value", placeholder=self.placeholder)
+            yield Label("", id="error-prompt", classes="field-error")
+            yield Static("enter saves · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        """Ready to type."""
+        self.query_one("#prompt-value", Input).focus()
+
+    def show_error(self, message: str) -> None:
+        """Say what is wrong under the input (for callers that check the answer)."""
+        label = self.query_one("#error-prompt", Label)
+        label.update(message)
+        label.add_class("shown")
+
+    @on(Input.Submitted, "#prompt-value")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        """Close without an answer."""
         self.dismiss(None)

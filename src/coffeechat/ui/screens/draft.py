@@ -1,0 +1,269 @@
+"""The message draft (`t`): the request, thank-you, follow-up or referral note this stage needs.
+
+The draft is filled from the contact, their meeting and its takeaways; the
+person edits it here or in $EDITOR, copies it or saves it to a file, sends
+it from their own mail, and marks it sent, which moves the contact on.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Static, TextArea
+
+from coffeechat.domain.model import Contact, Event, printable
+from coffeechat.domain.network import referral_links
+from coffeechat.domain.templates import (
+    MessageKind,
+    kind_for,
+    load_template,
+    render,
+    template_values,
+)
+from coffeechat.paths import templates_dir
+from coffeechat.storage.errors import USER_FACING_ERRORS
+from coffeechat.ui.editor import EditorError, edit_in_editor
+
+if TYPE_CHECKING:
+    from coffeechat.ui.app import CoffeechatApp
+
+_KINDS = tuple(MessageKind)
+_TITLES = {
+    MessageKind.REQUEST: "Meeting request",
+    MessageKind.THANK_YOU: "Thank-you",
+    MessageKind.FOLLOW_UP: "Follow-up",
+    MessageKind.REFERRAL: "Referral note",
+}
+
+
+class DraftScreen(Screen[None]):
+    """One draft; keys copy, save, edit and mark it sent."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="back", tooltip="Back (stop editing first)"),
+        Binding("i", "edit_here", "Edit", id="edit_here", tooltip="Edit the draft here"),
+        Binding("e", "edit_external", "$EDITOR", id="edit_external",
+                tooltip="Edit the draft in your own editor ($EDITOR)"),
+        Binding("c", "copy", "Copy", id="copy", tooltip="Copy the draft to the clipboard"),
+        Binding("f", "save_file", "Save file", id="save_file",
+                tooltip="Save the draft to a text file"),
+        Binding("s", "mark_sent", "Mark sent", id="mark_sent",
+                tooltip="Record that you sent it (moves the contact on)"),
+        Binding("k", "next_kind", "Other message", id="next_kind",
+                tooltip="Draft a different one of the four messages"),
+    ]  # fmt: skip
+
+    def __init__(self, contact_id: str, kind: MessageKind | None = None) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        self.kind = kind
+        self.warning: str | None = None
+
+    @property
+    def coffeechat(self) -> CoffeechatApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """What this is, any template warning, the draft."""
+        yield Header()
+        yield Label("", id="draft-title")
+        yield Static("", id="draft-warning")
+        yield TextArea(id="draft-text", read_only=True, soft_wrap=True)
+        yield Static("", id="draft-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Fill the draft for the contact's stage."""
+        contact = self._contact()
+        if contact is None:
+            self.app.pop_screen()
+            return
+        if self.kind is None:
+            referred = bool(contact.referred_by or contact.referrer_id)
+            self.kind = kind_for(contact.stage.value, referred)
+        self.fill(contact)
+        self.query_one(TextArea).focus()
+
+    def _contact(self) -> Contact | None:
+        try:
+            return self.coffeechat.repository.get(self.contact_id)
+        except USER_FACING_ERRORS as error:
+            self.notify(str(error), severity="error")
+            return None
+
+    def fill(self, contact: Contact) -> None:
+        """Render the template for ``self.kind`` and show it."""
+        assert self.kind is not None
+        text, self.warning = load_template(self.kind, templates_dir())
+        draft = render(self.kind, text, self.values(contact))
+        self.query_one(TextArea).load_text(draft.text)
+        self.sub_title = f"{_TITLES[self.kind]} to {printable(contact.name)}"
+        self.query_one("#draft-title", Label).update(
+            f"[b]{_TITLES[self.kind]}[/b] to {printable(contact.name)} · "
+            f"{contact.stage.label} · template: {self._template_source()}"
+        )
+        notes = [self.warning] if self.warning else []
+        if not self.coffeechat.settings.my_name:
+            notes.append("Your name isn't set: ctrl+p → “Your name” signs every draft.")
+        if "[" in draft.text:
+            notes.append("Fill in the [bracketed] parts before you send it (i or e to edit).")
+        warning = self.query_one("#draft-warning", Static)
+        warning.update("\n".join(printable(n) for n in notes))
+        warning.display = bool(notes)
+        self.query_one("#draft-hint", Static).update(
+            "Send it from your own mail, then press s.  Nothing is sent from here."
+        )
+
+    def _template_source(self) -> str:
+        assert self.kind is not None
+        path = templates_dir() / f"{self.kind.value}.txt"
+        return str(path) if path.is_file() else f"built-in (override: {path})"
+
+    def values(self, contact: Contact) -> dict[str, str]:
+        """Placeholder values from the contact, their latest meeting and its takeaways."""
+        held = [m for m in contact.meetings if m.held]
+        meeting = max(held, key=lambda m: m.held_at or m.id) if held else contact.next_meeting
+        everyone = {c.id: c for c in self.coffeechat.repository.contacts(include_archived=True)}
+        referrer_id = referral_links(everyone.values()).get(contact.id)
+        referrer = everyone[referrer_id].name if referrer_id else contact.referred_by
+        return template_values(
+            name=contact.name,
+            company=contact.company,
+            role=contact.role,
+            referrer=referrer,
+            my_name=self.coffeechat.settings.my_name,
+            minutes=meeting.minutes if meeting else 15,
+            meeting_format=meeting.format.value if meeting else "",
+            meeting_at=meeting.when() if meeting else None,
+            takeaways=meeting.takeaways if meeting else (),
+            now=self.coffeechat.clock(),
+        )
+
+    @property
+    def text(self) -> str:
+        """The draft as it stands (with any edits)."""
+        return self.query_one(TextArea).text
+
+    # -- actions -------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Stop editing, or leave."""
+        area = self.query_one(TextArea)
+        if not area.read_only:
+            area.read_only = True
+            self.notify("Done editing.", timeout=2)
+            return
+        self.app.pop_screen()
+
+    def action_edit_here(self) -> None:
+        """Let the person type into the draft (escape stops)."""
+        area = self.query_one(TextArea)
+        area.read_only = False
+        area.focus()
+        self.notify("Editing: escape when done.", timeout=3)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While editing, letters are text: only escape (and ctrl keys) act."""
+        if self.is_mounted and action in {"edit_here", "edit_external", "copy", "save_file",
+                                          "mark_sent", "next_kind"}:  # fmt: skip
+            return self.query_one(TextArea).read_only
+        return True
+
+    def action_edit_external(self) -> None:
+        """Hand the draft to $EDITOR; the app comes back with what was saved."""
+        try:
+            edited = edit_in_editor(self.app, self.text)
+        except EditorError as error:
+            self.notify(str(error), severity="error", timeout=6)
+            return
+        self.query_one(TextArea).load_text(edited)
+        self.notify("Draft updated from your editor.", timeout=3)
+
+    def action_copy(self) -> None:
+        """Copy to the clipboard (OSC 52: the terminal must allow it)."""
+        self.app.copy_to_clipboard(self.text)
+        self.notify(
+            "Copied to the clipboard.  (If pasting gives nothing, your terminal blocks "
+            "OSC 52: use f to save a file instead.)",
+            timeout=5,
+        )
+
+    def action_save_file(self) -> None:
+        """Ask for a file name, then write the draft there (never over an existing file)."""
+        from coffeechat.ui.screens.forms import TextPrompt
+
+        contact = self._contact()
+        if contact is None or self.kind is None:
+            return
+        slug = re.sub(r"[^a-z0-9]+", "-", contact.name.casefold()).strip("-") or "contact"
+        default = str(Path.cwd() / f"{self.kind.value}-{slug}.txt")
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self._write(Path(name.strip()).expanduser())
+
+        self.app.push_screen(
+            TextPrompt("Save the draft to", "A new text file, readable only by you.", default),
+            chosen,
+        )
+
+    def _write(self, path: Path) -> None:
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            self.notify(f"{path} already exists; nothing was written.", severity="error")
+            return
+        except OSError as error:
+            self.notify(f"Could not write {path}: {error.strerror}.", severity="error")
+            return
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(self.text)
+        self.notify(f"Saved the draft to {path}.", timeout=5)
+
+    def action_mark_sent(self) -> None:
+        """Ask when it was sent, then record it (and move the contact on)."""
+        from coffeechat.ui.screens.forms import MeetingTimeDialog
+
+        contact = self._contact()
+        if contact is None or self.kind is None:
+            return
+        kind = self.kind
+        now = self.coffeechat.clock()
+
+        def when(at: object) -> None:
+            if at is None:
+                return
+            repository = self.coffeechat.repository
+
+            def describe(updated: Contact, event: Event) -> tuple[str, str]:
+                what = f"sent the {kind.value} to {updated.name}"
+                if event.to_stage is not None and event.to_stage is not event.from_stage:
+                    what += f" (now {updated.stage.label})"
+                return what, what[0].upper() + what[1:] + ".  (u to undo)"
+
+            saved = self.coffeechat.apply_change(
+                lambda: repository.message_sent(contact.id, kind.value, at, now),  # type: ignore[arg-type]
+                describe,
+            )
+            if saved is not None:
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            MeetingTimeDialog(contact, now, question=f"When did you send the {kind.value}?"),
+            when,
+        )
+
+    def action_next_kind(self) -> None:
+        """Cycle through the four messages."""
+        contact = self._contact()
+        if contact is None or self.kind is None:
+            return
+        self.kind = _KINDS[(_KINDS.index(self.kind) + 1) % len(_KINDS)]
+        self.fill(contact)

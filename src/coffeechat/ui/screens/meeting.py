@@ -1,0 +1,434 @@
+"""Meeting mode (`m`): a countdown, the questions, notes, takeaways, promises, referrals.
+
+Everything typed is saved as it is typed (notes after a short pause); the
+meeting is recorded as held only when the person finishes and confirms the
+time, so the thank-you clock starts at the meeting, not at the typing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from coffeechat.domain.dates import DateParseError, parse_when
+from coffeechat.domain.humanize import moment
+from coffeechat.domain.meetings import Meeting, Promise, countdown, referral_fields
+from coffeechat.domain.model import Contact, printable
+from coffeechat.domain.questions import is_yes_no, open_questions_left
+from coffeechat.storage.errors import USER_FACING_ERRORS
+from coffeechat.ui.undo import UndoEntry
+from coffeechat.ui.widgets.lists import VimOptionList
+
+if TYPE_CHECKING:
+    from coffeechat.ui.app import CoffeechatApp
+
+NOTES_SAVE_DELAY = 0.5
+DEFAULT_PROMISE_DAYS = 2
+
+
+class QuestionList(VimOptionList):
+    """The meeting's questions; j/k move, enter marks asked and opens the answer."""
+
+
+class ItemList(VimOptionList):
+    """A short list (takeaways, promises, referrals); delete removes the highlighted item."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("delete,backspace", "remove", "Remove", id="remove",
+                tooltip="Remove the highlighted item"),
+    ]  # fmt: skip
+
+    def action_remove(self) -> None:
+        """Ask the screen to drop the highlighted item."""
+        if self.highlighted is not None:
+            self.screen.remove_item(self.id or "", self.highlighted)  # type: ignore[attr-defined]
+
+
+class MeetingScreen(Screen[None]):
+    """The conversation itself, full screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "finish", "Finish", id="finish", priority=True,
+                tooltip="Record the meeting as held and move the contact to Met"),
+        Binding("escape", "back_or_leave", "Leave", id="leave",
+                tooltip="Back to the questions; from the questions, finish or keep as a draft"),
+        Binding("n", "jump('notes')", "Notes", id="notes", tooltip="Write in the notes"),
+        Binding("t", "jump('takeaway-input')", "Takeaway", id="takeaway",
+                tooltip="Add a key takeaway"),
+        Binding("p", "jump('promise-input')", "Promise", id="promise",
+                tooltip="Add something promised, with a due date (text @ when)"),
+        Binding("r", "jump('referral-input')", "Referral", id="referral",
+                tooltip="Add a name they offered (Name, Company)"),
+        Binding("space", "toggle_asked", "Asked", id="toggle_asked",
+                tooltip="Mark the highlighted question asked, or not"),
+        # Leaving by the app's keys would skip the confirmation.
+        Binding("q,d,w", "back_or_leave", show=False),
+    ]  # fmt: skip
+
+    def __init__(self, contact_id: str, meeting_id: str) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        self.meeting_id = meeting_id
+        self.contact: Contact | None = None
+        self.meeting: Meeting | None = None
+        self._notes_timer: Timer | None = None
+        self._answering: int | None = None
+
+    @property
+    def coffeechat(self) -> CoffeechatApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Bar with countdown; questions on the left; notes and lists on the right."""
+        yield Header()
+        with Horizontal(id="meeting-bar"):
+            yield Static(id="meeting-title")
+            yield Static(id="countdown")
+        yield Static("", id="wrap-up")
+        with Horizontal(id="meeting-body"):
+            with Vertical(id="questions-pane"):
+                yield Label("Questions", id="questions-title", classes="section-title")
+                yield QuestionList(id="questions")
+                yield Input(id="answer", placeholder="their answer, in a line (enter saves)")
+                yield Static("", id="questions-hint")
+            with Vertical(id="side-pane"):
+                yield Label("Notes (n)", classes="section-title")
+                yield TextArea(id="notes")
+                yield Label("Key takeaways (t)", classes="section-title")
+                yield ItemList(id="takeaways")
+                yield Input(id="takeaway-input", placeholder="add a takeaway, enter")
+                yield Label("Promised (p)", classes="section-title")
+                yield ItemList(id="promises")
+                yield Input(id="promise-input", placeholder="send my CV @ friday")
+                yield Label("", id="error-promise", classes="field-error")
+                yield Label("Referrals (r)", classes="section-title")
+                yield ItemList(id="referrals")
+                yield Input(id="referral-input", placeholder="Name, Company")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the meeting, start its clock, tick every second."""
+        try:
+            self.contact = self.coffeechat.repository.get(self.contact_id)
+        except USER_FACING_ERRORS as error:
+            self.notify(str(error), severity="error")
+            self.app.pop_screen()
+            return
+        meeting = self.contact.meeting(self.meeting_id)
+        if meeting is None:
+            self.notify("That meeting no longer exists.", severity="error")
+            self.app.pop_screen()
+            return
+        self.meeting = meeting
+        if meeting.started_at is None:
+            self._save(replace(meeting, started_at=self.coffeechat.clock()))
+        self.query_one("#answer").display = False
+        self.query_one("#notes", TextArea).load_text(meeting.notes)
+        self.sub_title = f"Meeting with {printable(self.contact.name)}"
+        self._draw_title()
+        self._draw_questions()
+        self._draw_lists()
+        self.tick()
+        self.set_interval(1.0, self.tick)
+        self.query_one(QuestionList).focus()
+
+    # -- drawing -------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Redraw the countdown from the app clock (tests move the clock and call this)."""
+        if self.meeting is None:
+            return
+        state = countdown(self.meeting, self.coffeechat.clock())
+        clock = self.query_one("#countdown", Static)
+        clock.update(f"⏱ {state.clock()} of {self.meeting.minutes} min")
+        clock.set_class(state.wrapping_up and not state.over, "-wrapping-up")
+        clock.set_class(state.over, "-over")
+        warning = self.query_one("#wrap-up", Static)
+        warning.update(state.warning())
+        warning.display = bool(state.warning())
+        warning.set_class(state.over, "-over")
+
+    def _draw_title(self) -> None:
+        assert self.contact is not None
+        assert self.meeting is not None
+        contact, meeting = self.contact, self.meeting
+        text = Text()
+        text.append(printable(contact.name), style="bold")
+        where = " at ".join(p for p in (contact.role, contact.company) if p)
+        if where:
+            text.append(f"  {printable(where)}")
+        text.append(f"  ·  {meeting.format.value} · {meeting.minutes} min")
+        if meeting.place:
+            text.append(f" · {printable(meeting.place)}")
+        if meeting.goals:
+            text.append("\nGoal: ", style="dim")
+            text.append(printable(meeting.goals.splitlines()[0]))
+        self.query_one("#meeting-title", Static).update(text)
+
+    def _draw_questions(self) -> None:
+        assert self.meeting is not None
+        listing = self.query_one(QuestionList)
+        highlighted = listing.highlighted
+        options = []
+        for number, item in enumerate(self.meeting.agenda, 1):
+            prompt = Text()
+            prompt.append("✓ " if item.asked else "○ ", style="green" if item.asked else "dim")
+            prompt.append(f"{number}. ", style="dim")
+            prompt.append(printable(item.text), style="dim" if item.asked else "")
+            if is_yes_no(item.text):
+                prompt.append("  yes/no", style="yellow")
+            if item.answer:
+                prompt.append("\n     ↳ ", style="dim")
+                prompt.append(printable(item.answer), style="italic")
+            options.append(Option(prompt))
+        listing.set_options(options)
+        if options:
+            listing.highlighted = min(highlighted or 0, len(options) - 1)
+        asked = sum(item.asked for item in self.meeting.agenda)
+        title = f"Questions · {asked} of {len(self.meeting.agenda)} asked"
+        self.query_one("#questions-title", Label).update(title)
+        hint = self.query_one("#questions-hint", Static)
+        if not self.meeting.agenda:
+            hint.update("No questions picked.  Leave (escape) and press Q to pick 10–20.")
+        elif open_questions_left(self.meeting.agenda) == 0:
+            hint.update("No open questions left: ask who else you should talk to, then wrap up.")
+        else:
+            hint.update("j/k move · enter: asked + answer · space: asked")
+
+    def _draw_lists(self) -> None:
+        assert self.meeting is not None
+        now = self.coffeechat.clock()
+        self.query_one("#takeaways", ItemList).set_options(
+            [Option(Text("• " + printable(t))) for t in self.meeting.takeaways]
+        )
+        promises = []
+        for promise in self.meeting.promises:
+            line = Text("☑ " if promise.done else "☐ ")
+            line.append(printable(promise.text))
+            line.append(f"  due {moment(promise.due, now)}", style="dim")
+            promises.append(Option(line))
+        self.query_one("#promises", ItemList).set_options(promises)
+        self.query_one("#referrals", ItemList).set_options(
+            [Option(Text("→ " + printable(r))) for r in self.meeting.referrals]
+        )
+
+    # -- saving --------------------------------------------------------------
+
+    def _save(self, meeting: Meeting) -> None:
+        """Keep the change on screen and on disk; a failed save says so (and keeps the screen)."""
+        self.meeting = meeting
+        saved = self.coffeechat.save(
+            lambda: self.coffeechat.repository.save_meeting(self.contact_id, meeting)
+        )
+        if saved is not None:
+            self.contact = saved
+
+    def flush_notes(self) -> None:
+        """Save the notes now if they changed (called after a pause, and before leaving)."""
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+            self._notes_timer = None
+        if self.meeting is None:
+            return
+        text = self.query_one("#notes", TextArea).text
+        if text != self.meeting.notes:
+            self._save(replace(self.meeting, notes=text))
+
+    @on(TextArea.Changed, "#notes")
+    def _notes_changed(self) -> None:
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+        self._notes_timer = self.set_timer(NOTES_SAVE_DELAY, self.flush_notes)
+
+    # -- questions -------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#questions")
+    def _question_chosen(self, event: OptionList.OptionSelected) -> None:
+        assert self.meeting is not None
+        index = event.option_index
+        self._set_asked(index, True)
+        self._answering = index
+        answer = self.query_one("#answer", Input)
+        answer.value = self.meeting.agenda[index].answer
+        answer.display = True
+        answer.focus()
+
+    def action_jump(self, widget_id: str) -> None:
+        """Move to the notes or one of the lists' input boxes."""
+        self.query_one(f"#{widget_id}").focus()
+
+    def action_toggle_asked(self) -> None:
+        """Mark the highlighted question asked (or not) without an answer."""
+        listing = self.query_one(QuestionList)
+        if self.meeting is None or listing.highlighted is None or not listing.has_focus:
+            return
+        index = listing.highlighted
+        self._set_asked(index, not self.meeting.agenda[index].asked)
+
+    def _set_asked(self, index: int, asked: bool) -> None:
+        assert self.meeting is not None
+        agenda = list(self.meeting.agenda)
+        if agenda[index].asked != asked:
+            agenda[index] = replace(agenda[index], asked=asked)
+            self._save(replace(self.meeting, agenda=tuple(agenda)))
+            self._draw_questions()
+
+    @on(Input.Submitted, "#answer")
+    def _answered(self, event: Input.Submitted) -> None:
+        assert self.meeting is not None
+        index = self._answering
+        if index is not None and index < len(self.meeting.agenda):
+            agenda = list(self.meeting.agenda)
+            agenda[index] = replace(agenda[index], answer=" ".join(printable(event.value).split()))
+            self._save(replace(self.meeting, agenda=tuple(agenda)))
+        self._close_answer()
+        self._draw_questions()
+        # On to the next question not yet asked.
+        listing = self.query_one(QuestionList)
+        following = [
+            i for i, item in enumerate(self.meeting.agenda) if not item.asked and i > (index or 0)
+        ]
+        if following:
+            listing.highlighted = following[0]
+
+    def _close_answer(self) -> None:
+        answer = self.query_one("#answer", Input)
+        answer.display = False
+        answer.value = ""
+        self._answering = None
+        self.query_one(QuestionList).focus()
+
+    # -- lists ---------------------------------------------------------------
+
+    @on(Input.Submitted, "#takeaway-input")
+    def _takeaway(self, event: Input.Submitted) -> None:
+        text = " ".join(printable(event.value).split())
+        if text and self.meeting is not None:
+            self._save(replace(self.meeting, takeaways=(*self.meeting.takeaways, text)))
+            self._draw_lists()
+        event.input.value = ""
+
+    @on(Input.Submitted, "#promise-input")
+    def _promise(self, event: Input.Submitted) -> None:
+        if self.meeting is None:
+            return
+        error = self.query_one("#error-promise", Label)
+        text, _, when = printable(event.value).partition("@")
+        text = " ".join(text.split())
+        if not text:
+            return
+        now = self.coffeechat.clock()
+        try:
+            due = (
+                parse_when(when, now, prefer="future")
+                if when.strip()
+                else now + timedelta(days=DEFAULT_PROMISE_DAYS)
+            )
+        except DateParseError as problem:
+            error.update(f"Promise: {problem}")
+            error.add_class("shown")
+            return
+        error.update("")
+        error.remove_class("shown")
+        promise = Promise(id=self.coffeechat.repository.new_id(), text=text, due=due)
+        self._save(replace(self.meeting, promises=(*self.meeting.promises, promise)))
+        self._draw_lists()
+        event.input.value = ""
+
+    @on(Input.Submitted, "#referral-input")
+    def _referral(self, event: Input.Submitted) -> None:
+        fields = referral_fields(event.value)
+        if fields is not None and self.meeting is not None:
+            line = ", ".join(fields.values())
+            self._save(replace(self.meeting, referrals=(*self.meeting.referrals, line)))
+            self._draw_lists()
+        event.input.value = ""
+
+    def remove_item(self, list_id: str, index: int) -> None:
+        """Drop one takeaway, promise or referral (a slip of the keyboard)."""
+        if self.meeting is None:
+            return
+        name = {"takeaways": "takeaways", "promises": "promises", "referrals": "referrals"}[list_id]
+        items = list(getattr(self.meeting, name))
+        if index < len(items):
+            del items[index]
+            changes: dict[str, Any] = {name: tuple(items)}
+            self._save(replace(self.meeting, **changes))
+            self._draw_lists()
+
+    # -- leaving -------------------------------------------------------------
+
+    def action_back_or_leave(self) -> None:
+        """From a text box, back to the questions; from the questions, finish or leave."""
+        focused = self.focused
+        if self.query_one("#answer").display:
+            self._close_answer()
+        elif focused is not None and not isinstance(focused, QuestionList):
+            self.query_one(QuestionList).focus()
+        else:
+            self.action_finish()
+
+    def action_finish(self) -> None:
+        """Ask when the meeting was, then record it as held (or keep it as a draft)."""
+        from coffeechat.ui.screens.finish import FinishDialog, KeepDraft
+
+        self.flush_notes()
+        if self.meeting is None or self.contact is None:
+            self.app.pop_screen()
+            return
+        meeting, contact = self.meeting, self.contact
+        now = self.coffeechat.clock()
+
+        def chosen(result: datetime | KeepDraft | None) -> None:
+            if result is None:
+                return
+            if isinstance(result, KeepDraft):
+                self.app.pop_screen()
+                self.notify(
+                    f"Kept your notes with {contact.name}; the meeting is not recorded "
+                    "as held yet (m to go on).",
+                    timeout=5,
+                )
+                return
+            self._record_held(result)
+
+        self.app.push_screen(FinishDialog(contact, meeting, now), chosen)
+
+    def _record_held(self, held_at: datetime) -> None:
+        repository = self.coffeechat.repository
+        result = self.coffeechat.save(
+            lambda: repository.finish_meeting(
+                self.contact_id, self.meeting_id, held_at, self.coffeechat.clock()
+            )
+        )
+        if result is None:
+            return
+        contact, events, added = result
+        steps = [(contact.id, event.id) for event in reversed(events)]
+        steps += [(new.id, new.events[0].id) for new in added]
+        self.coffeechat.undo_stack.push(
+            UndoEntry(tuple(steps), f"recorded the meeting with {contact.name}")
+        )
+        said = [f"Recorded the meeting with {contact.name}"]
+        if any(e.to_stage is not None for e in events):
+            said.append(f"moved to {contact.stage.label}")
+        if added:
+            said.append(f"added {len(added)} referral{'s' * (len(added) != 1)}")
+        self.app.pop_screen()
+        self.notify(", ".join(said) + ".  (u to undo)", timeout=6)
+
+    def on_screen_suspend(self) -> None:
+        """Save the notes when another screen covers this one (help, the palette)."""
+        self.flush_notes()

@@ -1,0 +1,389 @@
+"""The question bank and the picker (`Q`): choose and order a meeting's 10–20 questions.
+
+Opened for a meeting it shows the bank on the left and the meeting's list on
+the right; opened from the command palette it manages the bank alone.
+Changes to the bank are saved at once; the meeting's list is handed back
+when the screen closes (escape or ctrl+s), and the caller saves it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets.option_list import Option
+
+from coffeechat.domain.meetings import AgendaItem, Meeting
+from coffeechat.domain.model import ValidationError, printable
+from coffeechat.domain.questions import (
+    Category,
+    Question,
+    agenda_warnings,
+    clean_question,
+    filter_questions,
+    is_yes_no,
+)
+from coffeechat.ui.widgets.lists import VimOptionList
+
+if TYPE_CHECKING:
+    from coffeechat.ui.app import CoffeechatApp
+
+_CATEGORIES: tuple[Category | None, ...] = (None, *Category)
+
+
+class QuestionPicker(Screen[tuple[AgendaItem, ...] | None]):
+    """Bank on the left, this meeting's questions on the right."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Done", id="close",
+                tooltip="Close (the meeting keeps the list as it is now)"),
+        Binding("ctrl+s", "close", "Save", id="save", priority=True, show=False),
+        Binding("slash", "focus_filter", "Filter", id="filter", key_display="/",
+                tooltip="Filter by words, a category or #tag"),
+        Binding("c", "next_category", "Category", id="category",
+                tooltip="Show one category at a time"),
+        Binding("space", "pick", "Pick", id="pick",
+                tooltip="Add the highlighted question to the meeting, or take it off"),
+        Binding("K", "move(-1)", "Move up", id="move_up", key_display="K",
+                tooltip="Ask the highlighted picked question earlier"),
+        Binding("J", "move(1)", "Move down", id="move_down", key_display="J",
+                tooltip="Ask the highlighted picked question later"),
+        Binding("n", "new_question", "New", id="new_question", tooltip="Write your own question"),
+        Binding("e", "edit_question", "Edit", id="edit_question",
+                tooltip="Edit one of your own questions (tags for built-ins)"),
+        Binding("h", "hide_question", "Hide", id="hide_question",
+                tooltip="Hide a built-in or retire your own question (h again brings it back)"),
+        Binding("H", "toggle_hidden", "Show hidden", id="toggle_hidden", show=False,
+                tooltip="Show or hide hidden and retired questions"),
+    ]  # fmt: skip
+
+    def __init__(self, meeting: Meeting | None, contact_name: str = "") -> None:
+        super().__init__()
+        self.meeting = meeting
+        self.contact_name = contact_name
+        self.agenda: list[AgendaItem] = list(meeting.agenda) if meeting else []
+        self.category: Category | None = None
+        self.show_hidden = False
+        self.shown: list[Question] = []
+
+    @property
+    def coffeechat(self) -> CoffeechatApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Filter line; bank and meeting list side by side; warnings."""
+        yield Header()
+        with Horizontal(id="picker-top"):
+            yield Input(id="question-filter", placeholder="/ filter: words or #tag")
+            yield Label("", id="picker-category")
+        with Horizontal(id="picker-body"):
+            with Vertical(id="bank-pane"):
+                yield Label("Question bank", id="bank-title", classes="section-title")
+                yield VimOptionList(id="bank")
+            if self.meeting is not None:
+                with Vertical(id="agenda-pane"):
+                    yield Label("", id="agenda-title", classes="section-title")
+                    yield VimOptionList(id="agenda")
+                    yield Static("", id="agenda-warnings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Fill both lists and start in the bank."""
+        if self.meeting is not None:
+            self.sub_title = f"Questions for {printable(self.contact_name)}"
+        else:
+            self.sub_title = "Question bank"
+        self.reload()
+        self.query_one("#bank", VimOptionList).focus()
+
+    # -- drawing -------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Redraw the bank (filtered) and the meeting's list."""
+        bank = self.query_one("#bank", VimOptionList)
+        highlighted = bank.highlighted
+        text = self.query_one("#question-filter", Input).value
+        questions = self.coffeechat.repository.questions()
+        self.shown = filter_questions(questions, text, self.category, self.show_hidden)
+        picked = {item.question_id: number for number, item in enumerate(self.agenda, 1)}
+        options = []
+        for question in self.shown:
+            line = Text()
+            number = picked.get(question.id)
+            line.append(
+                f"{number:>2} " if number else " · ", style="bold green" if number else "dim"
+            )
+            line.append(printable(question.text), style="dim" if question.hidden else "")
+            line.append(f"  {question.category.value}", style="dim cyan")
+            for tag in question.tags:
+                line.append(f" #{tag}", style="dim magenta")
+            if question.hidden:
+                line.append("  hidden" if question.builtin else "  retired", style="yellow")
+            if not question.builtin:
+                line.append("  mine", style="dim")
+            options.append(Option(line))
+        bank.set_options(options)
+        if options:
+            bank.highlighted = min(highlighted or 0, len(options) - 1)
+        title = f"Question bank · {len(self.shown)} of {len(questions)}"
+        self.query_one("#bank-title", Label).update(title)
+        category = self.category.value if self.category else "all categories"
+        self.query_one("#picker-category", Label).update(f"c: {category}")
+        self._draw_agenda()
+
+    def _draw_agenda(self, highlight: int | None = None) -> None:
+        if self.meeting is None:
+            return
+        agenda = self.query_one("#agenda", VimOptionList)
+        current = agenda.highlighted if highlight is None else highlight
+        options = []
+        for number, item in enumerate(self.agenda, 1):
+            line = Text(f"{number:>2}. ", style="dim")
+            line.append(printable(item.text))
+            if is_yes_no(item.text):
+                line.append("  yes/no", style="yellow")
+            options.append(Option(line))
+        agenda.set_options(options)
+        if options:
+            agenda.highlighted = min(current or 0, len(options) - 1)
+        self.query_one("#agenda-title", Label).update(f"This meeting · {len(self.agenda)} picked")
+        warnings = agenda_warnings(self.agenda)
+        self.query_one("#agenda-warnings", Static).update(
+            Text("\n".join(f"⚠ {w}" for w in warnings), style="yellow")
+            if warnings
+            else Text("✓ A good list: open questions, and one that asks for names.", "green")
+        )
+
+    # -- finding the highlighted question ------------------------------------
+
+    def _bank_question(self) -> Question | None:
+        index = self.query_one("#bank", VimOptionList).highlighted
+        return self.shown[index] if index is not None and index < len(self.shown) else None
+
+    def _agenda_index(self) -> int | None:
+        """The picked question the keys act on: highlighted in the list that has focus."""
+        if self.meeting is None:
+            return None
+        agenda = self.query_one("#agenda", VimOptionList)
+        if agenda.has_focus:
+            return agenda.highlighted
+        question = self._bank_question()
+        ids = [item.question_id for item in self.agenda]
+        return ids.index(question.id) if question and question.id in ids else None
+
+    # -- actions -------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        """Type to filter the bank."""
+        self.query_one("#question-filter", Input).focus()
+
+    @on(Input.Changed, "#question-filter")
+    def _filtered(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#question-filter")
+    def _filter_done(self) -> None:
+        self.query_one("#bank", VimOptionList).focus()
+
+    def action_next_category(self) -> None:
+        """Cycle: all categories, then each one."""
+        self.category = _CATEGORIES[(_CATEGORIES.index(self.category) + 1) % len(_CATEGORIES)]
+        self.reload()
+
+    def action_pick(self) -> None:
+        """Add the highlighted question to the meeting, or take it off."""
+        if self.meeting is None:
+            self.notify("Open the picker on a contact (Q) to pick questions for a meeting.")
+            return
+        if self.query_one("#agenda", VimOptionList).has_focus:
+            index = self._agenda_index()
+            if index is not None:
+                del self.agenda[index]
+        else:
+            question = self._bank_question()
+            if question is None:
+                return
+            ids = [item.question_id for item in self.agenda]
+            if question.id in ids:
+                del self.agenda[ids.index(question.id)]
+            else:
+                self.agenda.append(AgendaItem(question.id, question.text, question.category.value))
+        self.reload()
+
+    def action_move(self, step: int) -> None:
+        """Move the highlighted picked question earlier or later."""
+        index = self._agenda_index()
+        if index is None:
+            self.notify("Pick the question first (space), then move it.", timeout=3)
+            return
+        target = index + step
+        if 0 <= target < len(self.agenda):
+            self.agenda[index], self.agenda[target] = self.agenda[target], self.agenda[index]
+            self.reload()
+            self._draw_agenda(highlight=target)
+
+    def action_new_question(self) -> None:
+        """Write a question of your own; it joins the bank (and this meeting)."""
+
+        def written(result: tuple[str, Category, tuple[str, ...]] | None) -> None:
+            if result is None:
+                return
+            text, category, tags = result
+            question = Question(self.coffeechat.repository.new_id(), text, category, tags)
+            if self.coffeechat.save(
+                lambda: self.coffeechat.repository.save_question(question), "Added your question."
+            ):
+                if self.meeting is not None:
+                    self.agenda.append(AgendaItem(question.id, text, category.value))
+                self.reload()
+
+        self.app.push_screen(QuestionForm(None), written)
+
+    def action_edit_question(self) -> None:
+        """Edit your own question (built-ins: only their tags)."""
+        question = self._bank_question()
+        if question is None:
+            return
+
+        def written(result: tuple[str, Category, tuple[str, ...]] | None) -> None:
+            if result is None:
+                return
+            text, category, tags = result
+            changed = replace(question, tags=tags)
+            if not question.builtin:
+                changed = replace(changed, text=text, category=category)
+            if self.coffeechat.save(
+                lambda: self.coffeechat.repository.save_question(changed), "Saved the question."
+            ):
+                self.reload()
+
+        self.app.push_screen(QuestionForm(question), written)
+
+    def action_hide_question(self) -> None:
+        """Hide (built-in) or retire (your own) the highlighted question; again to bring back."""
+        question = self._bank_question()
+        if question is None:
+            return
+        changed = replace(question, hidden=not question.hidden)
+        verb = ("Hid" if question.builtin else "Retired") if changed.hidden else "Brought back"
+        if self.coffeechat.save(
+            lambda: self.coffeechat.repository.save_question(changed),
+            f"{verb} “{question.text}”." + ("  (H shows hidden ones)" if changed.hidden else ""),
+        ):
+            self.reload()
+
+    def action_toggle_hidden(self) -> None:
+        """Show or hide hidden and retired questions."""
+        self.show_hidden = not self.show_hidden
+        self.reload()
+
+    def action_close(self) -> None:
+        """Back to where you were, handing the meeting's list to the caller."""
+        if self.query_one("#question-filter", Input).has_focus:
+            self.query_one("#bank", VimOptionList).focus()
+            return
+        self.dismiss(tuple(self.agenda) if self.meeting is not None else None)
+
+
+class QuestionForm(ModalScreen[tuple[str, Category, tuple[str, ...]] | None]):
+    """Write or edit a question: text, category, tags."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "save", "Save", id="save", priority=True, tooltip="Save the question"),
+    ]
+
+    def __init__(self, question: Question | None) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        """Three rows, each with room for an error."""
+        question = self.question
+        builtin = question is not None and question.builtin
+        title = "New question" if question is None else "Edit question"
+        with Vertical(id="dialog", classes="form"):
+            yield Label(title, id="dialog-title")
+            with Horizontal(classes="field-row"):
+                yield Label("Question", classes="field-label")
+                yield Input(
+                    question.text if question else "",
+                    id="field-text",
+                    compact=True,
+                    disabled=builtin,
+                    placeholder="an open question: what, how, why…",
+                )
+            yield Label("", id="error-text", classes="field-error")
+            with Horizontal(classes="field-row"):
+                yield Label("Category", classes="field-label")
+                yield Select(
+                    [(c.value.capitalize(), c.value) for c in Category],
+                    value=(question.category if question else Category.CAREER_PATH).value,
+                    allow_blank=False,
+                    id="field-category",
+                    compact=True,
+                    disabled=builtin,
+                )
+            yield Label("", id="error-category", classes="field-error")
+            with Horizontal(classes="field-row"):
+                yield Label("Tags", classes="field-label")
+                yield Input(" ".join(question.tags) if question else "", id="field-tags",
+                            compact=True, placeholder="remote, startup…")  # fmt: skip
+            yield Label("", id="error-tags", classes="field-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+            hint = (
+                "Built-in questions keep their words; you can tag or hide them.  "
+                if builtin
+                else ""
+            )
+            yield Static(hint + "ctrl+s or enter saves · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        """Start typing where it makes sense."""
+        builtin = self.question is not None and self.question.builtin
+        self.query_one("#field-tags" if builtin else "#field-text", Input).focus()
+
+    def action_save(self) -> None:
+        """Check; show problems on their fields, or close with the cleaned values."""
+        for label in self.query(".field-error").results(Label):
+            label.update("")
+            label.remove_class("shown")
+        try:
+            result = clean_question(
+                self.query_one("#field-text", Input).value,
+                str(self.query_one("#field-category", Select).value),
+                self.query_one("#field-tags", Input).value,
+            )
+        except ValidationError as error:
+            for name, message in error.errors.items():
+                label = self.query_one(f"#error-{name}", Label)
+                label.update(message)
+                label.add_class("shown")
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

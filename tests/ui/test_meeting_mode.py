@@ -1,0 +1,265 @@
+"""Pilot tests for scheduling (s), meeting mode (m), finishing, and the Due list's new lines."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from textual.widgets import Input, TextArea
+
+from coffeechat.domain.meetings import AgendaItem, Promise, clean_schedule
+from coffeechat.domain.questions import BUILTIN_QUESTIONS
+from coffeechat.domain.stages import Stage
+from coffeechat.storage.repository import Repository
+from coffeechat.ui.app import make_app
+from coffeechat.ui.screens.contact import ContactScreen
+from coffeechat.ui.screens.due import DueScreen
+from coffeechat.ui.screens.finish import FinishDialog
+from coffeechat.ui.screens.meeting import MeetingScreen
+from coffeechat.ui.screens.schedule import ScheduleDialog
+from tests.ui.conftest import SIZE, seed
+
+
+class MovableClock:
+    """A frozen clock the test moves by hand (meeting mode reads it every tick)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def agenda(count: int = 3) -> tuple[AgendaItem, ...]:
+    return tuple(AgendaItem(q.id, q.text, q.category.value) for q in BUILTIN_QUESTIONS[:count])
+
+
+def with_meeting(repo: Repository, now: datetime, name: str = "Priya Raman", **meeting: object):
+    contact = seed(repo, now, name, Stage.REQUESTED, company="Northwind")
+    fields = clean_schedule(scheduled_at=now, format="video", minutes="15", place="",
+                            research="", goals="Learn how PMs work with clinicians")  # fmt: skip
+    contact, _ = repo.schedule_meeting(contact.id, None, fields, now)
+    planned = contact.next_meeting
+    assert planned is not None
+    repo.save_meeting(contact.id, replace(planned, agenda=agenda(), **meeting))  # type: ignore[arg-type]
+    return repo.get(contact.id), planned.id
+
+
+async def test_s_schedules_a_meeting_and_it_shows_on_due(app_factory, repo, now) -> None:
+    contact = seed(repo, now, "Priya Raman", Stage.REQUESTED)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("s")  # the board opens on the first column with cards
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ScheduleDialog)
+        dialog.query_one("#field-when", Input).value = "tomorrow 3pm"
+        dialog.query_one("#field-place", Input).value = "https://meet.example/abc"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        meeting = repo.get(contact.id).next_meeting
+        assert meeting is not None
+        assert meeting.scheduled_at == datetime(2026, 11, 23, 15, 0, tzinfo=now.tzinfo)
+        assert meeting.place == "https://meet.example/abc"
+        await pilot.press("d")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, DueScreen)
+        keys = list(screen.items)
+        assert keys == [f"{contact.id}/meeting/{meeting.id}"]
+        await pilot.press("u")
+        await pilot.pause()
+        assert repo.get(contact.id).meetings == ()
+
+
+async def test_schedule_form_shows_a_bad_date_on_its_field(app_factory, repo, now) -> None:
+    seed(repo, now, "Priya Raman")
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        dialog.query_one("#field-when", Input).value = "the 45th of Smarch"
+        dialog.query_one("#field-minutes", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is dialog
+        assert "When:" in str(dialog.query_one("#error-when").render())
+        assert "Minutes:" in str(dialog.query_one("#error-minutes").render())
+
+
+async def test_meeting_mode_counts_down_by_the_app_clock(repo, now) -> None:
+    contact, _ = with_meeting(repo, now)
+    clock = MovableClock(now)
+    async with make_app(repo, clock).run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, MeetingScreen)
+        countdown = screen.query_one("#countdown")
+        assert "15:00 left" in str(countdown.render())
+        assert not screen.query_one("#wrap-up").display
+        clock.now = now + timedelta(minutes=13, seconds=30)
+        screen.tick()
+        assert "1:30 left" in str(countdown.render())
+        assert countdown.has_class("-wrapping-up")
+        assert "Two minutes left" in str(screen.query_one("#wrap-up").render())
+        clock.now = now + timedelta(minutes=16)
+        screen.tick()
+        assert "+1:00 over" in str(countdown.render())
+        assert "you promised 15 minutes" in str(screen.query_one("#wrap-up").render())
+    del contact
+
+
+async def test_enter_marks_asked_and_saves_the_answer(repo, now, app_factory) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        answer = pilot.app.screen.query_one("#answer", Input)
+        assert answer.display
+        assert answer.has_focus
+        answer.value = "Started in nursing, moved to product"
+        await pilot.press("enter")
+        await pilot.pause()
+        meeting = repo.get(contact.id).meeting(meeting_id)
+        assert meeting is not None
+        second = meeting.agenda[1]
+        assert second.asked
+        assert second.answer == "Started in nursing, moved to product"
+        assert not meeting.agenda[0].asked  # unasked questions stay
+        await pilot.press("k", "k", "space")  # the answer moved on to question 3
+        await pilot.pause()
+        assert repo.get(contact.id).meeting(meeting_id).agenda[0].asked  # type: ignore[union-attr]
+
+
+async def test_lists_save_as_typed_and_promises_need_a_readable_date(
+    repo, now, app_factory
+) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        screen = pilot.app.screen
+        await pilot.press("t")
+        screen.query_one("#takeaway-input", Input).value = "Clinicians need fewer clicks"
+        await pilot.press("enter", "escape", "p")
+        screen.query_one("#promise-input", Input).value = "Send my portfolio @ someday"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Promise:" in str(screen.query_one("#error-promise").render())
+        screen.query_one("#promise-input", Input).value = "Send my portfolio @ tuesday 9am"
+        await pilot.press("enter", "escape", "r")
+        screen.query_one("#referral-input", Input).value = "Sam Lee, Acme"
+        await pilot.press("enter", "escape", "n")
+        screen.query_one("#notes", TextArea).insert("Ask about the data team")
+        screen.flush_notes()
+        await pilot.pause()
+        meeting = repo.get(contact.id).meeting(meeting_id)
+        assert meeting is not None
+        assert meeting.takeaways == ("Clinicians need fewer clicks",)
+        assert [(p.text, p.due) for p in meeting.promises] == [
+            ("Send my portfolio", datetime(2026, 11, 24, 9, 0, tzinfo=now.tzinfo))
+        ]
+        assert meeting.referrals == ("Sam Lee, Acme",)
+        assert meeting.notes == "Ask about the data team"
+
+
+async def test_finishing_confirms_the_time_moves_to_met_and_adds_referrals(
+    repo, now, app_factory
+) -> None:
+    contact, _ = with_meeting(repo, now, referrals=("Sam Lee, Acme",))
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, FinishDialog)
+        assert "Adds 1 referral: Sam Lee" in str(dialog.query_one("#dialog-explanation").render())
+        dialog.query_one("#when", Input).value = "today 9:30"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, MeetingScreen)
+        updated = repo.get(contact.id)
+        assert updated.stage is Stage.MET
+        assert updated.met_at == datetime(2026, 11, 22, 9, 30, tzinfo=now.tzinfo)
+        (sam,) = repo.referrals_of(contact.id)
+        assert (sam.name, sam.company, sam.stage) == ("Sam Lee", "Acme", Stage.IDENTIFIED)
+        await pilot.press("u")
+        await pilot.pause()
+        assert repo.get(contact.id).stage is Stage.REQUESTED
+        assert repo.referrals_of(contact.id) == []
+
+
+async def test_leaving_can_keep_the_meeting_as_a_draft(repo, now, app_factory) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, FinishDialog)
+        await pilot.press("escape")  # back to the meeting
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MeetingScreen)
+        await pilot.press("q", "ctrl+d")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, (MeetingScreen, FinishDialog))
+        updated = repo.get(contact.id)
+        meeting = updated.meeting(meeting_id)
+        assert updated.stage is Stage.REQUESTED
+        assert meeting is not None
+        assert not meeting.held
+        assert meeting.started_at == now
+
+
+async def test_m_without_a_meeting_starts_one_now(repo, now, app_factory) -> None:
+    contact = seed(repo, now, "Walk-in Wes")
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MeetingScreen)
+        meeting = repo.get(contact.id).next_meeting
+        assert meeting is not None
+        assert meeting.scheduled_at == now
+        hint = str(pilot.app.screen.query_one("#questions-hint").render())
+        assert "No questions picked" in hint
+
+
+async def test_due_a_ticks_off_a_promise_and_u_brings_it_back(repo, now, app_factory) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    meeting = repo.get(contact.id).meeting(meeting_id)
+    assert meeting is not None
+    late = Promise("p1", "Send CV", now - timedelta(hours=3))
+    repo.save_meeting(contact.id, replace(meeting, scheduled_at=None, promises=(late,)))
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert list(screen.items) == [f"{contact.id}/promise/p1"]
+        await pilot.press("a")
+        await pilot.pause()
+        assert repo.get(contact.id).meeting(meeting_id).promises[0].done  # type: ignore[union-attr]
+        assert list(screen.items) == []
+        await pilot.press("u")
+        await pilot.pause()
+        assert not repo.get(contact.id).meeting(meeting_id).promises[0].done  # type: ignore[union-attr]
+
+
+async def test_contact_page_lists_meetings_and_referrals(repo, now, app_factory) -> None:
+    contact, meeting_id = with_meeting(repo, now, referrals=("Sam Lee",))
+    repo.finish_meeting(contact.id, meeting_id, now, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # Sam, in Identified
+        await pilot.pause()
+        page = pilot.app.screen
+        assert isinstance(page, ContactScreen)
+        assert "Priya Raman" in str(page.query_one("#contact-referrals").render())
+        await pilot.press("escape", "l", "l", "enter")
+        await pilot.pause()
+        page = pilot.app.screen
+        meetings = str(page.query_one("#contact-meetings").render())
+        assert "video · 15 min · held" in meetings
+        assert "3 questions" in meetings
+        assert "Introduced   Sam Lee" in str(page.query_one("#contact-referrals").render())
