@@ -27,3 +27,37 @@ def test_new_contact_form_with_an_error(snap_compare, app_factory) -> None:
 
 def test_archive_dialog(snap_compare, demo_repo, app_factory) -> None:
     assert snap_compare(app_factory(), press=["x"], terminal_size=SIZE)
+
+
+def test_network_with_demo_data(snap_compare, demo_repo, app_factory) -> None:
+    assert snap_compare(app_factory(), press=["w"], terminal_size=SIZE)
+
+
+def test_meeting_mode_two_minutes_before_the_end(snap_compare, repo, now) -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from coffeechat.domain.clock import frozen_clock
+    from coffeechat.domain.meetings import Promise
+    from coffeechat.ui.app import make_app
+    from tests.ui.test_meeting_mode import with_meeting
+
+    contact, meeting_id = with_meeting(repo, now)
+    meeting = repo.get(contact.id).meeting(meeting_id)
+    assert meeting is not None
+    agenda = list(meeting.agenda)
+    agenda[0] = replace(agenda[0], asked=True, answer="Support desk first, then product")
+    repo.save_meeting(
+        contact.id,
+        replace(
+            meeting,
+            agenda=tuple(agenda),
+            started_at=now - timedelta(minutes=13, seconds=30),
+            notes="Team of 6 PMs; weekly clinic visits.",
+            takeaways=("Shadow a clinic day before applying",),
+            promises=(Promise("p1", "Send my case study", now + timedelta(days=2)),),
+            referrals=("Sam Lee, Acme Health",),
+        ),
+    )
+    app = make_app(repo, frozen_clock(now))
+    assert snap_compare(app, press=["m"], terminal_size=SIZE)

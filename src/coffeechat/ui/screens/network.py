@@ -72,11 +72,12 @@ class NetworkScreen(Screen[None]):
         for root in network.roots:
             self._add(tree.root, root)
         tree.root.expand_all()
+        tree.cursor_line = 0  # start on the first person, not above the list
         if selected is not None:
             for line in range(tree.last_line + 1):
                 node = tree.get_node_at_line(line)
                 if node is not None and node.data == selected:
-                    tree.move_cursor(node)
+                    tree.cursor_line = line
                     break
         self.query_one("#network-summary", Label).update(
             f"[b]{network.referred}[/b] contact{'s' * (network.referred != 1)} came from "
