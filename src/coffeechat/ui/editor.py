@@ -24,7 +24,12 @@ def editor_command(environ: Mapping[str, str]) -> list[str]:
     for variable in ("VISUAL", "EDITOR"):
         value = environ.get(variable, "").strip()
         if value:
-            return shlex.split(value)
+            try:
+                command = shlex.split(value)
+            except ValueError as error:  # an unclosed quote: say so rather than crash
+                raise EditorError(f"Can't read ${variable} ({error}): check its quotes.") from None
+            if command:
+                return command
     for name in FALLBACK_EDITORS:
         if shutil.which(name):
             return [name]
@@ -38,18 +43,27 @@ def edit_in_editor(app: App[object], text: str, suffix: str = ".txt") -> str:
     personal details.  Raises EditorError with a sentence for the user.
     """
     command = editor_command(os.environ)
-    folder = Path(tempfile.mkdtemp(prefix="coffeechat-"))
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="coffeechat-"))
+    except OSError as error:
+        raise EditorError(f"Could not make a temporary file: {error.strerror}.") from None
     path = folder / f"draft{suffix}"
     try:
         path.write_text(text, encoding="utf-8")
         path.chmod(0o600)
+        failed: OSError | None = None
         try:
             with app.suspend():
-                result = subprocess.run([*command, str(path)], check=False)
+                # Nothing may raise out of this block: Textual's suspend() only
+                # gives the terminal back to the app when the block ends normally.
+                try:
+                    result = subprocess.run([*command, str(path)], check=False)
+                except OSError as error:
+                    failed = error
         except SuspendNotSupported:
             raise EditorError("This terminal can't hand over to an editor.") from None
-        except OSError as error:
-            raise EditorError(f"Could not start {command[0]!r}: {error.strerror}.") from None
+        if failed is not None:
+            raise EditorError(f"Could not start {command[0]!r}: {failed.strerror}.")
         if result.returncode != 0:
             raise EditorError(
                 f"{command[0]} exited with status {result.returncode}; kept the draft as it was."
@@ -58,6 +72,10 @@ def edit_in_editor(app: App[object], text: str, suffix: str = ".txt") -> str:
     except UnicodeDecodeError:
         raise EditorError(
             "The editor saved text that is not UTF-8; kept the draft as it was."
+        ) from None
+    except OSError as error:  # the editor removed or locked the file, or the disk is full
+        raise EditorError(
+            f"Could not use the temporary file ({error.strerror}); kept the draft as it was."
         ) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)

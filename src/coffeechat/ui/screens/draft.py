@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -64,6 +65,8 @@ class DraftScreen(Screen[None]):
         self.contact_id = contact_id
         self.kind = kind
         self.warning: str | None = None
+        self._rendered = ""  # the current kind's draft as the template gave it
+        self._edited: dict[MessageKind, str] = {}  # drafts changed by hand, kept across `k`
 
     @property
     def coffeechat(self) -> CoffeechatApp:
@@ -90,6 +93,23 @@ class DraftScreen(Screen[None]):
             self.kind = kind_for(contact.stage.value, referred)
         self.fill(contact)
         self.query_one(TextArea).focus()
+        # A name set from the palette (or a change made elsewhere) re-signs an unedited draft.
+        self.coffeechat.data_changed.subscribe(self, lambda _: self._refill())
+
+    def _refill(self) -> None:
+        if self.kind is None or not self.query_one(TextArea).read_only:
+            return  # never pull the text from under someone typing
+        try:
+            contact = self.coffeechat.repository.get(self.contact_id)
+        except USER_FACING_ERRORS:
+            return
+        self._keep_edits()
+        self.fill(contact)
+
+    def _keep_edits(self) -> None:
+        """Remember the current kind's text if it was changed by hand."""
+        if self.kind is not None and self.text != self._rendered:
+            self._edited[self.kind] = self.text
 
     def _contact(self) -> Contact | None:
         try:
@@ -102,20 +122,31 @@ class DraftScreen(Screen[None]):
         """Render the template for ``self.kind`` and show it."""
         assert self.kind is not None
         text, self.warning = load_template(self.kind, templates_dir())
-        draft = render(self.kind, text, self.values(contact))
-        self.query_one(TextArea).load_text(draft.text)
+        self._rendered = render(self.kind, text, self.values(contact)).text
+        shown = self._edited.get(self.kind, self._rendered)
+        area = self.query_one(TextArea)
+        if area.text != shown:
+            area.load_text(shown)
         self.sub_title = f"{_TITLES[self.kind]} to {printable(contact.name)}"
+        # Names and paths are shown as typed: Text, never markup ("[b]Bo[/b]" stays literal).
         self.query_one("#draft-title", Label).update(
-            f"[b]{_TITLES[self.kind]}[/b] to {printable(contact.name)} · "
-            f"{contact.stage.label} · template: {self._template_source()}"
+            Text.assemble(
+                (_TITLES[self.kind], "bold"),
+                f" to {printable(contact.name)} · {contact.stage.label} · "
+                f"template: {self._template_source()}",
+            )
         )
+        self._show_notes()
+
+    def _show_notes(self) -> None:
+        """The template warning, a missing name, and any [bracketed] part left to fill in."""
         notes = [self.warning] if self.warning else []
         if not self.coffeechat.settings.my_name:
             notes.append("Your name isn't set: ctrl+p → “Your name” signs every draft.")
-        if "[" in draft.text:
+        if "[" in self.text:
             notes.append("Fill in the [bracketed] parts before you send it (i or e to edit).")
         warning = self.query_one("#draft-warning", Static)
-        warning.update("\n".join(printable(n) for n in notes))
+        warning.update(Text("\n".join(printable(n) for n in notes)))
         warning.display = bool(notes)
         self.query_one("#draft-hint", Static).update(
             "Send it from your own mail, then press s.  Nothing is sent from here."
@@ -158,6 +189,7 @@ class DraftScreen(Screen[None]):
         area = self.query_one(TextArea)
         if not area.read_only:
             area.read_only = True
+            self._show_notes()
             self.notify("Done editing.", timeout=2)
             return
         self.app.pop_screen()
@@ -184,6 +216,7 @@ class DraftScreen(Screen[None]):
             self.notify(str(error), severity="error", timeout=6)
             return
         self.query_one(TextArea).load_text(edited)
+        self._show_notes()
         self.notify("Draft updated from your editor.", timeout=3)
 
     def action_copy(self) -> None:
@@ -223,8 +256,13 @@ class DraftScreen(Screen[None]):
         except OSError as error:
             self.notify(f"Could not write {path}: {error.strerror}.", severity="error")
             return
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(self.text)
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(self.text)
+        except OSError as error:  # a full disk: leave no half-written file behind
+            path.unlink(missing_ok=True)
+            self.notify(f"Could not write {path}: {error.strerror}.", severity="error")
+            return
         self.notify(f"Saved the draft to {path}.", timeout=5)
 
     def action_mark_sent(self) -> None:
@@ -265,5 +303,6 @@ class DraftScreen(Screen[None]):
         contact = self._contact()
         if contact is None or self.kind is None:
             return
+        self._keep_edits()
         self.kind = _KINDS[(_KINDS.index(self.kind) + 1) % len(_KINDS)]
         self.fill(contact)

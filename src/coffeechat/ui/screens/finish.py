@@ -76,5 +76,8 @@ def _consequences(contact: Contact, meeting: Meeting) -> str:
         said.append(f"Adds {len(names)} referral{'s' * (len(names) != 1)}: {', '.join(names)}.")
     open_promises = sum(not p.done for p in meeting.promises)
     if open_promises:
-        said.append(f"{open_promises} promise{'s' * (open_promises != 1)} stay on Due until done.")
+        verb = "stays" if open_promises == 1 else "stay"
+        said.append(
+            f"{open_promises} promise{'s' * (open_promises != 1)} {verb} on Due until done."
+        )
     return "\n".join(said)

@@ -44,7 +44,8 @@ class QuestionPicker(Screen[tuple[AgendaItem, ...] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Done", id="close",
                 tooltip="Close (the meeting keeps the list as it is now)"),
-        Binding("ctrl+s", "close", "Save", id="save", priority=True, show=False),
+        Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False,
+                tooltip="Close and keep the list, even from the filter"),
         Binding("slash", "focus_filter", "Filter", id="filter", key_display="/",
                 tooltip="Filter by words, a category or #tag"),
         Binding("c", "next_category", "Category", id="category",
@@ -220,6 +221,9 @@ class QuestionPicker(Screen[tuple[AgendaItem, ...] | None]):
 
     def action_move(self, step: int) -> None:
         """Move the highlighted picked question earlier or later."""
+        if self.meeting is None:
+            self.notify("Open the picker on a contact (Q) to order a meeting's questions.")
+            return
         index = self._agenda_index()
         if index is None:
             self.notify("Pick the question first (space), then move it.", timeout=3)
@@ -263,6 +267,14 @@ class QuestionPicker(Screen[tuple[AgendaItem, ...] | None]):
             if self.coffeechat.save(
                 lambda: self.coffeechat.repository.save_question(changed), "Saved the question."
             ):
+                # The meeting being planned takes the new words; held meetings keep
+                # the snapshot of what was actually asked.
+                self.agenda = [
+                    replace(item, text=changed.text, category=changed.category.value)
+                    if item.question_id == changed.id
+                    else item
+                    for item in self.agenda
+                ]
                 self.reload()
 
         self.app.push_screen(QuestionForm(question), written)
@@ -290,6 +302,10 @@ class QuestionPicker(Screen[tuple[AgendaItem, ...] | None]):
         if self.query_one("#question-filter", Input).has_focus:
             self.query_one("#bank", VimOptionList).focus()
             return
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Close from anywhere (the filter too), handing the meeting's list to the caller."""
         self.dismiss(tuple(self.agenda) if self.meeting is not None else None)
 
 
