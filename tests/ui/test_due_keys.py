@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.widgets import Input
 
 from coffeechat.domain.stages import Stage
@@ -99,3 +101,27 @@ async def test_save_failure_is_shown_and_nothing_is_reported_saved(
         await pilot.press("u")
         await pilot.pause()
         assert any("Nothing to undo" in n.message for n in pilot.app._notifications)
+
+
+async def test_j_and_k_step_over_section_headings(app_factory, repo, now) -> None:
+    late = seed(repo, now, "Late Larry", Stage.MET, met_hours_ago=60)
+    soon = seed(repo, now, "Soon Sue", Stage.REQUESTED)
+    from coffeechat.domain.meetings import clean_schedule
+
+    fields = clean_schedule(scheduled_at=now + timedelta(hours=3), format="phone", minutes="15",
+                            place="", research="", goals="")  # fmt: skip
+    repo.schedule_meeting(soon.id, None, fields, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert screen.selected_contact_id() == late.id  # not the heading above it
+        await pilot.press("j")
+        await pilot.pause()
+        assert screen.selected_contact_id() == soon.id  # over "Meetings today"
+        await pilot.press("k")
+        await pilot.pause()
+        assert screen.selected_contact_id() == late.id
+        await pilot.press("k")
+        await pilot.pause()
+        assert screen.selected_contact_id() == late.id  # the top heading is never selected

@@ -46,6 +46,7 @@ class DueScreen(ContactActionsScreen):
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, DueItem] = {}
+        self._last_row = 0
 
     def compose(self) -> ComposeResult:
         """A one-line summary over a table of due items."""
@@ -94,6 +95,7 @@ class DueScreen(ContactActionsScreen):
         key = table.selected_key
         if key is not None and key.startswith(SECTION_PREFIX) and table.cursor_row + 1 < len(rows):
             table.move_cursor(row=table.cursor_row + 1, animate=False)
+            self._last_row = table.cursor_row
         self.query_one("#due-table").display = bool(items)
         self.query_one("#due-empty").display = not items
         self.sub_title = "Due"
@@ -134,6 +136,22 @@ class DueScreen(ContactActionsScreen):
             )
         )
         self.notify(f"Ticked off “{item.detail}” for {item.name}.  (u to undo)", timeout=4)
+
+    @on(DataTable.RowHighlighted)
+    def _skip_headings(self, event: DataTable.RowHighlighted) -> None:
+        """The cursor steps over section headings, in the direction it was going."""
+        table = self.query_one(KeyedTable)
+        row = event.cursor_row
+        key = event.row_key.value
+        if key is None or not key.startswith(SECTION_PREFIX):
+            self._last_row = row
+            return
+        step = -1 if row < self._last_row else 1
+        target = row + step
+        if not 0 <= target < table.row_count:
+            target = row - step  # the first heading, going up: stay on the item below it
+        if 0 <= target < table.row_count:
+            table.move_cursor(row=target, animate=False)
 
     @on(DataTable.RowSelected)
     def _open_row(self) -> None:

@@ -83,7 +83,7 @@ class QuestionPicker(Screen[tuple[AgendaItem, ...] | None]):
         """Filter line; bank and meeting list side by side; warnings."""
         yield Header()
         with Horizontal(id="picker-top"):
-            yield Input(id="question-filter", placeholder="/ filter: words or #tag")
+            yield Input(id="question-filter", placeholder="/ filter: words or #tag", compact=True)
             yield Label("", id="picker-category")
         with Horizontal(id="picker-body"):
             with Vertical(id="bank-pane"):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 Cell = str | Text
@@ -12,6 +14,12 @@ Cell = str | Text
 
 class KeyedTable(DataTable[Cell]):
     """Rows keyed by a stable id; ``show_rows`` keeps the cursor on the same row."""
+
+    # j/k as on the board and in every list, besides the arrow keys.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
 
     def show_rows(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
         """Show these (key, cells) rows in this order."""
