@@ -9,8 +9,8 @@ from pathlib import Path
 
 from coffeechat.domain import pipeline
 from coffeechat.domain.model import ArchiveReason, Contact
+from coffeechat.domain.records import contact_to_record
 from coffeechat.storage.atomic import serialise
-from coffeechat.storage.records import contact_to_record
 from coffeechat.storage.repository import SCHEMA_VERSION
 
 FIRST = (

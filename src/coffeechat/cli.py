@@ -14,13 +14,14 @@ import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from coffeechat import __version__
 from coffeechat.domain.clock import Clock, clock_from_environment
 from coffeechat.domain.dates import DateParseError, parse_when
-from coffeechat.domain.humanize import due_reason
+from coffeechat.domain.humanize import due_reason, due_summary
 from coffeechat.domain.model import CONTACT_FIELDS, Contact
 from coffeechat.domain.rules import due_items
 from coffeechat.domain.search import resolve
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
         ("--linkedin", "linkedin", "LinkedIn profile URL"),
         ("--source", "source", "how you found them (friend, alumni list, article…)"),
         ("--referred-by", "referred_by", "who suggested them"),
+        ("--connected-on", "connected_on", "the date you connected, e.g. 2026-11-20"),
+        ("--cadence", "cadence", "months between follow-ups (default 3)"),
         ("--note", "notes", "a note"),
     ):
         add.add_argument(option, dest=field, default="", metavar="TEXT", help=help_text)
@@ -83,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     due = commands.add_parser("due", parents=[common], help="what is due or overdue")
     due.add_argument("--at", metavar="WHEN", help="as of this moment (default: now)")
     due.add_argument("--json", action="store_true", help="print JSON")
+    due.add_argument(
+        "--quiet", action="store_true", help='one line, e.g. "3 overdue · 2 due today"'
+    )
     return parser
 
 
@@ -206,15 +212,37 @@ def _due(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
         ]
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0
+    if args.quiet:
+        print(due_summary(items, at) if items else "Nothing due")
+        return 0
     if not items:
         print("Nothing due. Nice.")
         return 0
-    rows = [
-        (item.urgency.value.upper(), item.kind.value, item.name, item.company, due_reason(item, at))
+    print(due_summary(items, at))
+    header = ("STATUS", "WHAT", "NAME", "COMPANY", "WHY")
+    rows = {
+        item.key: (
+            item.urgency.value.upper(),
+            item.kind.value,
+            item.name,
+            item.company,
+            due_reason(item, at),
+        )
         for item in items
-    ]
-    _print_table(("STATUS", "WHAT", "NAME", "COMPANY", "WHY"), rows)
+    }
+    widths = [max(len(row[i]) for row in [header, *rows.values()]) for i in range(len(header))]
+    print()
+    print("  " + _line(header, widths))
+    for section, group in groupby(items, key=lambda item: item.section):
+        members = list(group)
+        print(f"{section.value} ({len(members)})")
+        for item in members:
+            print("  " + _line(rows[item.key], widths))
     return 0
+
+
+def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
 
 def _print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:

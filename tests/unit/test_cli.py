@@ -114,6 +114,10 @@ def test_add_prints_a_hex_id_and_stores_every_option(run: Run, db: Path) -> None
         "Alumni list",
         "--referred-by",
         "Charles Babbage",
+        "--connected-on",
+        "20 Nov 2026",
+        "--cadence",
+        "2 months",
         "--note",
         "Loves poetry",
     )
@@ -133,6 +137,8 @@ def test_add_prints_a_hex_id_and_stores_every_option(run: Run, db: Path) -> None
         "linkedin": "https://www.linkedin.com/in/ada",
         "source": "Alumni list",
         "referred_by": "Charles Babbage",
+        "connected_on": "2026-11-20",
+        "cadence": "2",
         "notes": "Loves poetry",
     }
     assert contact.stage is Stage.IDENTIFIED
@@ -342,12 +348,19 @@ def test_due_lists_thank_yous_most_overdue_first(run: Run) -> None:
     text = run("due", "--at", NOW_TEXT)
     assert text.code == 0
     lines = text.out.splitlines()
-    assert lines[0].split()[:2] == ["STATUS", "WHAT"]
+    assert lines[0] == "2 overdue · 0 due today"
+    assert lines[2].split()[:2] == ["STATUS", "WHAT"]
+    assert lines[3] == "Overdue thank-yous (2)"
+    assert lines[6] == "Upcoming (next 7 days) (1)"
     names = ["Grace Hopper", "Ada Lovelace", "Alan Turing"]
-    assert [next(n for n in names if n in line) for line in lines[1:]] == names
-    assert lines[1].startswith("LATE")
-    assert lines[2].startswith("OVERDUE")
-    assert "thank-you" in lines[1]
+    rows = [lines[4], lines[5], lines[7]]
+    assert [next(n for n in names if n in line) for line in rows] == names
+    assert lines[4].startswith("  LATE")
+    assert lines[5].startswith("  OVERDUE")
+    assert "thank-you" in lines[4]
+
+    quiet = run("due", "--quiet", "--at", NOW_TEXT)
+    assert (quiet.code, quiet.out) == (0, "2 overdue · 0 due today\n")
 
 
 def test_due_defaults_to_the_frozen_now(run: Run) -> None:

@@ -95,3 +95,30 @@ def test_due_reason_and_badge_for_a_late_item() -> None:
     item = _item(Urgency.LATE, since, since + timedelta(hours=24))
     assert due_reason(item, NOW) == "met Tue 14:00 · 3 days late"
     assert badge(item, NOW) == "thank-you 3 days late"
+
+
+def test_reasons_for_follow_ups_and_nudges_say_why_and_since_when() -> None:
+    from datetime import UTC, datetime
+
+    from coffeechat.domain.rules import DueItem, DueKind, Section, Urgency
+
+    now = datetime(2026, 11, 22, 10, tzinfo=UTC)
+
+    def item(kind: DueKind, since: datetime, due: datetime, detail: str) -> DueItem:
+        return DueItem("c", "Ada", "", kind, due, since, Urgency.DUE, Section.NUDGES, "r", detail)
+
+    june, sept = datetime(2026, 6, 25, tzinfo=UTC), datetime(2026, 9, 25, tzinfo=UTC)
+    assert due_reason(item(DueKind.FOLLOW_UP, june, sept, ""), now) == (
+        "last in touch Thu 25 Jun · due since Fri 25 Sep"
+    )
+    nov6, nov13 = datetime(2026, 11, 6, tzinfo=UTC), datetime(2026, 11, 13, tzinfo=UTC)
+    assert due_reason(item(DueKind.NUDGE, nov6, nov13, "first nudge"), now) == (
+        "asked Fri 06 Nov, no reply · first nudge now"
+    )
+    assert due_reason(item(DueKind.NUDGE, nov6, nov13, "give up"), now) == (
+        "asked Fri 06 Nov, no reply · archive? (a)"
+    )
+    later = datetime(2026, 11, 23, tzinfo=UTC)
+    assert due_reason(item(DueKind.NUDGE, nov6, later, "second nudge"), now) == (
+        "asked Fri 06 Nov, no reply · second nudge tomorrow"
+    )

@@ -291,3 +291,37 @@ def test_every_bad_field_is_named_at_once() -> None:
 def test_unknown_field_is_a_programming_error() -> None:
     with pytest.raises(KeyError, match="shoe_size"):
         clean_fields({"name": "Ada", "shoe_size": "7"})
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({"connected_on": "2026-11-20"}, {"connected_on": "2026-11-20"}),
+        ({"connected_on": "20 Nov 2026"}, {"connected_on": "2026-11-20"}),
+        ({"connected_on": "03/04/2025"}, {"connected_on": "2025-04-03"}),  # day first
+        ({"cadence": "3"}, {"cadence": "3"}),
+        ({"cadence": " 6 months "}, {"cadence": "6"}),
+        ({"cadence": "1 month"}, {"cadence": "1"}),
+        ({"cadence": "12m"}, {"cadence": "12"}),
+        ({"cadence": ""}, {"cadence": ""}),
+    ],
+)
+def test_clean_fields_reads_dates_and_cadences(raw, expected) -> None:
+    assert clean_fields(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ({"connected_on": "someday"}, "connected_on"),
+        ({"connected_on": "2026-02-30"}, "connected_on"),
+        ({"cadence": "0"}, "cadence"),
+        ({"cadence": "25"}, "cadence"),
+        ({"cadence": "quarterly"}, "cadence"),
+        ({"cadence": "1.5"}, "cadence"),
+    ],
+)
+def test_clean_fields_rejects_bad_dates_and_cadences(raw, field) -> None:
+    with pytest.raises(ValidationError) as caught:
+        clean_fields(raw)
+    assert set(caught.value.errors) == {field}

@@ -17,6 +17,7 @@ import pytest
 
 from coffeechat.domain.model import ArchiveReason, EventKind, ValidationError
 from coffeechat.domain.pipeline import MoveError
+from coffeechat.domain.records import contact_to_record
 from coffeechat.domain.rules import Settings
 from coffeechat.domain.stages import Stage
 from coffeechat.storage import atomic
@@ -28,7 +29,6 @@ from coffeechat.storage.errors import (
     NotFoundError,
     StorageError,
 )
-from coffeechat.storage.records import contact_to_record
 from coffeechat.storage.repository import SCHEMA_VERSION, Repository
 
 NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
@@ -86,11 +86,9 @@ def test_new_file_is_private_sorted_indented_json_with_schema(db: Path) -> None:
     assert "Zoë Ångström".encode() in raw  # UTF-8, not \u escapes
     assert raw.startswith(b'{\n  "contacts": {\n')
     assert data["meta"]["1"]["schema"] == SCHEMA_VERSION
-    assert data["meta"]["1"]["settings"] == {
-        "my_name": "",
-        "thank_you_due_hours": 24,
-        "thank_you_late_hours": 48,
-    }
+    assert data["meta"]["1"]["settings"]["thank_you_due_hours"] == 24
+    assert data["meta"]["1"]["settings"]["thank_you_late_hours"] == 48
+    assert data["meta"]["1"]["settings"]["follow_up_months"] == 3
     [record] = data["contacts"].values()
     assert record["name"] == "Zoë Ångström"
     assert record["events"][0]["kind"] == "created"

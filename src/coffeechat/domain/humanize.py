@@ -30,6 +30,20 @@ def moment(when: datetime, now: datetime) -> str:
     return f"{local:%d %b %Y}"
 
 
+def day(when: datetime, now: datetime) -> str:
+    """A day in ``now``'s time zone: "today", "yesterday", "Tue 24 Nov", "3 Jan 2025"."""
+    local = when.astimezone(now.tzinfo).date()
+    if local == now.date():
+        return "today"
+    if (now.date() - local).days == 1:
+        return "yesterday"
+    if (local - now.date()).days == 1:
+        return "tomorrow"
+    if local.year == now.year:
+        return f"{local:%a %d %b}"
+    return f"{local:%d %b %Y}"
+
+
 def due_reason(item: DueItem, now: datetime) -> str:
     """Why the item is on the Due list: "met Tue 14:00 · 2 days late"."""
     if item.kind is DueKind.MEETING:
@@ -41,6 +55,18 @@ def due_reason(item: DueItem, now: datetime) -> str:
         if item.overdue:
             return f"{what} · {span(now - item.due_at)} late"
         return f"{what} · due {moment(item.due_at, now)}"
+    if item.kind is DueKind.FOLLOW_UP:
+        touched = f"last in touch {day(item.since, now)}"
+        if item.due_at > now:
+            return f"{touched} · due {day(item.due_at, now)}"
+        return f"{touched} · due since {day(item.due_at, now)}"
+    if item.kind is DueKind.NUDGE:
+        asked = f"asked {day(item.since, now)}, no reply"
+        if item.detail == "give up":
+            return f"{asked} · archive? (a)"
+        if item.due_at > now:
+            return f"{asked} · {item.detail} {day(item.due_at, now)}"
+        return f"{asked} · {item.detail} now"
     met = f"met {moment(item.since, now)}"
     if item.overdue:
         return f"{met} · {span(now - item.due_at)} late"
@@ -52,3 +78,13 @@ def badge(item: DueItem, now: datetime) -> str:
     if item.urgency is Urgency.DUE:
         return f"thank-you in {span(item.due_at - now)}"
     return f"thank-you {span(now - item.due_at)} late"
+
+
+def due_summary(items: list[DueItem], now: datetime) -> str:
+    """One line for a shell prompt or cron: "3 overdue · 2 due today"."""
+    overdue = sum(item.overdue for item in items)
+    today = sum(
+        not item.overdue and item.due_at.astimezone(now.tzinfo).date() <= now.date()
+        for item in items
+    )
+    return f"{overdue} overdue · {today} due today"

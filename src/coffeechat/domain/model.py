@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,8 @@ CONTACT_FIELDS: tuple[str, ...] = (
     "linkedin",
     "source",
     "referred_by",
+    "connected_on",
+    "cadence",
     "notes",
 )
 
@@ -41,6 +43,8 @@ FIELD_LABELS: Mapping[str, str] = {
     "linkedin": "LinkedIn URL",
     "source": "Source",
     "referred_by": "Referred by",
+    "connected_on": "Connected on",
+    "cadence": "Follow up every",
     "notes": "Notes",
 }
 
@@ -55,6 +59,7 @@ class EventKind(StrEnum):
     RESTORE = "restore"
     EDIT = "edit"
     MEETING = "meeting"  # a meeting scheduled, rescheduled or held
+    SNOOZE = "snooze"  # a due item hidden until a date: note = its key, changes["until"]
 
 
 class ArchiveReason(StrEnum):
@@ -98,6 +103,8 @@ class Contact:
     linkedin: str = ""
     source: str = ""
     referred_by: str = ""
+    connected_on: str = ""  # ISO date you connected (LinkedIn's "Connected On")
+    cadence: str = ""  # months between follow-ups; "" = the default setting
     notes: str = ""
     events: tuple[Event, ...] = ()
     # Set when the contact came from a referral recorded in meeting mode;
@@ -167,6 +174,19 @@ class Contact:
         from coffeechat.domain.meetings import next_meeting
 
         return next_meeting(self.meetings)
+
+    @property
+    def has_snoozes(self) -> bool:
+        """True if any item was ever snoozed (most contacts: no, and cheaply)."""
+        return any(e.kind is EventKind.SNOOZE for e in self.events)
+
+    def snoozed_until(self, key: str) -> datetime | None:
+        """Until when the due item ``key`` is snoozed (the latest snooze wins), or None."""
+        for event in reversed(self.events):
+            if event.kind is EventKind.SNOOZE and event.note == key:
+                until = event.changes.get("until", ("", ""))[1]
+                return datetime.fromisoformat(until) if until else None
+        return None
 
     def meeting(self, meeting_id: str) -> Meeting | None:
         """The meeting with this id, or None."""
@@ -257,6 +277,39 @@ def clean_fields(raw: Mapping[str, str]) -> dict[str, str]:
         if " " in linkedin or "." not in linkedin:
             errors["linkedin"] = f"{cleaned['linkedin']!r} does not look like a web address"
         cleaned["linkedin"] = linkedin
+    if cleaned.get("connected_on"):
+        try:
+            cleaned["connected_on"] = _calendar_date(cleaned["connected_on"])
+        except ValueError:
+            errors["connected_on"] = f"{cleaned['connected_on']!r} is not a date like 2026-11-20"
+    if cleaned.get("cadence"):
+        months = cleaned["cadence"].lower().removesuffix("months").removesuffix("month")
+        months = months.removesuffix("m").strip()
+        if not months.isdigit() or not 1 <= int(months) <= MAX_CADENCE_MONTHS:
+            errors["cadence"] = (
+                f"{cleaned['cadence']!r} is not a number of months from 1 to {MAX_CADENCE_MONTHS}"
+            )
+        else:
+            cleaned["cadence"] = str(int(months))
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+MAX_CADENCE_MONTHS = 24
+
+
+def _calendar_date(text: str) -> str:
+    """A typed or imported date as YYYY-MM-DD ("20 Nov 2026", "2026-11-20")."""
+    from dateutil import parser
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    try:
+        # A fixed default (not today) so a missing day or month is obvious.
+        parsed = parser.parse(text, default=datetime(2000, 1, 1), dayfirst=True)
+    except (ValueError, OverflowError, parser.ParserError):
+        raise ValueError(text) from None
+    return parsed.date().isoformat()

@@ -20,6 +20,7 @@ from coffeechat.domain.model import (
     EventKind,
     ValidationError,
     clean_fields,
+    printable,
 )
 from coffeechat.domain.stages import PIPELINE, Stage
 
@@ -143,6 +144,53 @@ def message_sent(
     if contact.stage is Stage.FOLLOW_UP and target is Stage.FOLLOW_UP:
         return advance(contact, now, event_id, at=at, note=note)
     return Event(id=event_id, kind=EventKind.TOUCH, at=at, recorded_at=now, note=note)
+
+
+CHANNELS: tuple[str, ...] = ("email", "call", "coffee", "message")
+
+
+def follow_up(
+    contact: Contact,
+    at: datetime,
+    channel: str,
+    note: str,
+    now: datetime,
+    event_id: str,
+) -> Event:
+    """Log a follow-up touch at ``at`` (which resets the follow-up cadence).
+
+    From "thanked" it moves the contact to "follow-up"; in "follow-up" it is
+    another touch; earlier (a nudge to an unanswered request, say) it is a
+    touch that leaves the stage alone.
+    """
+    if contact.archived:
+        raise MoveError(f"{contact.name} is archived; restore them first")
+    if at > now:
+        raise MoveError(f"{at:%Y-%m-%d %H:%M} is in the future")
+    if channel not in CHANNELS:
+        raise MoveError(f"{channel!r} is not a channel; choose one of {', '.join(CHANNELS)}")
+    text = " ".join(printable(note).split())
+    changes = {"channel": ("", channel)}
+    if contact.stage in (Stage.THANKED, Stage.FOLLOW_UP):
+        event = advance(contact, now, event_id, at=at, note=text)
+        return replace(event, changes=changes)
+    return Event(
+        id=event_id, kind=EventKind.TOUCH, at=at, recorded_at=now, note=text, changes=changes
+    )
+
+
+def snooze(contact: Contact, key: str, until: datetime, now: datetime, event_id: str) -> Event:
+    """Hide the due item ``key`` ("follow-up/2026-12-01") until ``until``."""
+    if until <= now:
+        raise MoveError(f"{until:%Y-%m-%d %H:%M} is not in the future")
+    return Event(
+        id=event_id,
+        kind=EventKind.SNOOZE,
+        at=now,
+        recorded_at=now,
+        note=key,
+        changes={"until": ("", until.isoformat())},
+    )
 
 
 def schedule(

@@ -1,9 +1,19 @@
-"""Reminder rules: what is due, and how late it is.
+"""Reminder rules: what is due, and how late it is.  Pure functions of contacts, now, settings.
 
-A thank-you is due ``thank_you_due_hours`` after the meeting and overdue
-from then until the contact reaches "thanked"; past ``thank_you_late_hours``
-it is *late* (shown in a stronger colour).  Hours are elapsed time, so a
-meeting the evening before a DST change is still due 24 real hours later.
+* A thank-you is due ``thank_you_due_hours`` after the meeting and overdue
+  from then until the contact reaches "thanked"; past ``thank_you_late_hours``
+  it is *late*.  Hours are elapsed time, so a meeting the evening before a
+  DST change is still due 24 real hours later.
+* A follow-up is due ``follow_up_months`` (or the contact's own cadence) after
+  the last touch, counted from the touch's event date with calendar months
+  (31 Jan + 1 month = 28/29 Feb), and overdue at ``follow_up_overdue_factor``
+  times that interval.
+* A request with no meeting scheduled gets a nudge after ``nudge_days``,
+  a second after ``second_nudge_days``, and after ``give_up_days`` a
+  suggestion to archive it as "no response".
+* Scheduled meetings and promises show on their day and in the week before.
+* A snoozed item is hidden until its snooze ends; archived contacts have
+  nothing due.
 """
 
 from __future__ import annotations
@@ -13,7 +23,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from coffeechat.domain.model import Contact
+from dateutil.relativedelta import relativedelta
+
+from coffeechat.domain.model import Contact, EventKind
 from coffeechat.domain.stages import Stage
 
 
@@ -24,12 +36,23 @@ class Settings:
     thank_you_due_hours: int = 24
     thank_you_late_hours: int = 48
     my_name: str = ""  # signs the message drafts
+    follow_up_months: int = 3
+    follow_up_overdue_factor: float = 1.5
+    nudge_days: int = 7
+    second_nudge_days: int = 14
+    give_up_days: int = 21
 
     def __post_init__(self) -> None:
         if not 0 < self.thank_you_due_hours <= self.thank_you_late_hours <= 24 * 365:
             raise ValueError("thank-you hours must satisfy 0 < due ≤ late ≤ 8760 (a year)")
         if not isinstance(self.my_name, str):
             raise ValueError("my_name must be text")
+        if not 1 <= self.follow_up_months <= 24:
+            raise ValueError("follow_up_months must be 1 to 24")
+        if not 1 <= self.follow_up_overdue_factor <= 10:
+            raise ValueError("follow_up_overdue_factor must be 1 to 10")
+        if not 0 < self.nudge_days <= self.second_nudge_days <= self.give_up_days <= 365:
+            raise ValueError("nudge days must satisfy 0 < first ≤ second ≤ give up ≤ 365")
 
 
 class DueKind(StrEnum):
@@ -38,14 +61,19 @@ class DueKind(StrEnum):
     THANK_YOU = "thank-you"
     MEETING = "meeting"
     PROMISE = "promise"
+    FOLLOW_UP = "follow-up"
+    NUDGE = "nudge"
 
 
 class Section(StrEnum):
     """The Due list's sections, in the order they are shown."""
 
-    THANK_YOUS = "Thank-yous"
+    THANK_YOUS = "Overdue thank-yous"
     MEETINGS_TODAY = "Meetings today"
     PROMISES_OVERDUE = "Promised items overdue"
+    FOLLOW_UPS_OVERDUE = "Follow-ups overdue"
+    FOLLOW_UPS_DUE = "Follow-ups due"
+    NUDGES = "Nudges"
     UPCOMING = "Upcoming (next 7 days)"
 
 
@@ -87,6 +115,16 @@ class DueItem:
         return f"{self.contact_id}/{self.kind.value}/{self.ref}"
 
 
+def snooze_key(item: DueItem) -> str:
+    """What a snooze of ``item`` is stored under on its contact ("follow-up/2026-12-01")."""
+    return f"{item.kind.value}/{item.ref}"
+
+
+def _snoozed(contact: Contact, item: DueItem, now: datetime) -> bool:
+    until = contact.snoozed_until(snooze_key(item))
+    return until is not None and until > now
+
+
 def _elapsed(start: datetime, hours: int) -> datetime:
     # Add real elapsed hours (through UTC), not wall-clock hours.
     return start.astimezone(UTC) + timedelta(hours=hours)
@@ -115,6 +153,101 @@ def thank_you_item(contact: Contact, now: datetime, settings: Settings) -> DueIt
         due_at=due_at.astimezone(now.tzinfo),
         since=met_at,
         urgency=urgency,
+        section=Section.UPCOMING if urgency is Urgency.DUE else Section.THANK_YOUS,
+        ref=met_at.date().isoformat(),
+    )
+
+
+_TOUCH_STAGES = frozenset({Stage.MET, Stage.THANKED, Stage.FOLLOW_UP})
+
+
+def last_touch(contact: Contact) -> datetime | None:
+    """When you were last in touch: a meeting, a thank-you, a follow-up, a message.
+
+    The event's own date counts, not when it was typed, and the latest wins,
+    so back-filling an old follow-up never moves the next one earlier.
+    """
+    moments = [
+        event.at
+        for event in contact.events
+        if (event.kind is EventKind.ADVANCE and event.to_stage in _TOUCH_STAGES)
+        or event.kind is EventKind.TOUCH
+        or (event.kind is EventKind.MEETING and event.note == "held")
+    ]
+    return max(moments, default=None)
+
+
+def cadence_months(contact: Contact, settings: Settings) -> int:
+    """The contact's own follow-up interval, else the default."""
+    return int(contact.cadence) if contact.cadence.isdigit() else settings.follow_up_months
+
+
+def follow_up_item(contact: Contact, now: datetime, settings: Settings) -> DueItem | None:
+    """The next check-in for someone thanked or in follow-up, if due within a week."""
+    if contact.archived or contact.stage not in (Stage.THANKED, Stage.FOLLOW_UP):
+        return None
+    touch = last_touch(contact)
+    if touch is None:
+        return None
+    local = touch.astimezone(now.tzinfo)
+    due_at = local + relativedelta(months=cadence_months(contact, settings))
+    overdue_at = local + (due_at - local) * settings.follow_up_overdue_factor
+    if now >= overdue_at:
+        urgency, section = Urgency.OVERDUE, Section.FOLLOW_UPS_OVERDUE
+    elif now >= due_at:
+        urgency, section = Urgency.DUE, Section.FOLLOW_UPS_DUE
+    elif due_at <= now + timedelta(days=UPCOMING_DAYS):
+        urgency, section = Urgency.DUE, Section.UPCOMING
+    else:
+        return None
+    return DueItem(
+        contact_id=contact.id,
+        name=contact.name,
+        company=contact.company,
+        kind=DueKind.FOLLOW_UP,
+        due_at=due_at,
+        since=touch,
+        urgency=urgency,
+        section=section,
+        ref=due_at.date().isoformat(),
+        detail=f"every {cadence_months(contact, settings)} months",
+    )
+
+
+GIVE_UP = "give up"  # the nudge item's detail when it suggests archiving
+
+
+def nudge_item(contact: Contact, now: datetime, settings: Settings) -> DueItem | None:
+    """A nudge for a request with no meeting yet (or, after three weeks, "archive it?")."""
+    if contact.archived or contact.stage is not Stage.REQUESTED:
+        return None
+    if any(not m.held and m.scheduled_at is not None for m in contact.meetings):
+        return None  # they answered: a meeting is planned
+    sent = contact.stage_changed_at
+    nudges = sum(1 for e in contact.events if e.kind is EventKind.TOUCH and e.at > sent)
+    steps = [
+        (settings.nudge_days, "first nudge"),
+        (settings.second_nudge_days, "second nudge"),
+    ][nudges:]
+    give_up_at = sent + timedelta(days=settings.give_up_days)
+    if now >= give_up_at or not steps:
+        due_at, detail = give_up_at, GIVE_UP
+    else:
+        days, detail = steps[0]
+        due_at = sent + timedelta(days=days)
+    if due_at > now + timedelta(days=UPCOMING_DAYS):
+        return None
+    return DueItem(
+        contact_id=contact.id,
+        name=contact.name,
+        company=contact.company,
+        kind=DueKind.NUDGE,
+        due_at=due_at.astimezone(now.tzinfo),
+        since=sent,
+        urgency=Urgency.DUE,
+        section=Section.NUDGES if due_at <= now else Section.UPCOMING,
+        ref=f"{sent.date().isoformat()}-{detail.replace(' ', '-')}",
+        detail=detail,
     )
 
 
@@ -192,14 +325,24 @@ def due_items(
     coming due within ``horizon``, the soonest first.  Meetings and promises:
     overdue ones in their sections, the rest of the next 7 days in Upcoming.
     """
-    items = []
+    items: list[DueItem] = []
     for contact in contacts:
+        if contact.archived:
+            continue
+        found: list[DueItem] = []
         item = thank_you_item(contact, now, settings)
         if item is not None and (item.overdue or item.due_at <= now + horizon):
-            items.append(item)
+            found.append(item)
+        for rule in (follow_up_item, nudge_item):
+            item = rule(contact, now, settings)
+            if item is not None:
+                found.append(item)
         if contact.meetings:
-            items.extend(meeting_items(contact, now))
-            items.extend(promise_items(contact, now))
+            found.extend(meeting_items(contact, now))
+            found.extend(promise_items(contact, now))
+        if found and contact.has_snoozes:
+            found = [i for i in found if not _snoozed(contact, i, now)]
+        items.extend(found)
     return sorted(
         items,
         key=lambda item: (

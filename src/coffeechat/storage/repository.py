@@ -25,6 +25,13 @@ from coffeechat.domain import pipeline
 from coffeechat.domain.meetings import Meeting, referral_fields, replace_meeting
 from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.questions import BUILTIN_QUESTIONS, Question, merge_bank
+from coffeechat.domain.records import (
+    RecordError,
+    contact_from_record,
+    contact_to_record,
+    question_from_record,
+    question_to_record,
+)
 from coffeechat.domain.rules import Settings
 from coffeechat.storage.atomic import AtomicJSONStorage
 from coffeechat.storage.errors import (
@@ -32,13 +39,6 @@ from coffeechat.storage.errors import (
     DatabaseWriteError,
     NewerSchemaError,
     NotFoundError,
-)
-from coffeechat.storage.records import (
-    RecordError,
-    contact_from_record,
-    contact_to_record,
-    question_from_record,
-    question_to_record,
 )
 
 _BUILTINS = {question.id: question for question in BUILTIN_QUESTIONS}
@@ -186,6 +186,22 @@ class Repository:
         """Move the contact one stage on (or log a follow-up touch)."""
         return self._apply(
             contact_id, lambda c: pipeline.advance(c, now, self._new_id(), at=at, note=note)
+        )
+
+    def follow_up(
+        self, contact_id: str, at: datetime, channel: str, note: str, now: datetime
+    ) -> tuple[Contact, Event]:
+        """Log a follow-up touch (a call, a coffee, a message) at ``at``."""
+        return self._apply(
+            contact_id, lambda c: pipeline.follow_up(c, at, channel, note, now, self._new_id())
+        )
+
+    def snooze(
+        self, contact_id: str, key: str, until: datetime, now: datetime
+    ) -> tuple[Contact, Event]:
+        """Hide one due item of the contact until ``until``."""
+        return self._apply(
+            contact_id, lambda c: pipeline.snooze(c, key, until, now, self._new_id())
         )
 
     def message_sent(

@@ -40,6 +40,8 @@ class ContactActionsScreen(Screen[None]):
                 tooltip="Pick and order the questions for the next meeting"),
         Binding("m", "meeting", "Meet", id="meeting",
                 tooltip="Meeting mode: countdown, questions, notes, referrals"),
+        Binding("f", "follow_up", "Follow-up", id="follow_up",
+                tooltip="Log a follow-up (call, coffee, message); the cadence starts again"),
         Binding("t", "draft", "Draft", id="draft",
                 tooltip="Draft the message this stage needs (request, thank-you, follow-up)"),
     ]  # fmt: skip
@@ -265,6 +267,29 @@ class ContactActionsScreen(Screen[None]):
         contact = self.ensure_meeting(contact)
         if contact is not None and contact.next_meeting is not None:
             self.app.push_screen(MeetingScreen(contact.id, contact.next_meeting.id))
+
+    def action_follow_up(self) -> None:
+        """Log a follow-up touch with the selected contact."""
+        from coffeechat.ui.screens.touch import FollowUp, FollowUpDialog
+
+        contact = self._active_contact()
+        if contact is None:
+            return
+
+        def logged(follow_up: FollowUp | None) -> None:
+            if follow_up is None:
+                return
+            self.coffeechat.apply_change(
+                lambda: self.coffeechat.repository.follow_up(
+                    contact.id, follow_up.at, follow_up.channel, follow_up.note, self.now()
+                ),
+                lambda c, _: (
+                    f"logged a follow-up with {c.name}",
+                    f"Logged a follow-up ({follow_up.channel}) with {c.name}.  (u to undo)",
+                ),
+            )
+
+        self.app.push_screen(FollowUpDialog(contact, self.now()), logged)
 
     def action_draft(self) -> None:
         """Draft the message the selected contact's stage calls for."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import groupby
 from typing import ClassVar
 
@@ -11,9 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from coffeechat.domain.humanize import due_reason
-from coffeechat.domain.model import printable
-from coffeechat.domain.rules import DueItem, DueKind, Urgency, due_items
+from coffeechat.domain.humanize import due_reason, due_summary
+from coffeechat.domain.model import ArchiveReason, printable
+from coffeechat.domain.rules import GIVE_UP, DueItem, DueKind, Urgency, due_items, snooze_key
 from coffeechat.ui.screens.base import ContactActionsScreen
 from coffeechat.ui.undo import UndoEntry
 from coffeechat.ui.widgets.cards import URGENCY_STYLES
@@ -22,15 +23,18 @@ from coffeechat.ui.widgets.keyed_table import Cell, KeyedTable
 NOTHING_DUE = """\
 [b]Nothing due.[/b]  Every thank-you is sent and every promise kept.
 
-A thank-you is due 24 hours after a meeting and late after 48.
-Meetings you schedule (s) show here on their day and the week before;
-promises you note in meeting mode (m) show here until you tick them off."""
+A thank-you is due 24 hours after a meeting and late after 48; a follow-up
+every 3 months after you were last in touch; a nudge a week after a request
+nobody answered.  Meetings (s) and promises (m) show on their day and the
+week before.  z snoozes a line; f logs a follow-up."""
 
 _STATUS = {Urgency.LATE: "LATE", Urgency.OVERDUE: "overdue", Urgency.DUE: "due"}
 _KIND_LABEL = {
     DueKind.THANK_YOU: "Thank-you",
     DueKind.MEETING: "Meeting",
     DueKind.PROMISE: "Promise",
+    DueKind.FOLLOW_UP: "Follow-up",
+    DueKind.NUDGE: "Nudge",
 }
 SECTION_PREFIX = "section:"
 
@@ -40,7 +44,10 @@ class DueScreen(ContactActionsScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "advance", "Done", id="advance",
-                tooltip="Thank-you: mark it sent · promise: tick it off · meeting: meeting mode"),
+                tooltip="Thank-you: sent · promise: ticked off · meeting: meeting mode · "
+                        "follow-up or nudge: sent now · 'archive?': archived"),
+        Binding("z", "snooze", "Snooze", id="snooze",
+                tooltip="Hide the highlighted item for a week, a month… or until a date"),
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -68,9 +75,8 @@ class DueScreen(ContactActionsScreen):
         now = self.now()
         items = due_items(self.coffeechat.repository.contacts(), now, self.coffeechat.settings)
         self.items = {item.key: item for item in items}
-        overdue = sum(item.overdue for item in items)
         self.query_one("#due-summary", Label).update(
-            f"[b]{overdue}[/b] overdue · [b]{len(items) - overdue}[/b] coming up"
+            f"{due_summary(items, now)} · [b]{len(items)}[/b] on the list"
         )
         rows: list[tuple[str, tuple[Cell, ...]]] = []
         for section, group in groupby(items, key=lambda item: item.section):
@@ -117,8 +123,61 @@ class DueScreen(ContactActionsScreen):
             super().action_advance()
         elif item.kind is DueKind.MEETING:
             self.action_meeting()
-        else:
+        elif item.kind is DueKind.PROMISE:
             self._tick_off(item)
+        elif item.kind is DueKind.NUDGE and item.detail == GIVE_UP:
+            self._give_up(item)
+        else:
+            self._touched_now(item)
+
+    def _touched_now(self, item: DueItem) -> None:
+        """A follow-up or nudge sent just now, by email (f asks for the details)."""
+        what = "nudge" if item.kind is DueKind.NUDGE else "follow-up"
+        self.coffeechat.apply_change(
+            lambda: self.coffeechat.repository.follow_up(
+                item.contact_id, self.now(), "email", what, self.now()
+            ),
+            lambda c, _: (
+                f"logged a {what} to {c.name}",
+                f"Logged a {what} to {c.name} (f for a call or a coffee).  (u to undo)",
+            ),
+        )
+
+    def _give_up(self, item: DueItem) -> None:
+        self.coffeechat.apply_change(
+            lambda: self.coffeechat.repository.archive(
+                item.contact_id, ArchiveReason.NO_RESPONSE, self.now()
+            ),
+            lambda c, _: (
+                f"archived {c.name}",
+                f"Archived {c.name} (no response).  (u to undo)",
+            ),
+        )
+
+    def action_snooze(self) -> None:
+        """Hide the highlighted item until a later date."""
+        from coffeechat.ui.screens.touch import SnoozeDialog
+
+        item = self.selected_item()
+        if item is None:
+            self.notify("Select a line first.", timeout=3)
+            return
+        what = f"the {item.kind.value} for {item.name}"
+
+        def chosen(until: datetime | None) -> None:
+            if until is None:
+                return
+            self.coffeechat.apply_change(
+                lambda: self.coffeechat.repository.snooze(
+                    item.contact_id, snooze_key(item), until, self.now()
+                ),
+                lambda c, _: (
+                    f"snoozed {what}",
+                    f"Snoozed {what} until {until:%a %d %b}.  (u to undo)",
+                ),
+            )
+
+        self.app.push_screen(SnoozeDialog(what, self.now()), chosen)
 
     def _tick_off(self, item: DueItem) -> None:
         repository = self.coffeechat.repository

@@ -33,6 +33,8 @@ _PLACEHOLDERS = {
     "linkedin": "linkedin.com/in/…",
     "source": "friend, alumni list, LinkedIn, an article…",
     "referred_by": "who suggested them",
+    "connected_on": "e.g. 2026-11-20 (LinkedIn fills it in)",
+    "cadence": "months between follow-ups (empty: the default, 3)",
 }
 
 

@@ -1,6 +1,6 @@
 """How contacts look on disk: plain JSON-able dicts, and back.
 
-Kept separate from the repository so import/export can use the same shape.
+Pure Python (no TinyDB), so the repository and import/export share one shape.
 """
 
 from __future__ import annotations

@@ -1,0 +1,4 @@
+"""Getting contacts in and out: LinkedIn, vCard, CSV, JSON and iCalendar files.
+
+Pure functions over domain objects: no Textual, no TinyDB.
+"""
