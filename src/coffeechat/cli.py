@@ -30,7 +30,9 @@ from coffeechat.paths import resolve_db_path
 from coffeechat.storage.errors import USER_FACING_ERRORS
 from coffeechat.storage.repository import Repository, new_id
 
-READ_ONLY_COMMANDS = frozenset({"list", "due"})
+READ_ONLY_COMMANDS = frozenset({"list", "due", "export"})
+IMPORT_KINDS = ("linkedin", "vcard", "csv", "json")  # coffeechat.transfer has the same
+EXPORT_KINDS = ("ics", "vcard", "csv", "json")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,6 +91,25 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument(
         "--quiet", action="store_true", help='one line, e.g. "3 overdue · 2 due today"'
     )
+
+    bring = commands.add_parser(
+        "import", parents=[common], help="bring people in (never duplicates or overwrites)"
+    )
+    bring.add_argument("kind", choices=IMPORT_KINDS, help="the file's format")
+    bring.add_argument("file", type=Path, help="LinkedIn's Connections.csv, a .vcf, a .csv…")
+    bring.add_argument("--company", default="", help="LinkedIn: only companies matching this")
+    bring.add_argument("--position", default="", help="LinkedIn: only positions matching this")
+    bring.add_argument(
+        "--map", default="", metavar="HEADER=FIELD,…", help="CSV: which column is which field"
+    )
+    bring.add_argument("--dry-run", action="store_true", help="only say what would change")
+
+    out = commands.add_parser("export", parents=[common], help="write contacts or a calendar")
+    out.add_argument("kind", choices=EXPORT_KINDS, help="ics, vcard, csv or json (a full backup)")
+    out.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    out.add_argument("--include-archived", action="store_true", help="archived people too")
+    out.add_argument("--include-notes", action="store_true", help="your private notes too")
+    out.add_argument("--at", metavar="WHEN", help="ics: due items as of this moment")
     return parser
 
 
@@ -110,9 +131,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     try:
         if args.command is None:
             return _run_tui(args, env, clock)
+        read_only = args.command in READ_ONLY_COMMANDS or getattr(args, "dry_run", False)
         repository = Repository(
-            resolve_db_path(getattr(args, "db", None), env),
-            create=args.command not in READ_ONLY_COMMANDS,
+            resolve_db_path(getattr(args, "db", None), env), create=not read_only
         )
         handler = _HANDLERS[args.command]
         return handler(args, repository, clock)
@@ -272,11 +293,69 @@ def _launch(repository: Repository, clock: Clock) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
+    # Imported here: the format libraries are not needed by the other commands.
+    from coffeechat.interchange.csv_files import parse_mapping
+    from coffeechat.interchange.errors import InterchangeError
+    from coffeechat.transfer import import_file
+
+    try:
+        mapping = parse_mapping(args.map) if args.map else None
+        report = import_file(
+            repository,
+            args.kind,
+            args.file,
+            clock(),
+            dry_run=args.dry_run,
+            company=args.company,
+            position=args.position,
+            mapping=mapping,
+        )
+    except InterchangeError as error:
+        return _fail(str(error))
+    except ValueError as error:  # a bad --map
+        return _fail(f"--map: {error}")
+    lines = report.lines(args.file)
+    print("\n".join(line for line in lines if not line.startswith("  Skipped")))
+    for line in lines:
+        if line.startswith("  Skipped"):
+            print(f"coffeechat: {line.strip().removeprefix('Skipped ')}", file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
+    from coffeechat.interchange.errors import InterchangeError
+    from coffeechat.transfer import export_bytes, write_private
+
+    try:
+        data = export_bytes(
+            repository,
+            args.kind,
+            _moment(args.at, clock()),
+            include_archived=args.include_archived,
+            include_notes=args.include_notes,
+        )
+    except InterchangeError as error:
+        return _fail(str(error))
+    if args.output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        return 0
+    try:
+        write_private(args.output, data)
+    except OSError as error:
+        return _fail(f"Could not write {args.output}: {error.strerror}.")
+    print(f"Wrote {args.output}", file=sys.stderr)
+    return 0
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Repository, Clock], int]] = {
     "add": _add,
     "advance": _advance,
     "list": _list,
     "due": _due,
+    "import": _import,
+    "export": _export,
 }
 
 if __name__ == "__main__":

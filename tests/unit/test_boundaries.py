@@ -72,6 +72,16 @@ def test_domain_imports_neither_textual_nor_tinydb() -> None:
     assert not any(name.startswith("coffeechat.ui") for name in loaded)
 
 
+def test_interchange_imports_only_the_domain() -> None:
+    folder = SRC / "coffeechat" / "interchange"
+    modules = [f"coffeechat.interchange.{p.stem}" for p in sorted(folder.glob("*.py"))]
+    loaded = loaded_after_importing(modules)
+    assert "coffeechat.interchange.vcard" in loaded
+    assert "textual" not in loaded
+    assert "tinydb" not in loaded
+    assert not any(name.startswith(("coffeechat.storage", "coffeechat.ui")) for name in loaded)
+
+
 def test_storage_cli_and_paths_do_not_import_textual() -> None:
     modules = [
         *domain_modules(),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import date, datetime
@@ -345,6 +345,42 @@ class Repository:
                 added.append(replace(new, referrer_id=contact_id))
             self._store_many([contact], added)
             return contact, events, added
+
+    def apply_import(
+        self,
+        add: Sequence[Mapping[str, str]],
+        fill: Sequence[tuple[str, Mapping[str, str]]],
+        now: datetime,
+    ) -> tuple[list[Contact], list[Contact]]:
+        """Add contacts and fill in blank fields of others, in one write; (added, updated).
+
+        Each fill is checked again under the lock: a field someone filled in
+        since the import was planned is left as they typed it.
+        """
+        with self._writing():
+            self._sync()
+            added = [
+                pipeline.new_contact(fields, now, self._new_id(), self._new_id()) for fields in add
+            ]
+            updated = []
+            for contact_id, fields in fill:
+                current = self._contacts.get(contact_id)
+                if current is None:
+                    continue
+                blanks = {k: v for k, v in fields.items() if not getattr(current, k)}
+                event = pipeline.edit(current, blanks, now, self._new_id()) if blanks else None
+                if event is not None:
+                    updated.append(current.with_event(event))
+            self._store_many(updated, added)
+            return added, updated
+
+    def restore_backup(self, contacts: list[Contact]) -> list[Contact]:
+        """Put back whole contacts (from a backup) whose ids are not here yet."""
+        with self._writing():
+            self._sync()
+            new = [c for c in contacts if c.id not in self._contacts]
+            self._store_many([], new)
+            return new
 
     def save_question(self, question: Question) -> Question:
         """Add or change a question in the bank (built-ins: only hidden and tags stick)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import ClassVar, TypeVar
 
 from textual.app import App, SystemCommand
@@ -184,6 +185,14 @@ class CoffeechatApp(App[None]):
                             self.action_question_bank)  # fmt: skip
         yield SystemCommand("Your name", "The name your message drafts are signed with",
                             self.action_set_my_name)  # fmt: skip
+        from coffeechat.ui import transfer_actions
+
+        for kind, (title, what) in transfer_actions.IMPORTS.items():
+            yield SystemCommand(title, what.capitalize(),
+                                partial(transfer_actions.start_import, self, kind))  # fmt: skip
+        for kind, (title, what) in transfer_actions.EXPORTS.items():
+            yield SystemCommand(title, what.capitalize(),
+                                partial(transfer_actions.start_export, self, kind))  # fmt: skip
         for binding_id, title, help_text in (
             ("new", "New contact", "Add a person to the pipeline"),
             ("edit", "Edit contact", "Edit the selected contact"),

@@ -284,3 +284,43 @@ class TextPrompt(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Close without an answer."""
         self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question with what will happen spelled out; enter confirms, escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Change nothing"),
+    ]
+
+    def __init__(self, title: str, body: str, action: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.action_label = action
+
+    def compose(self) -> ComposeResult:
+        """Title, the details, two buttons."""
+        with Vertical(id="dialog"):
+            yield Label(self.title_text, id="dialog-title", markup=False)
+            with VerticalScroll(id="fields"):
+                yield Static(self.body, id="confirm-body", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(self.action_label, variant="primary", id="confirm")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        """Enter confirms."""
+        self.query_one("#confirm", Button).focus()
+
+    @on(Button.Pressed, "#confirm")
+    def _confirmed(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancelled(self) -> None:
+        self.dismiss(False)
+
+    def action_cancel(self) -> None:
+        """Change nothing."""
+        self.dismiss(False)

@@ -1,0 +1,80 @@
+"""Import and export reached from the TUI (the command palette's actions)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from textual.widgets import Input
+
+from coffeechat.ui import transfer_actions
+from coffeechat.ui.screens.forms import ConfirmDialog
+from tests.ui.conftest import SIZE
+
+DATA = Path(__file__).parent.parent / "data" / "interchange"
+
+
+async def test_palette_lists_every_import_and_export(app_factory) -> None:
+    async with app_factory().run_test(size=SIZE) as pilot:
+        titles = {command.title for command in pilot.app.get_system_commands(pilot.app.screen)}
+        for title, _ in [*transfer_actions.IMPORTS.values(), *transfer_actions.EXPORTS.values()]:
+            assert title in titles
+
+
+async def test_import_shows_a_dry_run_then_imports_on_confirm(app_factory, repo) -> None:
+    async with app_factory().run_test(size=SIZE) as pilot:
+        transfer_actions.start_import(pilot.app, "linkedin")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = str(DATA / "linkedin_connections.csv")
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        body = str(dialog.query_one("#confirm-body").render())
+        assert "Dry run: 5 to add" in body
+        assert ":9: no name" in body
+        assert repo.contacts() == []  # nothing yet
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(repo.contacts()) == 5
+
+
+async def test_import_cancelled_changes_nothing(app_factory, repo) -> None:
+    async with app_factory().run_test(size=SIZE) as pilot:
+        transfer_actions.start_import(pilot.app, "vcard")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = str(DATA / "vcard_google.vcf")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert repo.contacts() == []
+
+
+async def test_a_broken_file_is_one_clear_message(app_factory, repo, tmp_path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    async with app_factory().run_test(size=SIZE) as pilot:
+        transfer_actions.start_import(pilot.app, "json")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = str(broken)
+        await pilot.press("enter")
+        await pilot.pause()
+        messages = [n.message for n in pilot.app._notifications]
+        assert any(str(broken) in m for m in messages)
+        assert not isinstance(pilot.app.screen, ConfirmDialog)
+
+
+async def test_export_writes_a_private_file(app_factory, repo, now, tmp_path) -> None:
+    repo.add({"name": "Ada Lovelace"}, now)
+    target = tmp_path / "contacts.vcf"
+    async with app_factory().run_test(size=SIZE) as pilot:
+        transfer_actions.start_export(pilot.app, "vcard")
+        await pilot.pause()
+        field = pilot.app.screen.query_one(Input)
+        assert field.value.endswith("coffeechat-2026-11-22.vcf")
+        field.value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert "FN:Ada Lovelace" in target.read_text()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
