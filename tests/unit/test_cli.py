@@ -351,7 +351,7 @@ def test_due_lists_thank_yous_most_overdue_first(run: Run) -> None:
     assert lines[0] == "2 overdue · 0 due today"
     assert lines[2].split()[:2] == ["STATUS", "WHAT"]
     assert lines[3] == "Overdue thank-yous (2)"
-    assert lines[6] == "Upcoming (next 7 days) (1)"
+    assert lines[6] == "Next 7 days (1)"
     names = ["Grace Hopper", "Ada Lovelace", "Alan Turing"]
     rows = [lines[4], lines[5], lines[7]]
     assert [next(n for n in names if n in line) for line in rows] == names

@@ -109,16 +109,16 @@ def test_reasons_for_follow_ups_and_nudges_say_why_and_since_when() -> None:
 
     june, sept = datetime(2026, 6, 25, tzinfo=UTC), datetime(2026, 9, 25, tzinfo=UTC)
     assert due_reason(item(DueKind.FOLLOW_UP, june, sept, ""), now) == (
-        "last in touch Thu 25 Jun · due since Fri 25 Sep"
+        "last in touch 25 Jun · due since 25 Sep"
     )
     nov6, nov13 = datetime(2026, 11, 6, tzinfo=UTC), datetime(2026, 11, 13, tzinfo=UTC)
     assert due_reason(item(DueKind.NUDGE, nov6, nov13, "first nudge"), now) == (
-        "asked Fri 06 Nov, no reply · first nudge now"
+        "asked 06 Nov · first nudge now"
     )
     assert due_reason(item(DueKind.NUDGE, nov6, nov13, "give up"), now) == (
-        "asked Fri 06 Nov, no reply · archive? (a)"
+        "asked 06 Nov · archive? (a)"
     )
     later = datetime(2026, 11, 23, tzinfo=UTC)
     assert due_reason(item(DueKind.NUDGE, nov6, later, "second nudge"), now) == (
-        "asked Fri 06 Nov, no reply · second nudge tomorrow"
+        "asked 06 Nov · second nudge tomorrow"
     )

@@ -39,8 +39,10 @@ def day(when: datetime, now: datetime) -> str:
         return "yesterday"
     if (local - now.date()).days == 1:
         return "tomorrow"
-    if local.year == now.year:
+    if abs((local - now.date()).days) < 7:
         return f"{local:%a %d %b}"
+    if local.year == now.year:
+        return f"{local:%d %b}"
     return f"{local:%d %b %Y}"
 
 
@@ -61,7 +63,7 @@ def due_reason(item: DueItem, now: datetime) -> str:
             return f"{touched} · due {day(item.due_at, now)}"
         return f"{touched} · due since {day(item.due_at, now)}"
     if item.kind is DueKind.NUDGE:
-        asked = f"asked {day(item.since, now)}, no reply"
+        asked = f"asked {day(item.since, now)}"
         if item.detail == "give up":
             return f"{asked} · archive? (a)"
         if item.due_at > now:

@@ -74,7 +74,7 @@ class Section(StrEnum):
     FOLLOW_UPS_OVERDUE = "Follow-ups overdue"
     FOLLOW_UPS_DUE = "Follow-ups due"
     NUDGES = "Nudges"
-    UPCOMING = "Upcoming (next 7 days)"
+    UPCOMING = "Next 7 days"
 
 
 SECTION_ORDER = {section: index for index, section in enumerate(Section)}

@@ -60,7 +60,11 @@ class DueScreen(ContactActionsScreen):
         yield Header()
         yield Label("", id="due-summary")
         table = KeyedTable(id="due-table", cursor_type="row")
-        table.add_columns("Status", "What", "Contact", "Company", "Why")
+        # Fixed widths for the short columns: a refresh that brings a longer
+        # word ("Thank-you" after "Meeting") would otherwise be clipped.
+        table.add_column("Status", width=7)
+        table.add_column("What", width=9)
+        table.add_columns("Contact", "Company", "Why")
         yield table
         yield Static(NOTHING_DUE, id="due-empty")
         yield Footer()
@@ -82,7 +86,9 @@ class DueScreen(ContactActionsScreen):
         for section, group in groupby(items, key=lambda item: item.section):
             members = list(group)
             title = Text(f"{section.value} ({len(members)})", style="bold")
-            rows.append((SECTION_PREFIX + section.value, (title, "", "", "", "")))
+            # The heading sits in the Contact column: in Status it would widen the
+            # narrowest column to the longest heading and crowd out the reasons.
+            rows.append((SECTION_PREFIX + section.value, ("", "", title, "", "")))
             rows.extend(
                 (
                     item.key,
