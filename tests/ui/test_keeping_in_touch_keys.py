@@ -115,3 +115,25 @@ async def test_a_on_a_nudge_logs_it_and_a_on_give_up_archives(app_factory, repo,
         await pilot.pause()
         assert repo.get(old.id).archived
         assert repo.get(old.id).archive_reason == "no response"
+
+
+async def test_contact_page_shows_the_next_follow_up_and_what_was_logged(
+    app_factory, repo, now
+) -> None:
+    from coffeechat.ui.screens.contact import ContactScreen
+    from coffeechat.ui.widgets.keyed_table import KeyedTable
+
+    contact = seed(repo, now, "Theo Thanked", Stage.THANKED, met_hours_ago=24 * 200)
+    repo.follow_up(contact.id, now - timedelta(days=1), "coffee", "talked shop", now)
+    repo.snooze(contact.id, "follow-up/2027-02-21", now + timedelta(days=7), now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        page = pilot.app.screen
+        assert isinstance(page, ContactScreen)
+        heading = str(page.query_one("#contact-heading").render())
+        assert "next follow-up 21 Feb 2027 (every 3 months" in heading
+        timeline = page.query_one("#timeline", KeyedTable)
+        said = [str(timeline.get_row_at(i)[1]) for i in range(timeline.row_count)]
+        assert said[0] == "Snoozed the follow-up until Sun 29 Nov"
+        assert said[1] == "thanked → follow-up (coffee): talked shop"

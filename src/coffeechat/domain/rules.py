@@ -182,15 +182,23 @@ def cadence_months(contact: Contact, settings: Settings) -> int:
     return int(contact.cadence) if contact.cadence.isdigit() else settings.follow_up_months
 
 
-def follow_up_item(contact: Contact, now: datetime, settings: Settings) -> DueItem | None:
-    """The next check-in for someone thanked or in follow-up, if due within a week."""
+def next_follow_up(contact: Contact, now: datetime, settings: Settings) -> datetime | None:
+    """When the next check-in is due (in ``now``'s zone), for someone thanked or in follow-up."""
     if contact.archived or contact.stage not in (Stage.THANKED, Stage.FOLLOW_UP):
         return None
     touch = last_touch(contact)
     if touch is None:
         return None
+    return touch.astimezone(now.tzinfo) + relativedelta(months=cadence_months(contact, settings))
+
+
+def follow_up_item(contact: Contact, now: datetime, settings: Settings) -> DueItem | None:
+    """The next check-in for someone thanked or in follow-up, if due within a week."""
+    due_at = next_follow_up(contact, now, settings)
+    touch = last_touch(contact)
+    if due_at is None or touch is None:
+        return None
     local = touch.astimezone(now.tzinfo)
-    due_at = local + relativedelta(months=cadence_months(contact, settings))
     overdue_at = local + (due_at - local) * settings.follow_up_overdue_factor
     if now >= overdue_at:
         urgency, section = Urgency.OVERDUE, Section.FOLLOW_UPS_OVERDUE

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
-from coffeechat.domain.humanize import badge, moment
+from coffeechat.domain.humanize import badge, day, moment
 from coffeechat.domain.model import (
     CONTACT_FIELDS,
     FIELD_LABELS,
@@ -21,7 +21,7 @@ from coffeechat.domain.model import (
     printable,
 )
 from coffeechat.domain.network import referral_links
-from coffeechat.domain.rules import thank_you_item
+from coffeechat.domain.rules import cadence_months, next_follow_up, thank_you_item
 from coffeechat.storage.errors import NotFoundError
 from coffeechat.ui.screens.base import ContactActionsScreen
 from coffeechat.ui.widgets.cards import URGENCY_STYLES
@@ -30,12 +30,23 @@ from coffeechat.ui.widgets.keyed_table import KeyedTable
 
 def describe_event(event: Event) -> str:
     """What an entry in the timeline says."""
+    channel = event.changes.get("channel", ("", ""))[1]
+    said = f" ({channel})" if channel else ""
+    if event.note and event.kind in (EventKind.ADVANCE, EventKind.TOUCH):
+        said += f": {event.note}"
     if event.kind is EventKind.CREATED:
         return "Added (identified)"
     if event.kind is EventKind.ADVANCE and event.to_stage is not None:
-        return f"{event.from_stage} → {event.to_stage}"
+        if event.from_stage is event.to_stage:
+            return "Follow-up" + said
+        return f"{event.from_stage} → {event.to_stage}{said}"
     if event.kind is EventKind.TOUCH:
-        return event.note.capitalize() if event.note else "Follow-up"
+        return ("Follow-up" if channel else "Touch") + said
+    if event.kind is EventKind.SNOOZE:
+        until = event.changes.get("until", ("", ""))[1]
+        what = event.note.split("/", 1)[0]
+        when = f" until {datetime.fromisoformat(until).astimezone():%a %d %b}" if until else ""
+        return f"Snoozed the {what}{when}"
     if event.kind is EventKind.MEETING:
         return _describe_meeting_event(event)
     if event.kind is EventKind.ARCHIVE:
@@ -219,8 +230,14 @@ class ContactScreen(ContactActionsScreen):
         else:
             text.append(contact.stage.label, style="bold cyan")
             text.append(f" for {contact.days_in_stage(now)} days")
-        due = thank_you_item(contact, now, self.coffeechat.settings)
+        settings = self.coffeechat.settings
+        due = thank_you_item(contact, now, settings)
         if due is not None:
             text.append("  ")
             text.append(f" {badge(due, now)} ", style=URGENCY_STYLES[due.urgency])
+        follow_up = next_follow_up(contact, now, settings)
+        if follow_up is not None:
+            every = cadence_months(contact, settings)
+            text.append(f" · next follow-up {day(follow_up, now)} (every {every} months;"
+                        " f logs one)", style="dim")  # fmt: skip
         return text
