@@ -26,13 +26,12 @@ from coffeechat.domain.model import CONTACT_FIELDS, Contact
 from coffeechat.domain.rules import due_items
 from coffeechat.domain.search import resolve
 from coffeechat.domain.stages import Stage
+from coffeechat.interchange import EXPORT_KINDS, IMPORT_KINDS
 from coffeechat.paths import resolve_db_path
 from coffeechat.storage.errors import USER_FACING_ERRORS
 from coffeechat.storage.repository import Repository, new_id
 
 READ_ONLY_COMMANDS = frozenset({"list", "due", "export"})
-IMPORT_KINDS = ("linkedin", "vcard", "csv", "json")  # coffeechat.transfer has the same
-EXPORT_KINDS = ("ics", "vcard", "csv", "json")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,8 +25,6 @@ from coffeechat.interchange.matching import Incoming, RowError, plan_import
 from coffeechat.interchange.vcard import read_vcards, write_vcards
 from coffeechat.storage.repository import Repository
 
-IMPORT_KINDS = ("linkedin", "vcard", "csv", "json")
-EXPORT_KINDS = ("ics", "vcard", "csv", "json")
 SUFFIXES = {"ics": ".ics", "vcard": ".vcf", "csv": ".csv", "json": ".json"}
 
 
@@ -85,10 +83,7 @@ def import_file(
         restored, plan = plan_backup(existing, backup)
         if not dry_run:
             restored = repository.restore_backup(restored)
-            known = {q.id for q in repository.questions()}
-            for question in backup.questions:
-                if not question.builtin and question.id not in known:
-                    repository.save_question(question)
+            repository.add_questions([q for q in backup.questions if not q.builtin])
         return ImportReport(
             restore_summary(restored, plan),
             dry_run,

@@ -8,12 +8,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from coffeechat.cli import main
 from coffeechat.domain import pipeline
 from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import Stage
+from tests.unit.cli_support import NOW_TEXT, Result, Run
 
 
 @pytest.fixture
@@ -48,3 +51,29 @@ def make_contact(ids: Callable[[], str], now: datetime) -> Callable[..., Contact
         return contact
 
     return make
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """Where a CLI test's database lives."""
+    return tmp_path / "contacts.json"
+
+
+@pytest.fixture
+def env(db: Path) -> dict[str, str]:
+    """The environment a CLI test runs in: its database and the frozen clock."""
+    return {"COFFEECHAT_DB": str(db), "COFFEECHAT_NOW": NOW_TEXT}
+
+
+@pytest.fixture
+def run(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run ``coffeechat ARGV`` in-process; never a traceback on stderr."""
+
+    def run(*argv: str, environ: dict[str, str] | None = None) -> Result:
+        code = main(list(argv), env if environ is None else environ)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        assert "Traceback" not in out
+        return Result(code, out, err)
+
+    return run

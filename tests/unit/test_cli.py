@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,51 +11,12 @@ from typing import Any
 import pytest
 
 from coffeechat import __version__
-from coffeechat.cli import main
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
+from tests.unit.cli_support import NOW, NOW_TEXT, Result, Run
 
-NOW_TEXT = "2026-11-22T10:00:00+00:00"
-NOW = datetime.fromisoformat(NOW_TEXT)
 STAGE_VALUES = {"identified", "requested", "met", "thanked", "follow-up"}
 HEX_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "contacts.json"
-
-
-@pytest.fixture
-def env(db: Path) -> dict[str, str]:
-    return {"COFFEECHAT_DB": str(db), "COFFEECHAT_NOW": NOW_TEXT}
-
-
-@pytest.fixture
-def run(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run ``coffeechat ARGV`` in-process; never a traceback on stderr."""
-
-    def run(*argv: str, environ: dict[str, str] | None = None) -> Result:
-        code = main(list(argv), env if environ is None else environ)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        assert "Traceback" not in out
-        return Result(code, out, err)
-
-    return run
 
 
 def assert_user_error(result: Result) -> None:

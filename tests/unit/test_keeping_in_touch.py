@@ -19,7 +19,6 @@ from coffeechat.domain.rules import (
     Urgency,
     due_items,
     follow_up_item,
-    last_touch,
     nudge_item,
     snooze_key,
 )
@@ -114,7 +113,7 @@ def test_a_back_filled_touch_counts_from_its_own_date_not_when_typed() -> None:
     event = pipeline.follow_up(contact, utc(2026, 10, 15, 10), "call", "", now, _id())
     contact = contact.with_event(event)
     assert event.recorded_at == now
-    assert last_touch(contact) == utc(2026, 10, 15, 10)
+    assert contact.last_touch_at == utc(2026, 10, 15, 10)
     item = follow_up_item(contact, utc(2027, 1, 15, 10), DEFAULT)
     assert item is not None
     assert item.due_at == utc(2027, 1, 15, 10)
@@ -124,7 +123,7 @@ def test_back_filling_an_older_touch_never_moves_the_date_earlier() -> None:
     contact = thanked_at(utc(2026, 11, 1, 10))
     now = utc(2026, 11, 22, 10)
     older = pipeline.follow_up(contact, utc(2026, 8, 1, 10), "email", "", now, _id())
-    assert last_touch(contact.with_event(older)) == utc(2026, 11, 1, 10)
+    assert contact.with_event(older).last_touch_at == utc(2026, 11, 1, 10)
 
 
 def test_f_from_thanked_moves_to_follow_up_and_records_the_channel() -> None:
@@ -162,7 +161,7 @@ def test_a_held_meeting_is_a_touch() -> None:
     )
     for event in held:
         contact = replace(contact, meetings=(Meeting("m1"),)).with_event(event)
-    assert last_touch(contact) == utc(2026, 9, 1, 10)
+    assert contact.last_touch_at == utc(2026, 9, 1, 10)
 
 
 # -- nudges ----------------------------------------------------------------------

@@ -10,31 +10,10 @@ import pytest
 import vobject
 from icalendar import Calendar
 
-from coffeechat.cli import main
+from coffeechat.domain.questions import Category, Question
 from coffeechat.storage.repository import Repository
-from tests.unit.test_cli import NOW, Result, Run, add, assert_user_error
-
-NOW_TEXT = NOW.isoformat()
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "contacts.json"
-
-
-@pytest.fixture
-def run(db: Path, capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run ``coffeechat ARGV`` in-process; never a traceback on stderr."""
-    env = {"COFFEECHAT_DB": str(db), "COFFEECHAT_NOW": NOW_TEXT}
-
-    def run(*argv: str, environ: dict[str, str] | None = None) -> Result:
-        code = main(list(argv), env if environ is None else environ)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err + out
-        return Result(code, out, err)
-
-    return run
-
+from tests.unit.cli_support import NOW, Run
+from tests.unit.test_cli import add, assert_user_error
 
 DATA = Path(__file__).parent.parent / "data" / "interchange"
 
@@ -119,6 +98,7 @@ def test_a_json_backup_restores_everything_on_another_machine(
 ) -> None:
     run("import", "linkedin", str(DATA / "linkedin_connections.csv"))
     add(run, "Ada Byron", "--note", "met at the library")
+    Repository(db).save_question(Question("mine1", "What surprised you?", Category.ADVICE))
     run("advance", "byron")
     backup = tmp_path / "backup.json"
     assert run("export", "json", "-o", str(backup)).code == 0
@@ -127,8 +107,10 @@ def test_a_json_backup_restores_everything_on_another_machine(
     restored = run("import", "json", str(backup), environ=environ)
     assert restored.out.startswith("6 to restore · 0 already there")
     assert Repository(other).contacts() == Repository(db).contacts()  # events and all
+    assert Repository(other).questions() == Repository(db).questions()
     again = run("import", "json", str(backup), environ=environ)
     assert again.out.startswith("0 to restore · 6 already there")
+    assert Repository(other).questions() == Repository(db).questions()  # not twice
     assert json.loads(backup.read_text())["format"] == "coffeechat-backup"
 
 

@@ -160,8 +160,19 @@ class Contact:
 
     @property
     def last_touch_at(self) -> datetime:
-        """The latest moment anything happened with this person."""
-        moments = [e.at for e in self.events if e.kind in (EventKind.ADVANCE, EventKind.TOUCH)]
+        """When you were last in touch: a meeting, the thank-you, a follow-up, a message.
+
+        The event's own date counts, not when it was typed, and the latest wins,
+        so back-filling an old follow-up never moves the next one earlier.
+        Before any of those, it is when the contact was added.
+        """
+        moments = [
+            e.at
+            for e in self.events
+            if e.kind is EventKind.TOUCH
+            or (e.kind is EventKind.ADVANCE and e.to_stage in _TOUCH_STAGES)
+            or (e.kind is EventKind.MEETING and e.note == "held")
+        ]
         return max(moments, default=self.created_at)
 
     def days_in_stage(self, now: datetime) -> int:
@@ -221,6 +232,8 @@ def _apply(contact: Contact, event: Event, *, undo: bool) -> Contact:
     return contact
 
 
+# Moves that mean you were in touch (sending the first request is not yet a relationship).
+_TOUCH_STAGES = frozenset({Stage.MET, Stage.THANKED, Stage.FOLLOW_UP})
 _STAGE_KINDS = frozenset({EventKind.CREATED, EventKind.ADVANCE})
 _ARCHIVE_KINDS = frozenset({EventKind.ARCHIVE, EventKind.RESTORE})
 

@@ -29,6 +29,16 @@ class MoveError(ValueError):
     """A move that does not apply to the contact as it is now."""
 
 
+def _require_active(contact: Contact) -> None:
+    if contact.archived:
+        raise MoveError(f"{contact.name} is archived; restore them first")
+
+
+def _require_past(when: datetime, now: datetime) -> None:
+    if when > now:
+        raise MoveError(f"{when:%Y-%m-%d %H:%M} is in the future")
+
+
 def new_contact(raw: Mapping[str, str], now: datetime, contact_id: str, event_id: str) -> Contact:
     """A contact in "identified", created now from person-typed fields."""
     if "name" not in raw:
@@ -52,11 +62,9 @@ def advance(
 
     From follow-up there is no next stage: it logs another follow-up touch.
     """
-    if contact.archived:
-        raise MoveError(f"{contact.name} is archived; restore them first")
+    _require_active(contact)
     when = now if at is None else at
-    if when > now:
-        raise MoveError(f"{when:%Y-%m-%d %H:%M} is in the future")
+    _require_past(when, now)
     target = contact.stage.next
     if target is None:
         return Event(
@@ -133,10 +141,8 @@ def message_sent(
     A thank-you sent in "met" moves to "thanked"; a request sent again while
     already "requested" is only noted, so the stage never jumps backwards.
     """
-    if contact.archived:
-        raise MoveError(f"{contact.name} is archived; restore them first")
-    if at > now:
-        raise MoveError(f"{at:%Y-%m-%d %H:%M} is in the future")
+    _require_active(contact)
+    _require_past(at, now)
     target = SENT_MOVES_TO[message]
     note = f"sent {message}"
     if contact.stage.next is target:
@@ -163,10 +169,8 @@ def follow_up(
     another touch; earlier (a nudge to an unanswered request, say) it is a
     touch that leaves the stage alone.
     """
-    if contact.archived:
-        raise MoveError(f"{contact.name} is archived; restore them first")
-    if at > now:
-        raise MoveError(f"{at:%Y-%m-%d %H:%M} is in the future")
+    _require_active(contact)
+    _require_past(at, now)
     if channel not in CHANNELS:
         raise MoveError(f"{channel!r} is not a channel; choose one of {', '.join(CHANNELS)}")
     text = " ".join(printable(note).split())
@@ -204,8 +208,7 @@ def schedule(
 
     ``fields`` are the checked values from ``meetings.clean_schedule``.
     """
-    if contact.archived:
-        raise MoveError(f"{contact.name} is archived; restore them first")
+    _require_active(contact)
     old = contact.meeting(meeting_id) if meeting_id else None
     if meeting_id and old is None:
         raise MoveError(f"{contact.name} has no such meeting (perhaps undone elsewhere)")
@@ -230,15 +233,13 @@ def hold(
 
     A contact already at "met" or beyond keeps its stage (a second meeting).
     """
-    if contact.archived:
-        raise MoveError(f"{contact.name} is archived; restore them first")
+    _require_active(contact)
     meeting = contact.meeting(meeting_id)
     if meeting is None:
         raise MoveError(f"{contact.name} has no such meeting (perhaps undone elsewhere)")
     if meeting.held:
         raise MoveError(f"the meeting with {contact.name} is already recorded as held")
-    if held_at > now:
-        raise MoveError(f"{held_at:%Y-%m-%d %H:%M} is in the future")
+    _require_past(held_at, now)
     held = replace(meeting, held_at=held_at)
     events = [
         Event(

@@ -109,6 +109,24 @@ class DueItem:
         """True once the due time has passed."""
         return self.urgency is not Urgency.DUE
 
+    @classmethod
+    def about(
+        cls,
+        contact: Contact,
+        kind: DueKind,
+        due_at: datetime,
+        since: datetime,
+        urgency: Urgency,
+        section: Section,
+        ref: str = "",
+        detail: str = "",
+    ) -> DueItem:
+        """An item for ``contact`` (its id, name and company copied in)."""
+        return cls(
+            contact.id, contact.name, contact.company, kind, due_at, since, urgency, section, ref,
+            detail,
+        )  # fmt: skip
+
     @property
     def key(self) -> str:
         """Unique on the Due list (a contact can have several items)."""
@@ -145,10 +163,8 @@ def thank_you_item(contact: Contact, now: datetime, settings: Settings) -> DueIt
         urgency = Urgency.OVERDUE
     else:
         urgency = Urgency.DUE
-    return DueItem(
-        contact_id=contact.id,
-        name=contact.name,
-        company=contact.company,
+    return DueItem.about(
+        contact,
         kind=DueKind.THANK_YOU,
         due_at=due_at.astimezone(now.tzinfo),
         since=met_at,
@@ -158,48 +174,34 @@ def thank_you_item(contact: Contact, now: datetime, settings: Settings) -> DueIt
     )
 
 
-_TOUCH_STAGES = frozenset({Stage.MET, Stage.THANKED, Stage.FOLLOW_UP})
-
-
-def last_touch(contact: Contact) -> datetime | None:
-    """When you were last in touch: a meeting, a thank-you, a follow-up, a message.
-
-    The event's own date counts, not when it was typed, and the latest wins,
-    so back-filling an old follow-up never moves the next one earlier.
-    """
-    moments = [
-        event.at
-        for event in contact.events
-        if (event.kind is EventKind.ADVANCE and event.to_stage in _TOUCH_STAGES)
-        or event.kind is EventKind.TOUCH
-        or (event.kind is EventKind.MEETING and event.note == "held")
-    ]
-    return max(moments, default=None)
-
-
 def cadence_months(contact: Contact, settings: Settings) -> int:
     """The contact's own follow-up interval, else the default."""
     return int(contact.cadence) if contact.cadence.isdigit() else settings.follow_up_months
 
 
-def next_follow_up(contact: Contact, now: datetime, settings: Settings) -> datetime | None:
-    """When the next check-in is due (in ``now``'s zone), for someone thanked or in follow-up."""
+def _follow_up(
+    contact: Contact, now: datetime, settings: Settings
+) -> tuple[datetime, datetime] | None:
+    """(last touch, next check-in due) in ``now``'s zone, for someone thanked or in follow-up."""
     if contact.archived or contact.stage not in (Stage.THANKED, Stage.FOLLOW_UP):
         return None
-    touch = last_touch(contact)
-    if touch is None:
-        return None
-    return touch.astimezone(now.tzinfo) + relativedelta(months=cadence_months(contact, settings))
+    touch = contact.last_touch_at.astimezone(now.tzinfo)
+    return touch, touch + relativedelta(months=cadence_months(contact, settings))
+
+
+def next_follow_up(contact: Contact, now: datetime, settings: Settings) -> datetime | None:
+    """When the next check-in is due (in ``now``'s zone), for someone thanked or in follow-up."""
+    found = _follow_up(contact, now, settings)
+    return found[1] if found else None
 
 
 def follow_up_item(contact: Contact, now: datetime, settings: Settings) -> DueItem | None:
     """The next check-in for someone thanked or in follow-up, if due within a week."""
-    due_at = next_follow_up(contact, now, settings)
-    touch = last_touch(contact)
-    if due_at is None or touch is None:
+    found = _follow_up(contact, now, settings)
+    if found is None:
         return None
-    local = touch.astimezone(now.tzinfo)
-    overdue_at = local + (due_at - local) * settings.follow_up_overdue_factor
+    touch, due_at = found
+    overdue_at = touch + (due_at - touch) * settings.follow_up_overdue_factor
     if now >= overdue_at:
         urgency, section = Urgency.OVERDUE, Section.FOLLOW_UPS_OVERDUE
     elif now >= due_at:
@@ -208,10 +210,8 @@ def follow_up_item(contact: Contact, now: datetime, settings: Settings) -> DueIt
         urgency, section = Urgency.DUE, Section.UPCOMING
     else:
         return None
-    return DueItem(
-        contact_id=contact.id,
-        name=contact.name,
-        company=contact.company,
+    return DueItem.about(
+        contact,
         kind=DueKind.FOLLOW_UP,
         due_at=due_at,
         since=touch,
@@ -245,10 +245,8 @@ def nudge_item(contact: Contact, now: datetime, settings: Settings) -> DueItem |
         due_at = sent + timedelta(days=days)
     if due_at > now + timedelta(days=UPCOMING_DAYS):
         return None
-    return DueItem(
-        contact_id=contact.id,
-        name=contact.name,
-        company=contact.company,
+    return DueItem.about(
+        contact,
         kind=DueKind.NUDGE,
         due_at=due_at.astimezone(now.tzinfo),
         since=sent,
@@ -277,10 +275,8 @@ def meeting_items(contact: Contact, now: datetime) -> list[DueItem]:
             section = Section.MEETINGS_TODAY
             urgency = Urgency.OVERDUE if local.date() < today else Urgency.DUE
         items.append(
-            DueItem(
-                contact_id=contact.id,
-                name=contact.name,
-                company=contact.company,
+            DueItem.about(
+                contact,
                 kind=DueKind.MEETING,
                 due_at=local,
                 since=local,
@@ -305,10 +301,8 @@ def promise_items(contact: Contact, now: datetime) -> list[DueItem]:
                 continue
             overdue = promise.due <= now
             items.append(
-                DueItem(
-                    contact_id=contact.id,
-                    name=contact.name,
-                    company=contact.company,
+                DueItem.about(
+                    contact,
                     kind=DueKind.PROMISE,
                     due_at=promise.due.astimezone(now.tzinfo),
                     since=meeting.when() or promise.due,

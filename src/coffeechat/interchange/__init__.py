@@ -2,3 +2,6 @@
 
 Pure functions over domain objects: no Textual, no TinyDB.
 """
+
+IMPORT_KINDS = ("linkedin", "vcard", "csv", "json")
+EXPORT_KINDS = ("ics", "vcard", "csv", "json")

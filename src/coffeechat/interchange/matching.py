@@ -50,7 +50,6 @@ class ImportPlan:
     """What an import would do: people to add, contacts to fill in, rows skipped."""
 
     add: list[dict[str, str]] = field(default_factory=list)
-    add_lines: list[int] = field(default_factory=list)
     update: list[Update] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
@@ -137,7 +136,6 @@ def plan_import(existing: Iterable[Contact], incoming: Iterable[Incoming]) -> Im
         if match is None:
             planned = dict(cleaned)
             plan.add.append(planned)
-            plan.add_lines.append(person.line)
             index.add(planned, planned, emails)
             continue
         if isinstance(match, dict):  # the same person twice in this file

@@ -394,6 +394,16 @@ class Repository:
                 table.insert(record)
         return question
 
+    def add_questions(self, questions: Sequence[Question]) -> list[Question]:
+        """Add the user's own questions whose ids are not stored yet, in one write."""
+        with self._writing():
+            table = self._table(QUESTIONS)
+            known = {document.get("id") for document in table.all()}
+            new = [q for q in questions if q.id not in known]
+            if new:
+                table.insert_multiple(question_to_record(q) for q in new)
+            return new
+
     def save_settings(self, settings: Settings) -> None:
         """Store reminder settings."""
         with self._writing():

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
 from coffeechat.domain.meetings import AgendaItem
 from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.errors import USER_FACING_ERRORS
-
-if TYPE_CHECKING:
-    from coffeechat.ui.app import CoffeechatApp
+from coffeechat.ui.screens.app_screen import AppScreen
 
 
-class ContactActionsScreen(Screen[None]):
+class ContactActionsScreen(AppScreen[None]):
     """A screen with a selected contact and the keys n/e/a/x/enter that act on it.
 
     Subclasses say which contact is selected and how to redraw themselves;
@@ -46,11 +43,6 @@ class ContactActionsScreen(Screen[None]):
                 tooltip="Draft the message this stage needs (request, thank-you, follow-up)"),
     ]  # fmt: skip
 
-    @property
-    def coffeechat(self) -> CoffeechatApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
-
     def on_mount(self) -> None:
         """Redraw now, and whenever the data changes."""
         self.coffeechat.data_changed.subscribe(self, lambda _: self.reload())
@@ -69,10 +61,6 @@ class ContactActionsScreen(Screen[None]):
         raise NotImplementedError
 
     # -- helpers -------------------------------------------------------------
-
-    def now(self) -> datetime:
-        """The app clock's time."""
-        return self.coffeechat.clock()
 
     def selected_contact(self) -> Contact | None:
         """The selected contact, or None (with a hint) when there is none."""
@@ -127,11 +115,8 @@ class ContactActionsScreen(Screen[None]):
         """Move the selected contact on; moving into "met" asks when the meeting was."""
         from coffeechat.ui.screens.forms import MeetingTimeDialog
 
-        contact = self.selected_contact()
+        contact = self._active_contact()
         if contact is None:
-            return
-        if contact.archived:
-            self.notify(f"{contact.name} is archived; restore them first.", severity="warning")
             return
         if contact.stage.next is Stage.MET:
             self.app.push_screen(

@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static, TextArea
 
 from coffeechat.domain.model import Contact, Event, printable
@@ -30,9 +29,7 @@ from coffeechat.domain.templates import (
 from coffeechat.paths import templates_dir
 from coffeechat.storage.errors import USER_FACING_ERRORS
 from coffeechat.ui.editor import EditorError, edit_in_editor
-
-if TYPE_CHECKING:
-    from coffeechat.ui.app import CoffeechatApp
+from coffeechat.ui.screens.app_screen import AppScreen
 
 _KINDS = tuple(MessageKind)
 _TITLES = {
@@ -43,7 +40,7 @@ _TITLES = {
 }
 
 
-class DraftScreen(Screen[None]):
+class DraftScreen(AppScreen[None]):
     """One draft; keys copy, save, edit and mark it sent."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,11 +64,6 @@ class DraftScreen(Screen[None]):
         self.warning: str | None = None
         self._rendered = ""  # the current kind's draft as the template gave it
         self._edited: dict[MessageKind, str] = {}  # drafts changed by hand, kept across `k`
-
-    @property
-    def coffeechat(self) -> CoffeechatApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         """What this is, any template warning, the draft."""
@@ -174,7 +166,7 @@ class DraftScreen(Screen[None]):
             meeting_format=meeting.format.value if meeting else "",
             meeting_at=meeting.when() if meeting else None,
             takeaways=meeting.takeaways if meeting else (),
-            now=self.coffeechat.clock(),
+            now=self.now(),
         )
 
     @property
@@ -273,7 +265,7 @@ class DraftScreen(Screen[None]):
         if contact is None or self.kind is None:
             return
         kind = self.kind
-        now = self.coffeechat.clock()
+        now = self.now()
 
         def when(at: object) -> None:
             if at is None:

@@ -62,9 +62,7 @@ class DueScreen(ContactActionsScreen):
         table = KeyedTable(id="due-table", cursor_type="row")
         # Fixed widths for the short columns: a refresh that brings a longer
         # word ("Thank-you" after "Meeting") would otherwise be clipped.
-        table.add_column("Status", width=7)
-        table.add_column("What", width=9)
-        table.add_columns("Contact", "Company", "Why")
+        table.add_columns("Status", "What", "Contact", "Company", "Why")
         yield table
         yield Static(NOTHING_DUE, id="due-empty")
         yield Footer()

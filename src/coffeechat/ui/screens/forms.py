@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +25,84 @@ from coffeechat.domain.model import (
     clean_fields,
 )
 
+ResultT = TypeVar("ResultT")
+
+
+def past_moment(text: str, now: datetime) -> datetime:
+    """A typed moment that has already happened; DateParseError if unreadable or future."""
+    when = parse_when(text, now, prefer="past")
+    if when > now:
+        raise DateParseError(
+            f"{moment(when, now)} is in the future; record it once it has happened"
+        )
+    return when
+
+
+def show_preview(label: Label, read: Callable[[str], datetime | None], text: str) -> None:
+    """Under a time field, how the typed text reads ("→ Tue 24 Nov 2026, 15:00"), or nothing."""
+    try:
+        when = read(text)
+    except DateParseError:
+        label.update("")
+        return
+    label.update(f"→ {when:%a %d %b %Y, %H:%M}" if when else "→ not agreed yet")
+
+
+class FormScreen(ModalScreen[ResultT]):
+    """A modal form: ctrl+s or enter saves, escape cancels, problems show under their fields.
+
+    Subclasses compose ``#field-NAME`` widgets with an ``#error-NAME`` label
+    under each, optional ``#save`` / ``#cancel`` buttons, and implement
+    ``action_save``.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "save", "Save", id="save", priority=True, tooltip="Check and save"),
+    ]
+
+    def action_save(self) -> None:
+        """Check the fields and dismiss with the result; subclasses implement it."""
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+    def clear_errors(self) -> None:
+        """Empty every error line (before checking again)."""
+        for label in self.query(".field-error").results(Label):
+            label.update("")
+            label.remove_class("shown")
+
+    def show_errors(
+        self,
+        errors: Mapping[str, str],
+        labels: Mapping[str, str] | None = None,
+        order: Iterable[str] = (),
+    ) -> None:
+        """Show each message under its field ("Label: message") and focus the first bad field."""
+        self.clear_errors()
+        for name, message in errors.items():
+            label = self.query_one(f"#error-{name}", Label)
+            label.update(f"{labels[name]}: {message}" if labels else message)
+            label.add_class("shown")
+        first = next((name for name in order if name in errors), next(iter(errors)))
+        self.query_one(f"#field-{first}").focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+
 _PLACEHOLDERS = {
     "name": "required, e.g. Priya Raman",
     "company": "e.g. Northwind Health",
@@ -38,14 +117,8 @@ _PLACEHOLDERS = {
 }
 
 
-class ContactForm(ModalScreen[dict[str, str] | None]):
+class ContactForm(FormScreen[dict[str, str] | None]):
     """Add or edit a contact; errors show on the field, nothing saves until all are right."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without saving"),
-        Binding("ctrl+s", "save", "Save", id="save", priority=True,
-                tooltip="Check and save the contact"),
-    ]  # fmt: skip
 
     def __init__(self, contact: Contact | None) -> None:
         super().__init__()
@@ -92,36 +165,12 @@ class ContactForm(ModalScreen[dict[str, str] | None]):
 
     def action_save(self) -> None:
         """Validate; show each problem on its field, or close with the cleaned values."""
-        for label in self.query(".field-error").results(Label):
-            label.update("")
-            label.remove_class("shown")
         try:
             cleaned = clean_fields(self.values())
         except ValidationError as error:
-            for name, message in error.errors.items():
-                label = self.query_one(f"#error-{name}", Label)
-                label.update(f"{FIELD_LABELS[name]}: {message}")
-                label.add_class("shown")
-            first = next(name for name in CONTACT_FIELDS if name in error.errors)
-            self.query_one(f"#field-{first}").focus()
+            self.show_errors(error.errors, FIELD_LABELS, CONTACT_FIELDS)
             return
         self.dismiss(cleaned)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
 
 class MeetingTimeDialog(ModalScreen[datetime | None]):
@@ -171,19 +220,10 @@ class MeetingTimeDialog(ModalScreen[datetime | None]):
         self._preview(self.query_one("#when", Input).value)
 
     def _read(self, text: str) -> datetime:
-        moment_ = parse_when(text, self.now, prefer="past")
-        if moment_ > self.now:
-            raise DateParseError(
-                f"{moment(moment_, self.now)} is in the future; record it once it has happened"
-            )
-        return moment_
+        return past_moment(text, self.now)
 
     def _preview(self, text: str) -> None:
-        preview = self.query_one("#when-preview", Label)
-        try:
-            preview.update(f"→ {self._read(text):%a %d %b %Y, %H:%M}")
-        except DateParseError:
-            preview.update("")
+        show_preview(self.query_one("#when-preview", Label), self._read, text)
 
     @on(Input.Changed, "#when")
     def _changed(self, event: Input.Changed) -> None:
@@ -264,18 +304,11 @@ class TextPrompt(ModalScreen[str | None]):
             yield Label(self.title_text, id="dialog-title", markup=False)
             yield Label(self.explanation, markup=False)
             yield Input(self.value, id="prompt-value", placeholder=self.placeholder)
-            yield Label("", id="error-prompt", classes="field-error")
             yield Static("enter saves · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         """Ready to type."""
         self.query_one("#prompt-value", Input).focus()
-
-    def show_error(self, message: str) -> None:
-        """Say what is wrong under the input (for callers that check the answer)."""
-        label = self.query_one("#error-prompt", Label)
-        label.update(message)
-        label.add_class("shown")
 
     @on(Input.Submitted, "#prompt-value")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -27,11 +26,9 @@ from coffeechat.domain.meetings import Meeting, Promise, countdown, referral_fie
 from coffeechat.domain.model import Contact, printable
 from coffeechat.domain.questions import is_yes_no, open_questions_left
 from coffeechat.storage.errors import USER_FACING_ERRORS
+from coffeechat.ui.screens.app_screen import AppScreen
 from coffeechat.ui.undo import UndoEntry
 from coffeechat.ui.widgets.lists import VimOptionList
-
-if TYPE_CHECKING:
-    from coffeechat.ui.app import CoffeechatApp
 
 NOTES_SAVE_DELAY = 0.5
 DEFAULT_PROMISE_DAYS = 2
@@ -55,7 +52,7 @@ class ItemList(VimOptionList):
             self.screen.remove_item(self.id or "", self.highlighted)  # type: ignore[attr-defined]
 
 
-class MeetingScreen(Screen[None]):
+class MeetingScreen(AppScreen[None]):
     """The conversation itself, full screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -84,11 +81,6 @@ class MeetingScreen(Screen[None]):
         self.meeting: Meeting | None = None
         self._notes_timer: Timer | None = None
         self._answering: int | None = None
-
-    @property
-    def coffeechat(self) -> CoffeechatApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         """Bar with countdown; questions on the left; notes and lists on the right."""
@@ -133,7 +125,7 @@ class MeetingScreen(Screen[None]):
             return
         self.meeting = meeting
         if meeting.started_at is None:
-            self._save(replace(meeting, started_at=self.coffeechat.clock()))
+            self._save(replace(meeting, started_at=self.now()))
         self.query_one("#answer").display = False
         self.query_one("#notes", TextArea).load_text(meeting.notes)
         self.sub_title = f"Meeting with {printable(self.contact.name)}"
@@ -150,7 +142,7 @@ class MeetingScreen(Screen[None]):
         """Redraw the countdown from the app clock (tests move the clock and call this)."""
         if self.meeting is None:
             return
-        state = countdown(self.meeting, self.coffeechat.clock())
+        state = countdown(self.meeting, self.now())
         clock = self.query_one("#countdown", Static)
         clock.update(f"⏱ {state.clock()} of {self.meeting.minutes} min")
         clock.set_class(state.wrapping_up and not state.over, "-wrapping-up")
@@ -209,7 +201,7 @@ class MeetingScreen(Screen[None]):
 
     def _draw_lists(self) -> None:
         assert self.meeting is not None
-        now = self.coffeechat.clock()
+        now = self.now()
         self.query_one("#takeaways", ItemList).set_options(
             [Option(Text("• " + printable(t))) for t in self.meeting.takeaways]
         )
@@ -329,7 +321,7 @@ class MeetingScreen(Screen[None]):
         text = " ".join(text.split())
         if not text:
             return
-        now = self.coffeechat.clock()
+        now = self.now()
         try:
             due = (
                 parse_when(when, now, prefer="future")
@@ -389,7 +381,7 @@ class MeetingScreen(Screen[None]):
             self.app.pop_screen()
             return
         meeting, contact = self.meeting, self.contact
-        now = self.coffeechat.clock()
+        now = self.now()
 
         def chosen(result: datetime | KeepDraft | None) -> None:
             if result is None:
@@ -409,9 +401,7 @@ class MeetingScreen(Screen[None]):
     def _record_held(self, held_at: datetime) -> None:
         repository = self.coffeechat.repository
         result = self.coffeechat.save(
-            lambda: repository.finish_meeting(
-                self.contact_id, self.meeting_id, held_at, self.coffeechat.clock()
-            )
+            lambda: repository.finish_meeting(self.contact_id, self.meeting_id, held_at, self.now())
         )
         if result is None:
             return

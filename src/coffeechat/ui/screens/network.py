@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from coffeechat.domain.model import printable
 from coffeechat.domain.network import Node, build_network
-
-if TYPE_CHECKING:
-    from coffeechat.ui.app import CoffeechatApp
+from coffeechat.ui.screens.app_screen import AppScreen
 
 NOBODY_YET = """\
 [b]No introductions yet.[/b]
@@ -26,7 +23,7 @@ under Referrals in meeting mode (m) land on the board, linked to whoever
 introduced them, and this tree grows from there."""
 
 
-class NetworkScreen(Screen[None]):
+class NetworkScreen(AppScreen[None]):
     """The referral forest; enter opens the highlighted person."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -34,11 +31,6 @@ class NetworkScreen(Screen[None]):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
-
-    @property
-    def coffeechat(self) -> CoffeechatApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         """A summary line over the tree."""

@@ -9,14 +9,13 @@ when the screen closes (escape or ctrl+s), and the caller saves it.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from textual.widgets.option_list import Option
 
@@ -30,15 +29,14 @@ from coffeechat.domain.questions import (
     filter_questions,
     is_yes_no,
 )
+from coffeechat.ui.screens.app_screen import AppScreen
+from coffeechat.ui.screens.forms import FormScreen
 from coffeechat.ui.widgets.lists import VimOptionList
-
-if TYPE_CHECKING:
-    from coffeechat.ui.app import CoffeechatApp
 
 _CATEGORIES: tuple[Category | None, ...] = (None, *Category)
 
 
-class QuestionPicker(Screen[tuple[AgendaItem, ...] | None]):
+class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
     """Bank on the left, this meeting's questions on the right."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -73,11 +71,6 @@ class QuestionPicker(Screen[tuple[AgendaItem, ...] | None]):
         self.category: Category | None = None
         self.show_hidden = False
         self.shown: list[Question] = []
-
-    @property
-    def coffeechat(self) -> CoffeechatApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         """Filter line; bank and meeting list side by side; warnings."""
@@ -309,13 +302,8 @@ class QuestionPicker(Screen[tuple[AgendaItem, ...] | None]):
         self.dismiss(tuple(self.agenda) if self.meeting is not None else None)
 
 
-class QuestionForm(ModalScreen[tuple[str, Category, tuple[str, ...]] | None]):
+class QuestionForm(FormScreen[tuple[str, Category, tuple[str, ...]] | None]):
     """Write or edit a question: text, category, tags."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without saving"),
-        Binding("ctrl+s", "save", "Save", id="save", priority=True, tooltip="Save the question"),
-    ]
 
     def __init__(self, question: Question | None) -> None:
         super().__init__()
@@ -371,9 +359,6 @@ class QuestionForm(ModalScreen[tuple[str, Category, tuple[str, ...]] | None]):
 
     def action_save(self) -> None:
         """Check; show problems on their fields, or close with the cleaned values."""
-        for label in self.query(".field-error").results(Label):
-            label.update("")
-            label.remove_class("shown")
         try:
             result = clean_question(
                 self.query_one("#field-text", Input).value,
@@ -381,25 +366,6 @@ class QuestionForm(ModalScreen[tuple[str, Category, tuple[str, ...]] | None]):
                 self.query_one("#field-tags", Input).value,
             )
         except ValidationError as error:
-            for name, message in error.errors.items():
-                label = self.query_one(f"#error-{name}", Label)
-                label.update(message)
-                label.add_class("shown")
+            self.show_errors(error.errors, order=("text", "category", "tags"))
             return
         self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()

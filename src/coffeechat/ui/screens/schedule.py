@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from coffeechat.domain.dates import DateParseError, parse_when
 from coffeechat.domain.meetings import Meeting, MeetingFormat, clean_schedule
 from coffeechat.domain.model import Contact, ValidationError
+from coffeechat.ui.screens.forms import FormScreen, show_preview
 
 _LABELS = {
     "when": "When",
@@ -26,14 +24,8 @@ _LABELS = {
 }
 
 
-class ScheduleDialog(ModalScreen[dict[str, object] | None]):
+class ScheduleDialog(FormScreen[dict[str, object] | None]):
     """Schedule a meeting or change one; dismisses with checked fields (None = cancelled)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without saving"),
-        Binding("ctrl+s", "save", "Save", id="save", priority=True,
-                tooltip="Check and save the meeting"),
-    ]  # fmt: skip
 
     def __init__(self, contact: Contact, meeting: Meeting | None, now: datetime) -> None:
         super().__init__()
@@ -105,13 +97,7 @@ class ScheduleDialog(ModalScreen[dict[str, object] | None]):
         return parse_when(text, self.now, prefer="future") if text.strip() else None
 
     def _preview(self, text: str) -> None:
-        preview = self.query_one("#when-preview", Label)
-        try:
-            when = self._read_when(text)
-        except DateParseError:
-            preview.update("")
-            return
-        preview.update(f"→ {when:%a %d %b %Y, %H:%M}" if when else "→ not agreed yet")
+        show_preview(self.query_one("#when-preview", Label), self._read_when, text)
 
     @on(Input.Changed, "#field-when")
     def _when_changed(self, event: Input.Changed) -> None:
@@ -119,9 +105,6 @@ class ScheduleDialog(ModalScreen[dict[str, object] | None]):
 
     def action_save(self) -> None:
         """Check every field; show problems on their fields, or close with the values."""
-        for label in self.query(".field-error").results(Label):
-            label.update("")
-            label.remove_class("shown")
         errors: dict[str, str] = {}
         when: datetime | None = None
         try:
@@ -141,26 +124,6 @@ class ScheduleDialog(ModalScreen[dict[str, object] | None]):
             errors.update(error.errors)
             fields = {}
         if errors:
-            for name, message in errors.items():
-                label = self.query_one(f"#error-{name}", Label)
-                label.update(f"{_LABELS[name]}: {message}")
-                label.add_class("shown")
-            self.query_one(f"#field-{next(iter(errors))}").focus()
+            self.show_errors(errors, _LABELS)
             return
         self.dismiss(fields)
-
-    def action_cancel(self) -> None:
-        """Close without saving."""
-        self.dismiss(None)
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()

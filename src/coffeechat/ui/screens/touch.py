@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from coffeechat.domain.dates import DateParseError, parse_when
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import CHANNELS
+from coffeechat.ui.screens.forms import FormScreen, past_moment, show_preview
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +30,8 @@ class FollowUp:
     note: str
 
 
-class FollowUpDialog(ModalScreen[FollowUp | None]):
+class FollowUpDialog(FormScreen[FollowUp | None]):
     """When, how, and a short note; the cadence starts again from then."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without logging"),
-        Binding("ctrl+s", "save", "Save", id="save", priority=True, tooltip="Log the follow-up"),
-    ]
 
     def __init__(self, contact: Contact, now: datetime) -> None:
         super().__init__()
@@ -71,17 +67,10 @@ class FollowUpDialog(ModalScreen[FollowUp | None]):
         self._preview(self.query_one("#field-when", Input).value)
 
     def _read(self, text: str) -> datetime:
-        when = parse_when(text, self.now, prefer="past")
-        if when > self.now:
-            raise DateParseError("that is in the future; log it once it has happened")
-        return when
+        return past_moment(text, self.now)
 
     def _preview(self, text: str) -> None:
-        preview = self.query_one("#when-preview", Label)
-        try:
-            preview.update(f"→ {self._read(text):%a %d %b %Y, %H:%M}")
-        except DateParseError:
-            preview.update("")
+        show_preview(self.query_one("#when-preview", Label), self._read, text)
 
     @on(Input.Changed, "#field-when")
     def _changed(self, event: Input.Changed) -> None:
@@ -89,24 +78,13 @@ class FollowUpDialog(ModalScreen[FollowUp | None]):
 
     def action_save(self) -> None:
         """Check the time, then close with the follow-up."""
-        error = self.query_one("#error-when", Label)
         try:
             when = self._read(self.query_one("#field-when", Input).value)
         except DateParseError as problem:
-            error.update(f"When: {problem}")
-            error.add_class("shown")
-            self.query_one("#field-when").focus()
+            self.show_errors({"when": str(problem)}, {"when": "When"})
             return
         channel = str(self.query_one("#field-channel", Select).value)
         self.dismiss(FollowUp(when, channel, self.query_one("#field-note", Input).value))
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    def action_cancel(self) -> None:
-        """Close without logging anything."""
-        self.dismiss(None)
 
 
 _PERIODS = (

@@ -31,7 +31,8 @@ class KeyedTable(DataTable[Cell]):
             for key, cells in rows:
                 for column_key, cell in zip(column_keys, cells, strict=True):
                     if self.get_cell(key, column_key) != cell:
-                        self.update_cell(key, column_key, cell)
+                        # A longer value must widen its column, not be clipped.
+                        self.update_cell(key, column_key, cell, update_width=True)
             return
         old_row = self.cursor_row
         self.clear()
