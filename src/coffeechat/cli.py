@@ -314,11 +314,9 @@ def _import(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
         return _fail(str(error))
     except ValueError as error:  # a bad --map
         return _fail(f"--map: {error}")
-    lines = report.lines(args.file)
-    print("\n".join(line for line in lines if not line.startswith("  Skipped")))
-    for line in lines:
-        if line.startswith("  Skipped"):
-            print(f"coffeechat: {line.strip().removeprefix('Skipped ')}", file=sys.stderr)
+    print("\n".join(report.lines()))
+    for row in report.errors:
+        print(f"coffeechat: {args.file}:{row.line}: {row.message}", file=sys.stderr)
     return 0
 
 

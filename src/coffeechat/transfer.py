@@ -39,16 +39,19 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
-    def lines(self, path: Path) -> list[str]:
-        """A report for people: the summary, then who, then every skipped row."""
+    def lines(self) -> list[str]:
+        """A report for people: the summary, then who (skipped rows: ``skipped``)."""
         done = {"add": "Added", "restore": "Restored"}[self.verb]
         verb = f"Would {self.verb}" if self.dry_run else done
         said = [("Dry run: " if self.dry_run else "") + self.summary]
         said += [f"  {verb}: {name}" for name in self.added]
         fill = "Would fill in" if self.dry_run else "Filled in"
         said += [f"  {fill}: {name}" for name in self.updated]
-        said += [f"  Skipped {path}:{error.line}: {error.message}" for error in self.errors]
         return said
+
+    def skipped(self, path: Path) -> list[str]:
+        """One line per row left out: "Connections.csv:9: no name …"."""
+        return [f"{path.name}:{error.line}: {error.message}" for error in self.errors]
 
 
 def _read_people(

@@ -256,7 +256,8 @@ def field_lines(page: ContactScreen) -> list[str]:
 
 def field_line(name: str, value: str) -> str:
     """How the contact page lists one field: right-aligned label, two spaces, the value."""
-    return f"{FIELD_LABELS[name]:>13}  {value or '—'}"
+    width = max(len(label) for label in FIELD_LABELS.values())
+    return f"{FIELD_LABELS[name]:>{width}}  {value or '—'}"
 
 
 def visible_text(widget: Widget) -> str:

@@ -49,7 +49,9 @@ class CoffeechatApp(App[None]):
         Binding("d", "show_due", "Due", id="due", tooltip="What needs doing, most urgent first"),
         Binding("w", "show_network", "Network", id="network",
                 tooltip="Who introduced whom, and how many introductions became meetings"),
-        Binding("u", "undo", "Undo", id="undo", tooltip="Take back this session's last change"),
+        # Not in the footer (every change's toast says "u to undo"); ? lists it.
+        Binding("u", "undo", "Undo", id="undo", show=False,
+                tooltip="Take back this session's last change"),
         Binding("question_mark", "toggle_help", "Keys", id="help", key_display="?",
                 tooltip="Show or hide every key for this screen"),
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave coffeechat"),

@@ -44,7 +44,7 @@ def start_import(app: CoffeechatApp, kind: str) -> None:
         report = _run(app, kind, path, dry_run=True)
         if report is None:
             return
-        lines = report.lines(path)
+        lines = report.lines() + [f"  Skipped {line}" for line in report.skipped(path)]
         if not report.added and not report.updated:
             app.notify("\n".join(lines[:6]), title="Nothing to import", timeout=8)
             return

@@ -33,7 +33,7 @@ class ArchiveScreen(ContactActionsScreen):
         table = KeyedTable(id="archive-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Name", "Company", "Was", "Reason", "Archived")
         yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Draw and focus."""

@@ -28,7 +28,7 @@ class ContactActionsScreen(AppScreen[None]):
         Binding("e", "edit", "Edit", id="edit", tooltip="Edit the selected contact"),
         Binding("a", "advance", "Advance", id="advance",
                 tooltip="Move the selected contact one stage on, time-stamped now"),
-        Binding("x", "archive", "Archive", id="archive",
+        Binding("x", "archive", "Archive", id="archive", show=False,
                 tooltip="Take the selected contact off the board (asks first)"),
         Binding("enter", "open", "Open", id="open", tooltip="Show every detail and the timeline"),
         Binding("s", "schedule", "Schedule", id="schedule",

@@ -86,7 +86,8 @@ def meetings_text(contact: Contact, now: datetime) -> Text:
         asked = sum(item.asked for item in meeting.agenda)
         if meeting.agenda:
             text.append(f"\n  {len(meeting.agenda)} questions, {asked} asked", style="dim")
-        for label, value in (("Goals", meeting.goals), ("Research", meeting.research)):
+        shown = (("Goals", meeting.goals), ("Research", meeting.research), ("Notes", meeting.notes))
+        for label, value in shown:
             if value:
                 text.append(f"\n  {label}: ", style="dim")
                 text.append(printable(value))
@@ -123,6 +124,9 @@ def referrals_text(contact: Contact, everyone: list[Contact]) -> Text:
     return text
 
 
+_LABEL_WIDTH = max(len(label) for label in FIELD_LABELS.values())
+
+
 class ContactScreen(ContactActionsScreen):
     """Details of one contact; the same keys act on it as on the board."""
 
@@ -131,6 +135,8 @@ class ContactScreen(ContactActionsScreen):
                 tooltip="Back to the list"),
         Binding("r", "restore", "Restore", id="restore", tooltip="Put an archived contact back"),
         Binding("enter", "noop", show=False, id="open"),
+        # Still works here; the footer keeps its room for this person's keys.
+        Binding("n", "new", "New", show=False, id="new", tooltip="Add a person to the pipeline"),
     ]  # fmt: skip
 
     def __init__(self, contact_id: str) -> None:
@@ -153,7 +159,7 @@ class ContactScreen(ContactActionsScreen):
             yield Static(id="contact-referrals")
             yield Label("Notes", classes="section-title")
             yield Static(id="contact-notes")
-        yield Footer()
+        yield Footer(compact=True)
 
     def selected_contact_id(self) -> str | None:
         """This page's contact."""
@@ -190,7 +196,7 @@ class ContactScreen(ContactActionsScreen):
             value = getattr(contact, name) or "—"
             if rows:
                 rows.append("\n")
-            rows.append(f"{FIELD_LABELS[name]:>13}", style="dim")
+            rows.append(f"{FIELD_LABELS[name]:>{_LABEL_WIDTH}}", style="dim")
             rows.append(f"  {printable(value)}")
         self.query_one("#contact-fields", Static).update(rows)
         self.query_one("#timeline", KeyedTable).show_rows(

@@ -72,7 +72,7 @@ class DraftScreen(AppScreen[None]):
         yield Static("", id="draft-warning")
         yield TextArea(id="draft-text", read_only=True, soft_wrap=True)
         yield Static("", id="draft-hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Fill the draft for the contact's stage."""

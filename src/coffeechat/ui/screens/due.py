@@ -46,6 +46,7 @@ class DueScreen(ContactActionsScreen):
         Binding("a", "advance", "Done", id="advance",
                 tooltip="Thank-you: sent · promise: ticked off · meeting: meeting mode · "
                         "follow-up or nudge: sent now · 'archive?': archived"),
+        Binding("d", "app.show_due", "Due", id="due", show=False),  # already here
         Binding("z", "snooze", "Snooze", id="snooze",
                 tooltip="Hide the highlighted item for a week, a month… or until a date"),
     ]  # fmt: skip
@@ -65,7 +66,7 @@ class DueScreen(ContactActionsScreen):
         table.add_columns("Status", "What", "Contact", "Company", "Why")
         yield table
         yield Static(NOTHING_DUE, id="due-empty")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Draw and focus the list."""

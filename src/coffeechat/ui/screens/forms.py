@@ -24,6 +24,7 @@ from coffeechat.domain.model import (
     ValidationError,
     clean_fields,
 )
+from coffeechat.ui.widgets.lists import VimOptionList
 
 ResultT = TypeVar("ResultT")
 
@@ -260,7 +261,7 @@ class ArchiveDialog(ModalScreen[ArchiveReason | None]):
         with Vertical(id="dialog", classes="small"):
             yield Label(f"Archive {self.contact.name}?", id="dialog-title", markup=False)
             yield Label("They leave the board; you can restore them from Archived.")
-            yield OptionList(
+            yield VimOptionList(
                 *[Option(reason.value.capitalize(), id=reason.value) for reason in ArchiveReason],
                 id="reasons",
             )

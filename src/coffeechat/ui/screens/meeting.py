@@ -108,7 +108,7 @@ class MeetingScreen(AppScreen[None]):
                 yield Label("Referrals (r)", classes="section-title")
                 yield ItemList(id="referrals")
                 yield Input(id="referral-input", placeholder="Name, Company")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Load the meeting, start its clock, tick every second."""

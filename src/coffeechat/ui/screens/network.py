@@ -42,7 +42,7 @@ class NetworkScreen(AppScreen[None]):
         tree.auto_expand = False  # enter opens the person; the tree stays open
         yield tree
         yield Static(NOBODY_YET, id="network-empty")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Draw, redraw on change, focus the tree."""

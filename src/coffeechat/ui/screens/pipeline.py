@@ -36,8 +36,10 @@ class PipelineScreen(ContactActionsScreen):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
         Binding("left,h", "column(-1)", "Prev column", show=False, id="column-left"),
         Binding("right,l", "column(1)", "Next column", show=False, id="column-right"),
-        Binding("A", "app.show_archive", "Archived", id="show-archive",
+        Binding("A", "app.show_archive", "Archived", id="show-archive", show=False,
                 tooltip="Archived contacts, with restore"),
+        # This is the board: its own key need not take footer room here.
+        Binding("p", "app.show_pipeline", "Pipeline", id="pipeline", show=False),
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -57,7 +59,7 @@ class PipelineScreen(ContactActionsScreen):
                     yield Label(stage.label, classes="column-title", id=f"title-{stage.value}")
                     yield CardColumn(id=f"cards-{stage.value}", classes="cards")
         yield Static(EMPTY_STATE, id="empty")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _ensure_focus(self) -> None:
         """Keep the keyboard on the board: if focus was lost, take the first column with cards."""

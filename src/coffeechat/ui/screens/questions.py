@@ -87,7 +87,7 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
                     yield Label("", id="agenda-title", classes="section-title")
                     yield VimOptionList(id="agenda")
                     yield Static("", id="agenda-warnings")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Fill both lists and start in the bank."""

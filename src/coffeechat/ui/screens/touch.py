@@ -19,6 +19,7 @@ from coffeechat.domain.dates import DateParseError, parse_when
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import CHANNELS
 from coffeechat.ui.screens.forms import FormScreen, past_moment, show_preview
+from coffeechat.ui.widgets.lists import VimOptionList
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,7 @@ class SnoozeDialog(ModalScreen[datetime | None]):
         """The periods, and a box for a date."""
         with Vertical(id="dialog", classes="small"):
             yield Label(f"Snooze {self.what}", id="dialog-title", markup=False)
-            yield OptionList(
+            yield VimOptionList(
                 *[
                     Option(f"{label:<10} until {self.now + period:%a %d %b %Y}", id=label)
                     for label, period in _PERIODS
