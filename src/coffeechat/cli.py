@@ -21,6 +21,7 @@ from typing import Any
 from coffeechat import __version__
 from coffeechat.domain.clock import Clock, clock_from_environment
 from coffeechat.domain.dates import DateParseError, parse_when
+from coffeechat.domain.events import EventKind
 from coffeechat.domain.humanize import due_reason, due_summary
 from coffeechat.domain.model import CONTACT_FIELDS, Contact
 from coffeechat.domain.rules import due_items
@@ -164,7 +165,7 @@ def _advance(args: argparse.Namespace, repository: Repository, clock: Clock) -> 
     at = _moment(args.at, now)
     before = contact.stage
     updated, event = repository.advance(contact.id, now, at=at)
-    if event.from_stage == event.to_stage:
+    if event.kind is EventKind.TOUCH:
         print(f"{updated.name}: follow-up logged ({event.at:%Y-%m-%d %H:%M})")
     else:
         print(f"{updated.name}: {before} → {updated.stage} ({event.at:%Y-%m-%d %H:%M})")

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from coffeechat.domain.meetings import AgendaItem, clean_schedule
-from coffeechat.domain.model import EventKind
+from coffeechat.domain.events import EventKind, Touch
+from coffeechat.domain.meetings import AgendaItem
 from coffeechat.domain.questions import BUILTIN_QUESTIONS
+from coffeechat.domain.scheduling import clean_schedule
 from coffeechat.domain.stages import Stage
 from coffeechat.paths import templates_dir
 from coffeechat.storage.repository import Repository
@@ -217,7 +218,7 @@ async def test_s_on_a_request_already_sent_only_records_a_touch(app_factory, rep
         updated = repo.get(contact.id)
         assert updated.stage is Stage.REQUESTED  # already requested: no move
         assert updated.events[-1].kind is EventKind.TOUCH
-        assert updated.events[-1].note == "sent request"
+        assert updated.events[-1].data == Touch(message="request")
 
 
 async def test_e_hands_the_draft_to_the_editor(app_factory, repo, now, monkeypatch) -> None:

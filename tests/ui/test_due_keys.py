@@ -106,7 +106,7 @@ async def test_save_failure_is_shown_and_nothing_is_reported_saved(
 async def test_j_and_k_step_over_section_headings(app_factory, repo, now) -> None:
     late = seed(repo, now, "Late Larry", Stage.MET, met_hours_ago=60)
     soon = seed(repo, now, "Soon Sue", Stage.REQUESTED)
-    from coffeechat.domain.meetings import clean_schedule
+    from coffeechat.domain.scheduling import clean_schedule
 
     fields = clean_schedule(scheduled_at=now + timedelta(hours=3), format="phone", minutes="15",
                             place="", research="", goals="")  # fmt: skip

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from textual.widgets import Input
 
+from coffeechat.domain.events import Snooze, Touch
 from coffeechat.domain.rules import DueKind
 from coffeechat.domain.stages import Stage
 from coffeechat.ui.screens.due import DueScreen
@@ -35,7 +36,7 @@ async def test_f_logs_a_follow_up_at_the_typed_time(app_factory, repo, now) -> N
         assert updated.stage is Stage.FOLLOW_UP
         event = updated.events[-1]
         assert event.at == now.replace(hour=16) - timedelta(days=1)
-        assert event.note == "Coffee, talked about the new team"
+        assert event.data.note == "Coffee, talked about the new team"  # type: ignore[union-attr]
         assert kinds(pilot.app.screen) == []  # the cadence starts again
         await pilot.press("u")
         await pilot.pause()
@@ -84,7 +85,7 @@ async def test_z_until_a_typed_date(app_factory, repo, now) -> None:
         box.value = "2027-01-15 09:00"
         await pilot.press("enter")
         await pilot.pause()
-        (key,) = [e.note for e in repo.get(contact.id).events if e.kind.value == "snooze"]
+        (key,) = [e.data.item for e in repo.get(contact.id).events if isinstance(e.data, Snooze)]
         assert key.startswith("follow-up/")
         assert repo.get(contact.id).snoozed_until(key).date().isoformat() == "2027-01-15"
 
@@ -98,7 +99,7 @@ async def test_a_on_a_nudge_logs_it_and_a_on_give_up_archives(app_factory, repo,
         assert kinds(screen) == [("Wendy Waiting", DueKind.NUDGE)]
         await pilot.press("a")
         await pilot.pause()
-        assert repo.get(waiting.id).events[-1].note == "nudge"
+        assert repo.get(waiting.id).events[-1].data == Touch("email", note="nudge")
         nudge = next(iter(screen.items.values()))
         assert nudge.detail == "second nudge"  # coming up, in Upcoming
     old = seed(repo, now - timedelta(days=20), "Olly Old", Stage.REQUESTED)

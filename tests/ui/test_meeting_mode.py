@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 
 from textual.widgets import Input, TextArea
 
-from coffeechat.domain.meetings import AgendaItem, Promise, clean_schedule
+from coffeechat.domain.meetings import AgendaItem, Promise
 from coffeechat.domain.questions import BUILTIN_QUESTIONS
+from coffeechat.domain.scheduling import clean_schedule
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.app import make_app

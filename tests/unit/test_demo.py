@@ -12,6 +12,7 @@ import pytest
 
 from coffeechat.domain.demo import demo_contacts
 from coffeechat.domain.model import Contact
+from coffeechat.domain.records import payload_to_record
 from coffeechat.domain.rules import DueKind, Settings, due_items
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
@@ -40,10 +41,7 @@ def canonical(contact: Contact) -> tuple[object, ...]:
             e.kind,
             e.at.isoformat(),
             e.recorded_at.isoformat(),
-            e.from_stage,
-            e.to_stage,
-            e.note,
-            dict(e.changes),
+            payload_to_record(e.data),
         )
         for e in contact.events
     )

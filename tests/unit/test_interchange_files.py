@@ -703,7 +703,7 @@ def test_the_backup_file_is_readable_json(
 ) -> None:
     text = export(tmp_path, everything, now).read_text(encoding="utf-8")
     document = json.loads(text)
-    assert (document["format"], document["version"]) == (FORMAT, 1)
+    assert (document["format"], document["version"]) == (FORMAT, 2)
     assert document["exported_at"] == "2026-11-22T10:00:00+00:00"
     assert list(document) == sorted(document)
     assert text.startswith('{\n  "contacts": [\n    {\n')
@@ -741,8 +741,8 @@ def test_a_backup_with_bad_records_skips_them_and_says_where() -> None:
         (b'[{"format": "coffeechat-backup"}]', r"is not a coffeechat backup \(it has no"),
         (b'{"format": "coffeechat-backup"}', r"its version is None\."),
         (
-            b'{"format": "coffeechat-backup", "version": 2}',
-            r"was written by a newer coffeechat \(backup version 2; this one reads version 1\)",
+            b'{"format": "coffeechat-backup", "version": 3}',
+            r"was written by a newer coffeechat \(backup version 3; this one reads version 2\)",
         ),
         (
             b'{"format": "coffeechat-backup", "version": 1, "contacts": {}}',
@@ -824,3 +824,30 @@ def test_the_file_importers_need_neither_textual_nor_tinydb_nor_storage() -> Non
     )
     loaded = set(json.loads(result.stdout))
     assert not {"textual", "tinydb", "coffeechat.storage", "coffeechat.ui"} & loaded
+
+
+def test_a_version_1_backup_with_free_text_events_restores_with_their_meaning(
+    tmp_path: Path,
+) -> None:
+    """Backups made before typed events (version 1) still restore, reasons and all."""
+    at = "2026-11-01T10:00:00+00:00"
+    old = {
+        "format": FORMAT,
+        "version": 1,
+        "contacts": [
+            {
+                "id": "c1",
+                "name": "Ada",
+                "events": [
+                    {"id": "e1", "kind": "created", "at": at, "to": "identified", "note": ""},
+                    {"id": "e2", "kind": "archive", "at": at, "from": "identified",
+                     "note": "declined"},
+                ],
+            }
+        ],
+    }  # fmt: skip
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    (contact,) = read_backup(path).contacts
+    assert contact.archived
+    assert contact.archive_reason == "declined"

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coffeechat.domain import pipeline
+from coffeechat.domain.events import Advance
 from coffeechat.domain.meetings import Meeting
 from coffeechat.domain.model import ArchiveReason, Contact
 from coffeechat.domain.rules import (
@@ -132,7 +133,8 @@ def test_f_from_thanked_moves_to_follow_up_and_records_the_channel() -> None:
     event = pipeline.follow_up(contact, now, "coffee", "  caught up \\x1b ", now, _id())
     updated = contact.with_event(event)
     assert updated.stage is Stage.FOLLOW_UP
-    assert event.changes == {"channel": ("", "coffee")}
+    assert isinstance(event.data, Advance)
+    assert (event.data.to_stage, event.data.channel) == (Stage.FOLLOW_UP, "coffee")
     again = pipeline.follow_up(updated, now, "email", "", now, _id())
     assert updated.with_event(again).stage is Stage.FOLLOW_UP
 
@@ -265,7 +267,10 @@ def test_undoing_a_snooze_brings_the_item_back() -> None:
     contact = thanked_at(touch)
     (item,) = due_items([contact], now, DEFAULT)
     event = pipeline.snooze(contact, snooze_key(item), now + timedelta(days=7), now, _id())
-    assert due_items([contact.with_event(event).without_last_event()], now, DEFAULT) == [item]
+    snoozed = contact.with_event(event)
+    assert due_items([snoozed], now, DEFAULT) == []
+    undone = snoozed.with_event(pipeline.undo(snoozed, event.id, now, _id()))
+    assert due_items([undone], now, DEFAULT) == [item]
 
 
 def test_a_snooze_must_end_in_the_future() -> None:

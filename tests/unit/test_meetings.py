@@ -8,19 +8,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from coffeechat.domain import pipeline
+from coffeechat.domain.events import EventKind, MeetingAction, MeetingChange
 from coffeechat.domain.humanize import due_reason
 from coffeechat.domain.meetings import (
     AgendaItem,
     Meeting,
     MeetingFormat,
     Promise,
-    clean_schedule,
     countdown,
     next_meeting,
     referral_fields,
 )
-from coffeechat.domain.model import EventKind, ValidationError
+from coffeechat.domain.model import ValidationError
 from coffeechat.domain.rules import DueKind, Section, Settings, Urgency, due_items
+from coffeechat.domain.scheduling import clean_schedule
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
 from tests.conftest import NOW
@@ -73,7 +74,8 @@ def test_schedule_then_reschedule_then_undo_each(repo: Repository, now: datetime
     contact, first = repo.schedule_meeting(contact.id, None, schedule_fields(when), now)
     assert first is not None
     assert first.kind is EventKind.MEETING
-    assert first.note == "scheduled"
+    assert isinstance(first.data, MeetingChange)
+    assert first.data.action is MeetingAction.SCHEDULED
     meeting = contact.next_meeting
     assert meeting is not None
     assert meeting.scheduled_at == when
@@ -83,15 +85,16 @@ def test_schedule_then_reschedule_then_undo_each(repo: Repository, now: datetime
     fields = schedule_fields(later, format="coffee", minutes="30", place="Blue Bottle")
     contact, second = repo.schedule_meeting(contact.id, meeting.id, fields, now)
     assert second is not None
-    assert second.note == "rescheduled"
+    assert isinstance(second.data, MeetingChange)
+    assert second.data.action is MeetingAction.RESCHEDULED
     moved = contact.meeting(meeting.id)
     assert moved is not None
     assert (moved.scheduled_at, moved.format, moved.minutes) == (later, MeetingFormat.COFFEE, 30)
 
-    restored = repo.undo(contact.id, second.id)
+    restored = repo.undo(contact.id, second.id, now)
     assert restored is not None
     assert restored.meeting(meeting.id) == meeting
-    gone = repo.undo(contact.id, first.id)
+    gone = repo.undo(contact.id, first.id, now)
     assert gone is not None
     assert gone.meetings == ()
 
@@ -207,7 +210,7 @@ def test_undoing_a_finish_takes_everything_back_in_one_go(repo: Repository, now:
     updated, events, added = repo.finish_meeting(contact.id, meeting.id, start, now)
     steps = [(updated.id, e.id) for e in reversed(events)]
     steps += [(c.id, c.events[0].id) for c in added]
-    repo.undo_all(steps)
+    repo.undo_all(steps, now)
     back = repo.get(contact.id)
     assert back.stage is Stage.REQUESTED
     again = back.meeting(meeting.id)
@@ -222,7 +225,7 @@ def test_undo_all_changes_nothing_if_one_step_is_stale(repo: Repository, now: da
     repo.edit(added[0].id, {"company": "Changed elsewhere"}, now)
     steps = [(updated.id, e.id) for e in reversed(events)] + [(added[0].id, added[0].events[0].id)]
     with pytest.raises(pipeline.MoveError, match="nothing was undone"):
-        repo.undo_all(steps)
+        repo.undo_all(steps, now)
     assert repo.get(contact.id).stage is Stage.MET
 
 
@@ -244,7 +247,7 @@ def test_editing_referred_by_drops_the_link(repo: Repository, now: datetime) -> 
     edited, event = repo.edit(sam.id, {"referred_by": "Someone else"}, now)
     assert edited.referrer_id == ""
     assert event is not None
-    assert repo.undo(sam.id, event.id).referrer_id == contact.id  # type: ignore[union-attr]
+    assert repo.undo(sam.id, event.id, now).referrer_id == contact.id
 
 
 @pytest.mark.parametrize(
@@ -281,7 +284,7 @@ def test_marking_a_message_sent(make_contact, now, stage, message, kind, after) 
     contact = make_contact(stage=stage)
     at = now - timedelta(hours=2)
     event = pipeline.message_sent(contact, message, at, now, "e1")
-    assert (event.kind, event.at, event.note) == (kind, at, f"sent {message}")
+    assert (event.kind, event.at, event.data.message) == (kind, at, message)  # type: ignore[union-attr]
     updated = contact.with_event(event)
     assert updated.stage is after
     assert updated.met_at == contact.met_at  # a touch never looks like a meeting

@@ -8,15 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from coffeechat.domain import pipeline
-from coffeechat.domain.model import (
-    CONTACT_FIELDS,
-    ArchiveReason,
-    Contact,
-    Event,
-    EventKind,
-    ValidationError,
-    clean_fields,
-)
+from coffeechat.domain.events import Advance, ArchiveReason, Created, Edit, Event, EventKind, Undo
+from coffeechat.domain.model import CONTACT_FIELDS, Contact, ValidationError, clean_fields
 from coffeechat.domain.stages import Stage
 
 MakeContact = Callable[..., Contact]
@@ -123,12 +116,10 @@ def test_met_at_is_the_meeting_time_not_when_it_was_logged(
 
 def test_met_at_is_the_latest_move_into_met(now: datetime) -> None:
     def moved(n: int, to: Stage, at: datetime) -> Event:
-        return Event(id=f"e{n}", kind=EventKind.ADVANCE, at=at, recorded_at=at, to_stage=to)
+        return Event(f"e{n}", at, at, Advance(Stage.REQUESTED, to))
 
     first, second = now - timedelta(days=9), now - timedelta(days=2)
-    created = Event(
-        id="e0", kind=EventKind.CREATED, at=first, recorded_at=first, to_stage=Stage.IDENTIFIED
-    )
+    created = Event("e0", first, first, Created())
     # a history with two meetings (say, merged from two copies of the file)
     contact = Contact(
         id="c1",
@@ -149,19 +140,14 @@ def test_met_at_is_none_before_the_meeting(make_contact: MakeContact) -> None:
     assert make_contact(stage=Stage.REQUESTED).met_at is None
 
 
-def test_met_at_ignores_edit_events_even_if_they_carry_a_stage(
-    make_contact: MakeContact, now: datetime
-) -> None:
+def test_met_at_ignores_undone_moves(make_contact: MakeContact, ids: Ids, now: datetime) -> None:
     contact = make_contact(stage=Stage.MET, stage_at=now - timedelta(days=1))
-    odd_edit = Event(
-        id="e-odd",
-        kind=EventKind.EDIT,
-        at=now,
-        recorded_at=now,
-        to_stage=Stage.MET,
-        changes={"role": ("", "CTO")},
-    )
-    assert contact.with_event(odd_edit).met_at == now - timedelta(days=1)
+    contact = contact.with_event(pipeline.advance(contact, now, ids()))
+    again = pipeline.advance(contact, now, ids(), at=now)  # thanked -> follow-up
+    moved = contact.with_event(again)
+    undone = moved.with_event(pipeline.undo(moved, again.id, now, ids()))
+    assert undone.met_at == now - timedelta(days=1)
+    assert undone.stage is Stage.THANKED
 
 
 def test_with_event_does_not_change_the_original(
@@ -181,29 +167,81 @@ def test_edit_applies_and_undo_reverts_the_fields(
     contact = make_contact(company="Acme", role="Engineer")
     event = pipeline.edit(contact, {"company": "Initech", "role": "Engineer"}, now, ids())
     assert event is not None
-    assert dict(event.changes) == {"company": ("Acme", "Initech")}
+    assert isinstance(event.data, Edit)
+    assert dict(event.data.fields) == {"company": ("Acme", "Initech")}
     edited = contact.with_event(event)
     assert edited.company == "Initech"
     assert edited.role == "Engineer"
 
-    reverted = edited.without_last_event()
-    assert reverted == contact
+    undo = pipeline.undo(edited, event.id, now, ids())
+    reverted = edited.with_event(undo)
+    assert reverted.fields() == contact.fields()
     assert reverted.company == "Acme"
+    # the history only grows: the edit stays, marked undone
+    assert [e.id for e in reverted.events] == [*(e.id for e in contact.events), event.id, undo.id]
+    assert reverted.is_undone(event.id)
+    assert reverted.effective_events == contact.events
 
 
-def test_without_last_event_undoes_an_advance(
+def test_undo_appends_and_the_stage_leaves_the_undone_move_out(
     make_contact: MakeContact, ids: Ids, now: datetime
 ) -> None:
     contact = make_contact(stage=Stage.REQUESTED)
-    moved = contact.with_event(pipeline.advance(contact, now, ids()))
+    advance = pipeline.advance(contact, now, ids())
+    moved = contact.with_event(advance)
     assert moved.stage is Stage.MET
-    assert moved.without_last_event() == contact
-    assert moved.without_last_event().stage is Stage.REQUESTED
+    undo = pipeline.undo(moved, advance.id, now, ids())
+    assert isinstance(undo.data, Undo)
+    assert undo.data.event_id == advance.id
+    back = moved.with_event(undo)
+    assert back.stage is Stage.REQUESTED
+    assert back.stage_changed_at == contact.stage_changed_at
+    assert len(back.events) == len(contact.events) + 2
 
 
-def test_the_created_event_cannot_be_undone_on_its_own(make_contact: MakeContact) -> None:
-    with pytest.raises(ValueError, match="first event"):
-        make_contact().without_last_event()
+def test_only_the_latest_change_that_counts_can_be_undone(
+    make_contact: MakeContact, ids: Ids, now: datetime
+) -> None:
+    contact = make_contact(stage=Stage.REQUESTED)
+    first = pipeline.advance(contact, now, ids())
+    contact = contact.with_event(first)
+    second = pipeline.advance(contact, now, ids())
+    contact = contact.with_event(second)
+    with pytest.raises(pipeline.MoveError, match="changed since"):
+        pipeline.undo(contact, first.id, now, ids())
+    contact = contact.with_event(pipeline.undo(contact, second.id, now, ids()))
+    with pytest.raises(pipeline.MoveError, match="already undone"):
+        pipeline.undo(contact, second.id, now, ids())
+    # with the second undone, the first is the latest that counts again
+    contact = contact.with_event(pipeline.undo(contact, first.id, now, ids()))
+    assert contact.stage is Stage.REQUESTED
+
+
+def test_an_undo_cannot_itself_be_undone(
+    make_contact: MakeContact, ids: Ids, now: datetime
+) -> None:
+    contact = make_contact(stage=Stage.REQUESTED)
+    advance = pipeline.advance(contact, now, ids())
+    contact = contact.with_event(advance)
+    undo = pipeline.undo(contact, advance.id, now, ids())
+    contact = contact.with_event(undo)
+    with pytest.raises(pipeline.MoveError, match="no such change"):
+        pipeline.undo(contact, undo.id, now, ids())
+
+
+def test_undoing_the_created_event_removes_the_contact(
+    make_contact: MakeContact, ids: Ids, now: datetime
+) -> None:
+    contact = make_contact()
+    removed = contact.with_event(pipeline.undo(contact, contact.events[0].id, now, ids()))
+    assert removed.removed
+    assert not contact.removed
+
+
+def test_a_history_must_start_with_created(now: datetime) -> None:
+    advance = Event("e1", now, now, Advance(Stage.IDENTIFIED, Stage.REQUESTED))
+    with pytest.raises(ValueError, match="created"):
+        Contact(id="c1", name="Ada", events=(advance,))
 
 
 def test_fields_lists_every_editable_field(make_contact: MakeContact) -> None:

@@ -8,7 +8,16 @@ from datetime import datetime, timedelta
 import pytest
 
 from coffeechat.domain import pipeline
-from coffeechat.domain.model import ArchiveReason, Contact, EventKind, ValidationError
+from coffeechat.domain.events import (
+    Advance,
+    Archive,
+    ArchiveReason,
+    Created,
+    Edit,
+    EventKind,
+    Touch,
+)
+from coffeechat.domain.model import Contact, ValidationError
 from coffeechat.domain.pipeline import MoveError
 from coffeechat.domain.stages import PIPELINE, Stage
 
@@ -28,7 +37,7 @@ def test_new_contact_starts_identified_with_the_given_ids(now: datetime) -> None
     assert created.id == "event-1"
     assert created.kind is EventKind.CREATED
     assert created.at == created.recorded_at == now
-    assert created.from_stage is None
+    assert created.data == Created()
     assert created.to_stage is Stage.IDENTIFIED
 
 
@@ -53,21 +62,18 @@ def test_advance_walks_through_every_stage_then_logs_touches(
         when = now - timedelta(days=10 - step)
         event = pipeline.advance(contact, now, ids(), at=when, note=f"step {step}")
         assert event.kind is EventKind.ADVANCE
-        assert event.from_stage is PIPELINE[step - 1]
+        assert event.data == Advance(PIPELINE[step - 1], PIPELINE[step], note=f"step {step}")
         assert event.to_stage is PIPELINE[step]
         assert event.at == when
         assert event.recorded_at == now
-        assert event.note == f"step {step}"
         contact = contact.with_event(event)
         seen.append(contact.stage)
     assert seen == list(PIPELINE)
 
     touch = pipeline.advance(contact, now, ids(), note="sent an article")
     assert touch.kind is EventKind.TOUCH
-    assert touch.from_stage is Stage.FOLLOW_UP
-    assert touch.to_stage is Stage.FOLLOW_UP
+    assert touch.data == Touch(note="sent an article")
     assert touch.at == now
-    assert touch.note == "sent an article"
     contact = contact.with_event(touch)
     assert contact.stage is Stage.FOLLOW_UP
     assert contact.last_touch_at == now
@@ -105,9 +111,8 @@ def test_archive_records_reason_and_stage(
     contact = make_contact(stage=Stage.MET)
     event = pipeline.archive(contact, ArchiveReason.OTHER, now, ids())
     assert event.kind is EventKind.ARCHIVE
-    assert event.from_stage is Stage.MET
+    assert event.data == Archive(ArchiveReason.OTHER, Stage.MET)
     assert event.to_stage is None
-    assert event.note == "other"
     assert event.at == now
 
 
@@ -152,7 +157,8 @@ def test_edit_records_only_the_fields_that_change(
     assert event is not None
     assert event.kind is EventKind.EDIT
     assert event.at == event.recorded_at == now
-    assert dict(event.changes) == {"company": ("Acme", "Initech")}
+    assert isinstance(event.data, Edit)
+    assert dict(event.data.fields) == {"company": ("Acme", "Initech")}
 
 
 @pytest.mark.parametrize(

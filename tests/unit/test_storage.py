@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 import orjson
 import pytest
 
-from coffeechat.domain.model import ArchiveReason, EventKind, ValidationError
+from coffeechat.domain.events import Advance, ArchiveReason, EventKind, Undo
+from coffeechat.domain.model import ValidationError
 from coffeechat.domain.pipeline import MoveError
 from coffeechat.domain.records import contact_to_record
 from coffeechat.domain.rules import Settings
@@ -150,7 +151,9 @@ def test_every_move_round_trips_through_a_second_repository(db: Path) -> None:
     assert loaded == contact
     assert loaded.stage is Stage.MET
     assert loaded.met_at == meeting
-    assert loaded.events[2].note == "coffee at the library"
+    assert loaded.events[2].data == Advance(
+        Stage.REQUESTED, Stage.MET, note="coffee at the library"
+    )
     assert loaded.events[2].at.utcoffset() == timedelta(hours=1)
     assert loaded.events[2].recorded_at == NOW
     assert (loaded.company, loaded.role) == ("Initech", "Analyst")
@@ -165,8 +168,7 @@ def test_every_move_round_trips_through_a_second_repository(db: Path) -> None:
     assert not loaded.archived
 
     # undo the edit in the second repository; the first sees the old fields
-    reverted = second.undo(contact.id, edit.id)
-    assert reverted is not None
+    reverted = second.undo(contact.id, edit.id, NOW)
     assert (reverted.company, reverted.role) == ("Acme", "")
     seen = first.get(contact.id)
     assert (seen.company, seen.role) == ("Acme", "")
@@ -255,28 +257,44 @@ def test_undo_refuses_when_another_event_was_added_since(db: Path) -> None:
     _, their_event = theirs.advance(contact_id, NOW)
     before = db.read_bytes()
     with pytest.raises(MoveError, match="changed since"):
-        mine.undo(contact_id, my_event.id)
+        mine.undo(contact_id, my_event.id, NOW)
     assert db.read_bytes() == before
     assert mine.get(contact_id).stage is Stage.MET
     # the newest event can still be undone
-    after = mine.undo(contact_id, their_event.id)
-    assert after is not None
+    after = mine.undo(contact_id, their_event.id, NOW)
     assert after.stage is Stage.REQUESTED
     assert theirs.get(contact_id).stage is Stage.REQUESTED
 
 
-def test_undo_of_the_created_event_deletes_the_contact(db: Path) -> None:
+def test_undo_of_the_created_event_removes_the_contact_but_keeps_its_history(db: Path) -> None:
     repo = make_repo(db)
     keep = add(repo, "Keep")
     contact = repo.add({"name": "Oops"}, NOW)
     other = make_repo(db)
     assert len(other.contacts()) == 2
-    assert repo.undo(contact.id, contact.events[0].id) is None
+    removed = repo.undo(contact.id, contact.events[0].id, NOW)
+    assert removed.removed
     with pytest.raises(NotFoundError):
         repo.get(contact.id)
     assert [c.id for c in other.contacts()] == [keep]
-    assert [c.id for c in make_repo(db).contacts()] == [keep]
-    assert len(json.loads(db.read_text())["contacts"]) == 1
+    assert [c.id for c in make_repo(db).contacts(include_archived=True)] == [keep]
+    assert make_repo(db).archived() == []
+    # nothing is deleted: the file still holds the contact, its history ending in the undo
+    stored = json.loads(db.read_text())["contacts"]
+    assert len(stored) == 2
+    assert [e["kind"] for e in stored["2"]["events"]] == ["created", "undo"]
+
+
+def test_undo_appends_an_event_naming_the_undone_one(db: Path) -> None:
+    repo = make_repo(db)
+    contact_id = add(repo, "Ada")
+    _, advance = repo.advance(contact_id, NOW)
+    before = repo.get(contact_id).events
+    after = repo.undo(contact_id, advance.id, NOW + timedelta(minutes=1))
+    assert after.events[: len(before)] == before
+    assert after.events[-1].data == Undo(advance.id)
+    assert after.events[-1].at == NOW + timedelta(minutes=1)
+    assert make_repo(db).get(contact_id).stage is Stage.IDENTIFIED
 
 
 # -- corrupt files ------------------------------------------------------------------
@@ -637,5 +655,8 @@ def test_records_round_trip_exactly(db: Path) -> None:
     stored = json.loads(db.read_text())["contacts"]["1"]
     assert stored == contact_to_record(make_repo(db).get(contact.id))
     assert stored["notes"] == "line one\nline two"
-    assert stored["events"][1]["from"] == "identified"
-    assert stored["events"][1]["to"] == "requested"
+    assert stored["events"][1]["data"] == {
+        "from_stage": "identified",
+        "to_stage": "requested",
+        "note": "asked by email",
+    }

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from coffeechat.domain.model import ValidationError, printable
+from coffeechat.domain.events import MeetingChange
+from coffeechat.domain.text import printable
 
 DEFAULT_MINUTES = 15
 MAX_MINUTES = 8 * 60
@@ -105,7 +106,6 @@ SCHEDULE_FIELDS: tuple[str, ...] = (
     "goals",
     "held_at",
 )
-MEETING_KEY = "meeting"  # the change that names the meeting: ("" when created, id)
 
 
 def next_meeting(meetings: Sequence[Meeting]) -> Meeting | None:
@@ -145,49 +145,13 @@ def with_field_texts(meeting: Meeting, values: Mapping[str, str]) -> Meeting:
     return replace(meeting, **parsed)  # type: ignore[arg-type]
 
 
-def clean_schedule(
-    *,
-    scheduled_at: datetime | None,
-    format: str,
-    minutes: str,
-    place: str,
-    research: str,
-    goals: str,
-) -> dict[str, object]:
-    """Check a schedule form; ValidationError names every bad field."""
-    errors: dict[str, str] = {}
-    try:
-        meeting_format = MeetingFormat(format.strip().lower())
-    except ValueError:
-        known = ", ".join(f.value for f in MeetingFormat)
-        errors["format"] = f"{format!r} is not a format; choose one of {known}"
-        meeting_format = MeetingFormat.VIDEO
-    text = minutes.strip().removesuffix("min").strip() or str(DEFAULT_MINUTES)
-    length = 0
-    if not text.isdigit() or not 1 <= (length := int(text)) <= MAX_MINUTES:
-        errors["minutes"] = f"{minutes!r} is not a length in minutes (1 to {MAX_MINUTES})"
-    if errors:
-        raise ValidationError(errors)
-    return {
-        "scheduled_at": scheduled_at,
-        "format": meeting_format,
-        "minutes": length,
-        "place": " ".join(printable(place).split()),
-        "research": printable(research).strip(),
-        "goals": printable(goals).strip(),
-    }
-
-
 def schedule_changes(old: Meeting | None, new: Meeting) -> dict[str, tuple[str, str]]:
-    """The (old, new) text of every schedule field that differs, plus which meeting it is."""
-    changes = {
+    """The (old, new) text of every schedule field that differs."""
+    return {
         name: (field_text(old, name), field_text(new, name))
         for name in SCHEDULE_FIELDS
         if field_text(old, name) != field_text(new, name)
     }
-    if not changes:
-        return {}
-    return {MEETING_KEY: (old.id if old else "", new.id), **changes}
 
 
 def replace_meeting(meetings: Sequence[Meeting], meeting: Meeting) -> tuple[Meeting, ...]:
@@ -206,17 +170,59 @@ def replace_meeting(meetings: Sequence[Meeting], meeting: Meeting) -> tuple[Meet
 
 
 def apply_meeting_change(
-    meetings: Sequence[Meeting], changes: Mapping[str, tuple[str, str]], *, undo: bool
+    meetings: Sequence[Meeting], change: MeetingChange, *, undo: bool
 ) -> tuple[Meeting, ...]:
     """Replay (or, with ``undo``, take back) a meeting event's changes."""
-    old_id, meeting_id = changes[MEETING_KEY]
-    values = {name: pair[0 if undo else 1] for name, pair in changes.items() if name != MEETING_KEY}
-    if undo and not old_id:
-        return tuple(m for m in meetings if m.id != meeting_id)
-    current = next((m for m in meetings if m.id == meeting_id), None)
+    if undo and change.created:
+        return tuple(m for m in meetings if m.id != change.meeting_id)
+    values = {name: pair[1 if not undo else 0] for name, pair in change.fields.items()}
+    current = next((m for m in meetings if m.id == change.meeting_id), None)
     if current is None:
-        current = Meeting(id=meeting_id)
+        current = Meeting(id=change.meeting_id)
     return replace_meeting(meetings, with_field_texts(current, values))
+
+
+def typed_into(stored: Meeting, typed: Meeting) -> Meeting:
+    """``stored`` with what is typed during a meeting taken from ``typed``.
+
+    The schedule stays as stored (it changes only through meeting events), and
+    so does whether each promise is ticked off (that is a promise event).
+    """
+    done = {p.id: p.done_at for p in stored.promises}
+    promises = tuple(replace(p, done_at=done.get(p.id, p.done_at)) for p in typed.promises)
+    return replace(
+        stored,
+        agenda=typed.agenda,
+        notes=typed.notes,
+        takeaways=typed.takeaways,
+        promises=promises,
+        referrals=typed.referrals,
+        started_at=typed.started_at,
+    )
+
+
+def set_promise_done(
+    meetings: Sequence[Meeting], meeting_id: str, promise_id: str, done_at: datetime | None
+) -> tuple[Meeting, ...]:
+    """``meetings`` with one promise ticked off at ``done_at`` (or back on, with None)."""
+    result = []
+    for meeting in meetings:
+        if meeting.id == meeting_id:
+            promises = tuple(
+                replace(p, done_at=done_at) if p.id == promise_id else p for p in meeting.promises
+            )
+            meeting = replace(meeting, promises=promises)
+        result.append(meeting)
+    return tuple(result)
+
+
+def find_promise(meetings: Sequence[Meeting], promise_id: str) -> tuple[Meeting, Promise] | None:
+    """The meeting holding the promise ``promise_id``, and the promise; None if none does."""
+    for meeting in meetings:
+        for promise in meeting.promises:
+            if promise.id == promise_id:
+                return meeting, promise
+    return None
 
 
 def referral_fields(line: str) -> dict[str, str] | None:

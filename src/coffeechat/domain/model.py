@@ -7,17 +7,38 @@ happen" are derived from its events; nothing stores them twice.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from coffeechat.domain.events import (
+    Advance,
+    Archive,
+    ArchiveReason,
+    Created,
+    Edit,
+    Event,
+    EventKind,
+    MeetingAction,
+    MeetingChange,
+    PromiseDone,
+    Restore,
+    Snooze,
+    Touch,
+    Undo,
+)
+from coffeechat.domain.meetings import (
+    Meeting,
+    apply_meeting_change,
+    next_meeting,
+    set_promise_done,
+)
 from coffeechat.domain.stages import Stage
+from coffeechat.domain.text import printable
 
-if TYPE_CHECKING:
-    from coffeechat.domain.meetings import Meeting
+# Re-exported: these used to live here.
+__all__ = ["ArchiveReason", "Contact", "Event", "EventKind", "ValidationError", "printable"]
 
 # The editable text fields of a contact, in the order forms show them.
 CONTACT_FIELDS: tuple[str, ...] = (
@@ -49,50 +70,14 @@ FIELD_LABELS: Mapping[str, str] = {
 }
 
 
-class EventKind(StrEnum):
-    """What an entry in a contact's history records."""
-
-    CREATED = "created"
-    ADVANCE = "advance"
-    TOUCH = "touch"  # another follow-up while already in follow-up
-    ARCHIVE = "archive"
-    RESTORE = "restore"
-    EDIT = "edit"
-    MEETING = "meeting"  # a meeting scheduled, rescheduled or held
-    SNOOZE = "snooze"  # a due item hidden until a date: note = its key, changes["until"]
-
-
-class ArchiveReason(StrEnum):
-    """Why a contact left the board."""
-
-    NO_RESPONSE = "no response"
-    DECLINED = "declined"
-    NOT_A_FIT = "not a fit"
-    OTHER = "other"
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One time-stamped change to a contact.
-
-    ``at`` is when it happened in the world (the meeting time, say);
-    ``recorded_at`` is when the user told us, so back-filled entries keep
-    both facts.  ``changes`` maps field name to (old, new) for edits.
-    """
-
-    id: str
-    kind: EventKind
-    at: datetime
-    recorded_at: datetime
-    from_stage: Stage | None = None
-    to_stage: Stage | None = None
-    note: str = ""
-    changes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-
-
 @dataclass(frozen=True, slots=True)
 class Contact:
-    """A person in the pipeline with their full history."""
+    """A person in the pipeline with their full history.
+
+    The text fields and meetings are kept as they stand after the history;
+    the stage, archiving and removal are derived from the history, with
+    undone events left out.
+    """
 
     id: str
     name: str
@@ -113,29 +98,48 @@ class Contact:
     meetings: tuple[Meeting, ...] = ()
     # Derived from ``events`` once, in __post_init__: the board asks for them
     # thousands of times per redraw.  Not init arguments, not compared.
+    #: The events that still count: neither undone nor an undo.
+    effective_events: tuple[Event, ...] = field(init=False, compare=False, repr=False)
     stage: Stage = field(init=False, compare=False, repr=False)
     stage_changed_at: datetime = field(init=False, compare=False, repr=False)
     archived_at: datetime | None = field(init=False, compare=False, repr=False)
     archive_reason: str = field(init=False, compare=False, repr=False)
+    #: True once adding the contact was undone: kept in the file, shown nowhere.
+    removed: bool = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not self.events:
+        events = self.events
+        if not events:
             raise ValueError("a contact needs at least its 'created' event")
+        if type(events[0].data) is not Created:
+            raise ValueError("a contact's history starts with its 'created' event")
+        undone = {e.data.event_id for e in events if type(e.data) is Undo}
+        effective = (
+            tuple(e for e in events if e.id not in undone and type(e.data) is not Undo)
+            if undone
+            else events
+        )
         stage_event: Event | None = None
+        archive_data: Archive | None = None
         archive_event: Event | None = None
-        for event in reversed(self.events):
-            if stage_event is None and event.kind in _STAGE_KINDS and event.to_stage is not None:
+        for event in reversed(effective):
+            data = event.data
+            if stage_event is None and type(data) in _STAGE_PAYLOADS:
                 stage_event = event
-            if archive_event is None and event.kind in _ARCHIVE_KINDS:
+            if archive_event is None and type(data) in _ARCHIVE_PAYLOADS:
                 archive_event = event
+                archive_data = data if type(data) is Archive else None
             if stage_event is not None and archive_event is not None:
                 break
-        archived = archive_event is not None and archive_event.kind is EventKind.ARCHIVE
         derived = {
+            "effective_events": effective,
             "stage": stage_event.to_stage if stage_event else Stage.IDENTIFIED,
-            "stage_changed_at": stage_event.at if stage_event else self.events[0].at,
-            "archived_at": archive_event.at if archived and archive_event else None,
-            "archive_reason": archive_event.note if archived and archive_event else "",
+            "stage_changed_at": stage_event.at if stage_event else events[0].at,
+            "archived_at": archive_event.at if archive_data and archive_event else None,
+            "archive_reason": (archive_data.note or archive_data.reason.value)
+            if archive_data
+            else "",
+            "removed": events[0].id in undone,
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)
@@ -153,8 +157,9 @@ class Contact:
     @property
     def met_at(self) -> datetime | None:
         """The time of the latest move into "met" (the meeting time)."""
-        for event in reversed(self.events):
-            if event.to_stage is Stage.MET and event.kind is not EventKind.EDIT:
+        for event in reversed(self.effective_events):
+            data = event.data
+            if type(data) is Advance and data.to_stage is Stage.MET:
                 return event.at
         return None
 
@@ -166,13 +171,7 @@ class Contact:
         so back-filling an old follow-up never moves the next one earlier.
         Before any of those, it is when the contact was added.
         """
-        moments = [
-            e.at
-            for e in self.events
-            if e.kind is EventKind.TOUCH
-            or (e.kind is EventKind.ADVANCE and e.to_stage in _TOUCH_STAGES)
-            or (e.kind is EventKind.MEETING and e.note == "held")
-        ]
+        moments = [e.at for e in self.effective_events if _is_touch(e.data)]
         return max(moments, default=self.created_at)
 
     def days_in_stage(self, now: datetime) -> int:
@@ -182,36 +181,46 @@ class Contact:
     @property
     def next_meeting(self) -> Meeting | None:
         """The first meeting not yet held, or None."""
-        from coffeechat.domain.meetings import next_meeting
-
         return next_meeting(self.meetings)
 
     @property
     def has_snoozes(self) -> bool:
-        """True if any item was ever snoozed (most contacts: no, and cheaply)."""
-        return any(e.kind is EventKind.SNOOZE for e in self.events)
+        """True if any item is snoozed, now or once (most contacts: no, and cheaply)."""
+        return any(type(e.data) is Snooze for e in self.effective_events)
 
     def snoozed_until(self, key: str) -> datetime | None:
         """Until when the due item ``key`` is snoozed (the latest snooze wins), or None."""
-        for event in reversed(self.events):
-            if event.kind is EventKind.SNOOZE and event.note == key:
-                until = event.changes.get("until", ("", ""))[1]
-                return datetime.fromisoformat(until) if until else None
+        for event in reversed(self.effective_events):
+            data = event.data
+            if type(data) is Snooze and data.item == key:
+                return data.until
         return None
 
     def meeting(self, meeting_id: str) -> Meeting | None:
         """The meeting with this id, or None."""
         return next((m for m in self.meetings if m.id == meeting_id), None)
 
-    def with_event(self, event: Event) -> Contact:
-        """A copy with ``event`` appended (and an edit's or meeting's new values applied)."""
-        return _apply(replace(self, events=(*self.events, event)), event, undo=False)
+    def event(self, event_id: str) -> Event | None:
+        """The event with this id, or None."""
+        return next((e for e in self.events if e.id == event_id), None)
 
-    def without_last_event(self) -> Contact:
-        """A copy with the last event removed (and an edit's or meeting's old values back)."""
-        if len(self.events) < 2:
-            raise ValueError("a contact's first event cannot be undone on its own")
-        return _apply(replace(self, events=self.events[:-1]), self.events[-1], undo=True)
+    def is_undone(self, event_id: str) -> bool:
+        """True when a later event took ``event_id`` back."""
+        return any(type(e.data) is Undo and e.data.event_id == event_id for e in self.events)
+
+    def with_event(self, event: Event) -> Contact:
+        """A copy with ``event`` appended and its changes to fields and meetings applied.
+
+        An ``Undo`` applies the reverse of the event it names.
+        """
+        contact = replace(self, events=(*self.events, event))
+        data = event.data
+        if type(data) is Undo:
+            target = self.event(data.event_id)
+            if target is None:
+                raise ValueError(f"no event {data.event_id} to undo")
+            return _apply(contact, target, undo=True)
+        return _apply(contact, event, undo=False)
 
     def fields(self) -> dict[str, str]:
         """The editable text fields as a plain dict."""
@@ -219,23 +228,51 @@ class Contact:
 
 
 def _apply(contact: Contact, event: Event, *, undo: bool) -> Contact:
-    """Set (or, undoing, reset) the values an edit or meeting event changed."""
-    if event.kind is EventKind.EDIT:
+    """Set (or, undoing, reset) the values an event changed in fields or meetings."""
+    data = event.data
+    if type(data) is Edit:
         side = 0 if undo else 1
-        values: dict[str, Any] = {name: pair[side] for name, pair in event.changes.items()}
+        values: dict[str, Any] = {name: pair[side] for name, pair in data.fields.items()}
+        if data.referrer is not None:
+            values["referrer_id"] = data.referrer[side]
         return replace(contact, **values)
-    if event.kind is EventKind.MEETING:
-        from coffeechat.domain.meetings import apply_meeting_change
-
-        meetings = apply_meeting_change(contact.meetings, event.changes, undo=undo)
+    if type(data) is MeetingChange:
+        meetings = apply_meeting_change(contact.meetings, data, undo=undo)
+        return replace(contact, meetings=meetings)
+    if type(data) is PromiseDone:
+        done = data.done != undo
+        if undo:
+            # Back to what the promise was before: the latest earlier tick that still counts.
+            earlier = [
+                e
+                for e in contact.effective_events
+                if type(e.data) is PromiseDone
+                and e.data.promise_id == data.promise_id
+                and e.id != event.id
+                and e.recorded_at <= event.recorded_at
+            ]
+            done_at = earlier[-1].at if earlier and earlier[-1].data.done else None  # type: ignore[union-attr]
+        else:
+            done_at = event.at if done else None
+        meetings = set_promise_done(contact.meetings, data.meeting_id, data.promise_id, done_at)
         return replace(contact, meetings=meetings)
     return contact
 
 
+def _is_touch(data: object) -> bool:
+    """True for events that mean you were in touch with the person."""
+    kind = type(data)
+    if kind is Touch:
+        return True
+    if kind is Advance:
+        return data.to_stage in _TOUCH_STAGES  # type: ignore[attr-defined]
+    return kind is MeetingChange and data.action is MeetingAction.HELD  # type: ignore[attr-defined]
+
+
 # Moves that mean you were in touch (sending the first request is not yet a relationship).
 _TOUCH_STAGES = frozenset({Stage.MET, Stage.THANKED, Stage.FOLLOW_UP})
-_STAGE_KINDS = frozenset({EventKind.CREATED, EventKind.ADVANCE})
-_ARCHIVE_KINDS = frozenset({EventKind.ARCHIVE, EventKind.RESTORE})
+_STAGE_PAYLOADS: frozenset[type] = frozenset({Created, Advance})
+_ARCHIVE_PAYLOADS: frozenset[type] = frozenset({Archive, Restore})
 
 
 class ValidationError(ValueError):
@@ -244,17 +281,6 @@ class ValidationError(ValueError):
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)
         super().__init__("; ".join(f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in errors.items()))
-
-
-def printable(text: str) -> str:
-    """``text`` without control characters other than whitespace.
-
-    Typed text is cleaned on the way in; this guards what is *drawn*, since a
-    synced or hand-edited file could still carry terminal escape sequences.
-    """
-    if text.isprintable():
-        return text
-    return "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

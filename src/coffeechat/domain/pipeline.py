@@ -13,16 +13,24 @@ from datetime import datetime
 from typing import Any
 
 from coffeechat.domain import meetings
-from coffeechat.domain.model import (
+from coffeechat.domain.events import (
+    Advance,
+    Archive,
     ArchiveReason,
-    Contact,
+    Created,
+    Edit,
     Event,
-    EventKind,
-    ValidationError,
-    clean_fields,
-    printable,
+    MeetingAction,
+    MeetingChange,
+    PromiseDone,
+    Restore,
+    Snooze,
+    Touch,
+    Undo,
 )
+from coffeechat.domain.model import FIELD_LABELS, Contact, ValidationError, clean_fields
 from coffeechat.domain.stages import PIPELINE, Stage
+from coffeechat.domain.text import printable
 
 
 class MoveError(ValueError):
@@ -44,19 +52,20 @@ def new_contact(raw: Mapping[str, str], now: datetime, contact_id: str, event_id
     if "name" not in raw:
         raise ValidationError({"name": "a name is required"})
     cleaned = clean_fields(raw)
-    created = Event(
-        id=event_id,
-        kind=EventKind.CREATED,
-        at=now,
-        recorded_at=now,
-        to_stage=Stage.IDENTIFIED,
-    )
+    created = Event(event_id, now, now, Created())
     fields: dict[str, Any] = cleaned
     return Contact(id=contact_id, events=(created,), **fields)
 
 
 def advance(
-    contact: Contact, now: datetime, event_id: str, at: datetime | None = None, note: str = ""
+    contact: Contact,
+    now: datetime,
+    event_id: str,
+    at: datetime | None = None,
+    note: str = "",
+    *,
+    channel: str = "",
+    message: str = "",
 ) -> Event:
     """Move the contact one stage on, at ``at`` (default now).
 
@@ -67,61 +76,90 @@ def advance(
     _require_past(when, now)
     target = contact.stage.next
     if target is None:
-        return Event(
-            id=event_id,
-            kind=EventKind.TOUCH,
-            at=when,
-            recorded_at=now,
-            from_stage=Stage.FOLLOW_UP,
-            to_stage=Stage.FOLLOW_UP,
-            note=note,
-        )
-    return Event(
-        id=event_id,
-        kind=EventKind.ADVANCE,
-        at=when,
-        recorded_at=now,
-        from_stage=contact.stage,
-        to_stage=target,
-        note=note,
-    )
+        return Event(event_id, when, now, Touch(channel, message, note))
+    return Event(event_id, when, now, Advance(contact.stage, target, channel, message, note))
 
 
 def archive(contact: Contact, reason: ArchiveReason, now: datetime, event_id: str) -> Event:
     """Take the contact off the board, remembering why."""
     if contact.archived:
         raise MoveError(f"{contact.name} is already archived")
-    return Event(
-        id=event_id,
-        kind=EventKind.ARCHIVE,
-        at=now,
-        recorded_at=now,
-        from_stage=contact.stage,
-        note=reason.value,
-    )
+    return Event(event_id, now, now, Archive(reason, contact.stage))
 
 
 def restore(contact: Contact, now: datetime, event_id: str) -> Event:
     """Put an archived contact back on the board in the stage it left."""
     if not contact.archived:
         raise MoveError(f"{contact.name} is not archived")
-    return Event(id=event_id, kind=EventKind.RESTORE, at=now, recorded_at=now)
+    return Event(event_id, now, now, Restore())
 
 
-def edit(contact: Contact, raw: Mapping[str, str], now: datetime, event_id: str) -> Event | None:
-    """An edit event for the fields that really change, or None if none do."""
+class EditConflict(MoveError):
+    """Fields changed elsewhere since the form opened, to something else than typed here.
+
+    ``conflicts`` maps each such field to (the value stored now, the value typed).
+    """
+
+    def __init__(self, name: str, conflicts: Mapping[str, tuple[str, str]]) -> None:
+        self.conflicts = dict(conflicts)
+        labels = ", ".join(FIELD_LABELS.get(f, f) for f in conflicts)
+        super().__init__(f"{labels} of {name} changed elsewhere while you were editing")
+
+
+def edit(
+    contact: Contact,
+    raw: Mapping[str, str],
+    now: datetime,
+    event_id: str,
+    base: Mapping[str, str] | None = None,
+) -> Event | None:
+    """An edit event for the fields that really change, or None if none do.
+
+    ``raw`` should hold only the fields the person changed.  ``base`` is what
+    they saw when they started editing: a field that changed since (in another
+    window, by an import) to something other than what they typed raises
+    EditConflict rather than being overwritten.
+    """
     cleaned = clean_fields(raw)
     current = contact.fields()
     changes = {
         name: (current[name], value) for name, value in cleaned.items() if current[name] != value
     }
+    if base is not None:
+        conflicts = {
+            name: (current[name], value)
+            for name, (_, value) in changes.items()
+            if name in base and base[name] != current[name]
+        }
+        if conflicts:
+            raise EditConflict(contact.name, conflicts)
     if not changes:
         return None
+    referrer = None
     if "referred_by" in changes and contact.referrer_id:
         # The link to the referrer follows the text: retyping who referred
         # them drops a link the text no longer describes.
-        changes["referrer_id"] = (contact.referrer_id, "")
-    return Event(id=event_id, kind=EventKind.EDIT, at=now, recorded_at=now, changes=changes)
+        referrer = (contact.referrer_id, "")
+    return Event(event_id, now, now, Edit(changes, referrer))
+
+
+def undo(contact: Contact, event_id: str, now: datetime, new_id: str) -> Event:
+    """The event that takes ``event_id`` back.
+
+    Only the latest change that still counts can be undone: if anything
+    happened to the contact since (here or in another window), undoing an
+    earlier step would leave the history contradicting itself.
+    """
+    target = contact.event(event_id)
+    if target is None or type(target.data) is Undo:
+        raise MoveError(f"{contact.name} has no such change to undo")
+    if contact.is_undone(event_id):
+        raise MoveError(f"that change to {contact.name} was already undone (perhaps elsewhere)")
+    if contact.effective_events[-1].id != event_id:
+        raise MoveError(
+            f"{contact.name} has changed since (perhaps in another window); nothing was undone"
+        )
+    return Event(new_id, now, now, Undo(event_id))
 
 
 # The stage each message moves a contact to once it is sent.
@@ -144,12 +182,11 @@ def message_sent(
     _require_active(contact)
     _require_past(at, now)
     target = SENT_MOVES_TO[message]
-    note = f"sent {message}"
-    if contact.stage.next is target:
-        return advance(contact, now, event_id, at=at, note=note)
-    if contact.stage is Stage.FOLLOW_UP and target is Stage.FOLLOW_UP:
-        return advance(contact, now, event_id, at=at, note=note)
-    return Event(id=event_id, kind=EventKind.TOUCH, at=at, recorded_at=now, note=note)
+    if contact.stage.next is target or (
+        contact.stage is Stage.FOLLOW_UP and target is Stage.FOLLOW_UP
+    ):
+        return advance(contact, now, event_id, at=at, message=message)
+    return Event(event_id, at, now, Touch(message=message))
 
 
 CHANNELS: tuple[str, ...] = ("email", "call", "coffee", "message")
@@ -174,27 +211,16 @@ def follow_up(
     if channel not in CHANNELS:
         raise MoveError(f"{channel!r} is not a channel; choose one of {', '.join(CHANNELS)}")
     text = " ".join(printable(note).split())
-    changes = {"channel": ("", channel)}
     if contact.stage in (Stage.THANKED, Stage.FOLLOW_UP):
-        event = advance(contact, now, event_id, at=at, note=text)
-        return replace(event, changes=changes)
-    return Event(
-        id=event_id, kind=EventKind.TOUCH, at=at, recorded_at=now, note=text, changes=changes
-    )
+        return advance(contact, now, event_id, at=at, note=text, channel=channel)
+    return Event(event_id, at, now, Touch(channel, note=text))
 
 
 def snooze(contact: Contact, key: str, until: datetime, now: datetime, event_id: str) -> Event:
     """Hide the due item ``key`` ("follow-up/2026-12-01") until ``until``."""
     if until <= now:
         raise MoveError(f"{until:%Y-%m-%d %H:%M} is not in the future")
-    return Event(
-        id=event_id,
-        kind=EventKind.SNOOZE,
-        at=now,
-        recorded_at=now,
-        note=key,
-        changes={"until": ("", until.isoformat())},
-    )
+    return Event(event_id, now, now, Snooze(key, until))
 
 
 def schedule(
@@ -206,7 +232,7 @@ def schedule(
 ) -> Event | None:
     """A meeting event that schedules a new meeting or changes one (None if nothing changes).
 
-    ``fields`` are the checked values from ``meetings.clean_schedule``.
+    ``fields`` are the checked values from ``scheduling.clean_schedule``.
     """
     _require_active(contact)
     old = contact.meeting(meeting_id) if meeting_id else None
@@ -215,15 +241,13 @@ def schedule(
     base = old or meetings.Meeting(id=new_id())
     new = replace(base, **fields)  # type: ignore[arg-type]
     changes = meetings.schedule_changes(old, new)
-    if not changes:
+    if old is not None and not changes:
         return None
     if old is None:
         # A new meeting records every schedule field, even empty ones, so undo is exact.
         changes.setdefault("scheduled_at", ("", meetings.field_text(new, "scheduled_at")))
-    when = "rescheduled" if old else "scheduled"
-    return Event(
-        id=new_id(), kind=EventKind.MEETING, at=now, recorded_at=now, note=when, changes=changes
-    )
+    action = MeetingAction.RESCHEDULED if old else MeetingAction.SCHEDULED
+    return Event(new_id(), now, now, MeetingChange(new.id, action, changes))
 
 
 def hold(
@@ -241,25 +265,22 @@ def hold(
         raise MoveError(f"the meeting with {contact.name} is already recorded as held")
     _require_past(held_at, now)
     held = replace(meeting, held_at=held_at)
-    events = [
-        Event(
-            id=new_id(),
-            kind=EventKind.MEETING,
-            at=held_at,
-            recorded_at=now,
-            note="held",
-            changes=meetings.schedule_changes(meeting, held),
-        )
-    ]
+    changes = meetings.schedule_changes(meeting, held)
+    events = [Event(new_id(), held_at, now, MeetingChange(meeting_id, MeetingAction.HELD, changes))]
     if PIPELINE.index(contact.stage) < PIPELINE.index(Stage.MET):
-        events.append(
-            Event(
-                id=new_id(),
-                kind=EventKind.ADVANCE,
-                at=held_at,
-                recorded_at=now,
-                from_stage=contact.stage,
-                to_stage=Stage.MET,
-            )
-        )
+        events.append(Event(new_id(), held_at, now, Advance(contact.stage, Stage.MET)))
     return events
+
+
+def promise_done(
+    contact: Contact, promise_id: str, done: bool, now: datetime, event_id: str
+) -> Event:
+    """Tick a promise off (``done``) or back on."""
+    found = meetings.find_promise(contact.meetings, promise_id)
+    if found is None:
+        raise MoveError(f"{contact.name} has no such promise (removed elsewhere?)")
+    meeting, promise = found
+    if promise.done == done:
+        state = "ticked off" if done else "open"
+        raise MoveError(f"that promise to {contact.name} is already {state}")
+    return Event(event_id, now, now, PromiseDone(meeting.id, promise_id, done))

@@ -6,14 +6,35 @@ Pure Python (no TinyDB), so the repository and import/export share one shape.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields as dataclass_fields
+from dataclasses import replace
 from datetime import datetime
+from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
+from coffeechat.domain.events import (
+    Advance,
+    Archive,
+    ArchiveReason,
+    Created,
+    Edit,
+    Event,
+    EventKind,
+    FieldChanges,
+    MeetingAction,
+    MeetingChange,
+    Payload,
+    PromiseDone,
+    Restore,
+    Snooze,
+    Touch,
+    Undo,
+)
 from coffeechat.domain.meetings import AgendaItem, Meeting, MeetingFormat, Promise
-from coffeechat.domain.model import CONTACT_FIELDS, Contact, Event, EventKind
+from coffeechat.domain.model import CONTACT_FIELDS, Contact
 from coffeechat.domain.questions import Category, Question
-from coffeechat.domain.stages import Stage
+from coffeechat.domain.stages import PIPELINE, Stage
 
 
 class RecordError(ValueError):
@@ -21,18 +42,40 @@ class RecordError(ValueError):
 
 
 def event_to_record(event: Event) -> dict[str, Any]:
-    """An event as stored: ``{id, kind, at, recorded_at, from, to, note[, changes]}``."""
-    record: dict[str, Any] = {
+    """An event as stored: ``{id, kind, at, recorded_at, data}``, ``data`` per kind."""
+    return {
         "id": event.id,
         "kind": event.kind.value,
         "at": event.at.isoformat(),
         "recorded_at": event.recorded_at.isoformat(),
-        "from": event.from_stage.value if event.from_stage else None,
-        "to": event.to_stage.value if event.to_stage else None,
-        "note": event.note,
+        "data": payload_to_record(event.data),
     }
-    if event.changes:
-        record["changes"] = {name: list(pair) for name, pair in event.changes.items()}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {
+    kind: tuple(f.name for f in dataclass_fields(kind))
+    for kind in (
+        Created, Advance, Touch, Archive, Restore, Edit, MeetingChange, PromiseDone, Snooze, Undo
+    )
+}  # fmt: skip
+
+
+def payload_to_record(data: Payload) -> dict[str, Any]:
+    """An event's payload as a JSON object (empty text fields left out)."""
+    record: dict[str, Any] = {}
+    for name in _FIELD_NAMES[type(data)]:
+        value = getattr(data, name)
+        if isinstance(value, Enum):
+            value = value.value
+        elif isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, Mapping):
+            value = {key: list(pair) for key, pair in value.items()}
+        elif isinstance(value, tuple):
+            value = list(value)
+        if value in ("", None) or value == {}:
+            continue
+        record[name] = value
     return record
 
 
@@ -110,32 +153,173 @@ def _moment(value: Any, what: str) -> datetime:
 # file has ~100,000 of these to read.
 _KINDS: dict[Any, EventKind] = {kind.value: kind for kind in EventKind}
 _STAGES: dict[Any, Stage] = {stage.value: stage for stage in Stage}
+_REASONS: dict[Any, ArchiveReason] = {reason.value: reason for reason in ArchiveReason}
+_ACTIONS: dict[Any, MeetingAction] = {action.value: action for action in MeetingAction}
+_CREATED = Created()
+_RESTORE = Restore()
 
 
-def _stage(value: Any, what: str) -> Stage | None:
-    if value is None:
-        return None
+def _stage(value: Any, what: str) -> Stage:
     try:
         return _STAGES[value]
     except (KeyError, TypeError):
         raise RecordError(f"{what} {value!r} is not a stage") from None
 
 
-def _changes(raw: Any) -> Mapping[str, tuple[str, str]]:
+def _optional_stage(value: Any, what: str) -> Stage | None:
+    return None if value is None else _stage(value, what)
+
+
+def _str(value: Any, what: str) -> str:
+    if value is None:
+        return ""
+    if type(value) is not str:
+        raise RecordError(f"{what} is not text")
+    return value
+
+
+def _changes(raw: Any, what: str) -> FieldChanges:
+    if raw is None:
+        return _NO_CHANGES
     if not isinstance(raw, dict) or not all(
         isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
         for pair in raw.values()
     ):
-        raise RecordError("an edit's changes are malformed")
+        raise RecordError(f"{what} are malformed")
     return {name: (pair[0], pair[1]) for name, pair in raw.items()}
 
 
-_NO_CHANGES: Mapping[str, tuple[str, str]] = MappingProxyType({})
+def _pair(raw: Any, what: str) -> tuple[str, str] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or len(raw) != 2 or not all(isinstance(v, str) for v in raw):
+        raise RecordError(f"{what} is malformed")
+    return raw[0], raw[1]
+
+
+_NO_CHANGES: FieldChanges = MappingProxyType({})
+
+
+def _payload(kind: EventKind, data: dict[str, Any]) -> Payload:
+    """The typed payload of a stored event (today's shape)."""
+    get = data.get
+    if kind is EventKind.ADVANCE:
+        return Advance(
+            _stage(get("from_stage"), "stage"),
+            _stage(get("to_stage"), "stage"),
+            _str(get("channel"), "a channel"),
+            _str(get("message"), "a message"),
+            _str(get("note"), "a note"),
+        )
+    if kind is EventKind.CREATED:
+        return _CREATED
+    if kind is EventKind.TOUCH:
+        return Touch(
+            _str(get("channel"), "a channel"),
+            _str(get("message"), "a message"),
+            _str(get("note"), "a note"),
+        )
+    if kind is EventKind.ARCHIVE:
+        reason = _REASONS.get(get("reason"))
+        if reason is None:
+            raise RecordError(f"archive reason {get('reason')!r} is unknown")
+        return Archive(
+            reason, _optional_stage(get("from_stage"), "stage"), _str(get("note"), "a note")
+        )
+    if kind is EventKind.RESTORE:
+        return _RESTORE
+    if kind is EventKind.EDIT:
+        return Edit(
+            _changes(get("fields"), "an edit's changes"), _pair(get("referrer"), "referrer")
+        )
+    if kind is EventKind.MEETING:
+        action = _ACTIONS.get(get("action"))
+        if action is None:
+            raise RecordError(f"meeting action {get('action')!r} is unknown")
+        meeting_id = _str(get("meeting_id"), "a meeting id")
+        if not meeting_id:
+            raise RecordError("a meeting event names no meeting")
+        return MeetingChange(meeting_id, action, _changes(get("fields"), "a meeting's changes"))
+    if kind is EventKind.PROMISE:
+        done = get("done", False)
+        if type(done) is not bool:
+            raise RecordError("a promise's 'done' is not true/false")
+        return PromiseDone(
+            _str(get("meeting_id"), "a meeting id"), _str(get("promise_id"), "a promise id"), done
+        )
+    if kind is EventKind.SNOOZE:
+        return Snooze(_str(get("item"), "a snoozed item"), _moment(get("until"), "snooze end"))
+    target = _str(get("event_id"), "an undone event id")
+    if not target:
+        raise RecordError("an undo names no event")
+    return Undo(target)
+
+
+def _legacy_payload(kind: EventKind, record: dict[str, Any]) -> Payload:
+    """The typed payload of an event written before schema 3.
+
+    Those kept meaning in free text: ``note`` held an archive reason, a
+    snoozed item's key, "sent thank-you" or "held"; ``changes`` mixed field
+    edits with a channel, a snooze's end and the meeting's id.
+    """
+    get = record.get
+    note = _str(get("note"), "a note")
+    changes = _changes(get("changes"), "an event's changes")
+    to_stage = _optional_stage(get("to"), "stage")
+    from_stage = _optional_stage(get("from"), "stage")
+    channel = changes.get("channel", ("", ""))[1]
+    message = ""
+    if note.startswith("sent ") and note[5:] in LEGACY_MESSAGES:
+        message, note = note[5:], ""
+    if kind is EventKind.ADVANCE:
+        if to_stage is None:
+            raise RecordError("a move names no stage it moved to")
+        if from_stage is to_stage:  # an older follow-up logged as a move to where it was
+            return Touch(channel, message, note)
+        if from_stage is None:  # not written by coffeechat; the stage before is the best guess
+            from_stage = PIPELINE[max(0, PIPELINE.index(to_stage) - 1)]
+        return Advance(from_stage, to_stage, channel, message, note)
+    if kind is EventKind.TOUCH:
+        return Touch(channel, message, note)
+    if kind is EventKind.ARCHIVE:
+        reason = _REASONS.get(note)
+        if reason is None:
+            return Archive(ArchiveReason.OTHER, from_stage, note)
+        return Archive(reason, from_stage)
+    if kind is EventKind.EDIT:
+        fields = dict(changes)
+        referrer = fields.pop("referrer_id", None)
+        return Edit(fields, referrer)
+    if kind is EventKind.MEETING:
+        fields = dict(changes)
+        old_id, meeting_id = fields.pop("meeting", ("", ""))
+        if not meeting_id:
+            raise RecordError("a meeting event names no meeting")
+        if note == "held":
+            action = MeetingAction.HELD
+        elif old_id:
+            action = MeetingAction.RESCHEDULED
+        else:
+            action = MeetingAction.SCHEDULED
+        return MeetingChange(meeting_id, action, fields)
+    if kind is EventKind.SNOOZE:
+        return Snooze(note, _moment(changes.get("until", ("", ""))[1], "snooze end"))
+    if kind is EventKind.CREATED:
+        return _CREATED
+    if kind is EventKind.RESTORE:
+        return _RESTORE
+    raise RecordError(f"event kind {kind.value!r} is not one an older file could hold")
+
+
+#: The messages whose sending an older file recorded as "sent <message>".
+LEGACY_MESSAGES = frozenset({"request", "referral", "thank-you", "follow-up"})
 
 
 def event_from_record(record: Any) -> Event:
     """The Event a stored dict describes; RecordError if it is malformed.
 
+    Reads today's shape (``data``) and the shape files had before schema 3
+    (``from``/``to``/``note``/``changes``), so old files and old backups read.
     This runs once per event when a file is opened (hundreds of thousands
     of times for a large file), so it does the checks and nothing more.
     """
@@ -150,18 +334,18 @@ def event_from_record(record: Any) -> Event:
     at = _moment(at_text, "event time")
     recorded_text = get("recorded_at", at_text)
     recorded_at = at if recorded_text == at_text else _moment(recorded_text, "recorded time")
-    changes_raw = get("changes")
-    note = get("note")
-    return Event(
-        str(get("id", "")),
-        kind,
-        at,
-        recorded_at,
-        _stage(get("from"), "stage"),
-        _stage(get("to"), "stage"),
-        note if type(note) is str else str(note or ""),
-        _changes(changes_raw) if changes_raw else _NO_CHANGES,
-    )
+    data = get("data")
+    if data is None:
+        payload = _legacy_payload(kind, record)
+    elif type(data) is dict:
+        payload = _payload(kind, data)
+    else:
+        raise RecordError("an event's data is not an object")
+    event_id = get("id")
+    if not isinstance(event_id, str):
+        # An older, hand-made file may lack ids; contact_from_record gives them one.
+        event_id = "" if event_id is None else str(event_id)
+    return Event(event_id, at, recorded_at, payload)
 
 
 def _text(record: dict[str, Any], name: str, what: str) -> str:
@@ -281,6 +465,12 @@ def contact_from_record(record: Any) -> Contact:
         raise RecordError(f"contact {contact_id} has no history")
     try:
         events = tuple([event_from_record(event) for event in events_raw])
+        if not all(event.id for event in events):
+            # Ids are what undo and merging name; a stable one per position will do.
+            events = tuple(
+                e if e.id else replace(e, id=f"{contact_id}-{index}")
+                for index, e in enumerate(events)
+            )
         referrer_id = _text(record, "referrer_id", f"contact {contact_id}")
         meetings_raw = record.get("meetings", [])
         if not isinstance(meetings_raw, list):
@@ -288,6 +478,9 @@ def contact_from_record(record: Any) -> Contact:
         meetings = tuple(meeting_from_record(m) for m in meetings_raw)
     except RecordError as error:
         raise RecordError(f"contact {contact_id}: {error}") from None
-    return Contact(
-        id=contact_id, events=events, referrer_id=referrer_id, meetings=meetings, **fields
-    )
+    try:
+        return Contact(
+            id=contact_id, events=events, referrer_id=referrer_id, meetings=meetings, **fields
+        )
+    except ValueError as error:
+        raise RecordError(f"contact {contact_id}: {error}") from None

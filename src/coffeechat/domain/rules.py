@@ -232,7 +232,7 @@ def nudge_item(contact: Contact, now: datetime, settings: Settings) -> DueItem |
     if any(not m.held and m.scheduled_at is not None for m in contact.meetings):
         return None  # they answered: a meeting is planned
     sent = contact.stage_changed_at
-    nudges = sum(1 for e in contact.events if e.kind is EventKind.TOUCH and e.at > sent)
+    nudges = sum(1 for e in contact.effective_events if e.kind is EventKind.TOUCH and e.at > sent)
     steps = [
         (settings.nudge_days, "first nudge"),
         (settings.second_nudge_days, "second nudge"),

@@ -20,8 +20,8 @@ from pathlib import Path
 from string import Template
 from types import MappingProxyType
 
-from coffeechat.domain.model import printable
 from coffeechat.domain.stages import Stage
+from coffeechat.domain.text import printable
 
 
 class MessageKind(StrEnum):

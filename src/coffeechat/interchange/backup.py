@@ -29,7 +29,10 @@ from coffeechat.interchange.errors import InterchangeError
 from coffeechat.interchange.matching import ImportPlan, RowError
 
 FORMAT = "coffeechat-backup"
-VERSION = 1
+# 2: events carry a typed ``data`` object (schema 3).  Version 1 backups still
+# read (the record reader knows the older event shape); an older coffeechat
+# refuses a version 2 backup instead of reading its events without meaning.
+VERSION = 2
 
 _BUILTINS = {question.id: question for question in BUILTIN_QUESTIONS}
 

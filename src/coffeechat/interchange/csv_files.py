@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, Contact, EventKind
+from coffeechat.domain.events import Advance, Archive, Created, Restore, Touch
+from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, Contact
+from coffeechat.domain.stages import Stage
 from coffeechat.interchange.errors import InterchangeError
 from coffeechat.interchange.matching import Incoming, RowError
 
@@ -313,8 +315,6 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "history",
 )
 
-_MOVES = frozenset({EventKind.CREATED, EventKind.ADVANCE, EventKind.TOUCH})
-
 
 def neutralise(value: str) -> str:
     """``value`` made safe to open in a spreadsheet: "=1+2" -> "'=1+2".
@@ -327,15 +327,23 @@ def neutralise(value: str) -> str:
 
 
 def history_text(contact: Contact) -> str:
-    """ "2026-11-01 identified; 2026-11-03 requested; 2026-11-09 archived (no response)"."""
+    """ "2026-11-01 identified; 2026-11-03 requested; 2026-11-09 archived (no response)".
+
+    Undone changes are left out: the export says where the person stands.
+    """
     entries = []
-    for event in contact.events:
+    stage = Stage.IDENTIFIED
+    for event in contact.effective_events:
         day = event.at.date().isoformat()
-        if event.kind in _MOVES and event.to_stage is not None:
-            entries.append(f"{day} {event.to_stage.value}")
-        elif event.kind is EventKind.ARCHIVE:
-            entries.append(f"{day} archived ({event.note})" if event.note else f"{day} archived")
-        elif event.kind is EventKind.RESTORE:
+        data = event.data
+        if isinstance(data, Created | Advance):
+            stage = event.to_stage or stage
+            entries.append(f"{day} {stage}")
+        elif isinstance(data, Touch) and stage is Stage.FOLLOW_UP:  # another follow-up
+            entries.append(f"{day} {stage}")
+        elif isinstance(data, Archive):
+            entries.append(f"{day} archived ({data.note or data.reason.value})")
+        elif isinstance(data, Restore):
             entries.append(f"{day} restored")
     return "; ".join(entries)
 

@@ -158,11 +158,7 @@ class CoffeechatApp(App[None]):
         if entry is None:
             self.notify("Nothing to undo in this session.", timeout=3)
             return
-        revert = entry.revert
-        if revert is not None:
-            done = self.save(lambda: revert() or True)
-        else:
-            done = self.save(lambda: self.repository.undo_all(list(entry.steps)) or True)
+        done = self.save(lambda: self.repository.undo_all(entry.steps, self.clock()) or True)
         if done:
             self.notify(f"Undid: {entry.description}", timeout=4)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -10,15 +9,14 @@ from dataclasses import dataclass
 class UndoEntry:
     """One change this session made.
 
-    Most changes append one event to one contact; finishing a meeting appends
-    several and adds the referred people.  ``steps`` lists (contact id, event
-    id) in the order to take them back.  Changes that are not events (ticking
-    off a promise) carry a ``revert`` function instead.
+    Most changes append one event to one contact; finishing a meeting or an
+    import appends several and adds people.  ``steps`` lists (contact id,
+    event id) in the order to take them back; taking one back appends an
+    undo event to that contact's history.
     """
 
     steps: tuple[tuple[str, str], ...]
     description: str  # e.g. "advanced Ada Lovelace to Met"
-    revert: Callable[[], object] | None = None
 
     @classmethod
     def single(cls, contact_id: str, event_id: str, description: str) -> UndoEntry:

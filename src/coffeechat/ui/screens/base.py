@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
+from coffeechat.domain.events import EventKind, MeetingChange
 from coffeechat.domain.meetings import AgendaItem
 from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.stages import Stage
@@ -128,7 +129,7 @@ class ContactActionsScreen(AppScreen[None]):
 
     def _advance(self, contact: Contact, at: datetime | None) -> None:
         def describe(updated: Contact, event: Event) -> tuple[str, str]:
-            if event.from_stage is event.to_stage:
+            if event.kind is EventKind.TOUCH:
                 what = f"logged a follow-up with {updated.name}"
             else:
                 what = f"moved {updated.name} to {updated.stage.label}"
@@ -191,8 +192,8 @@ class ContactActionsScreen(AppScreen[None]):
                     contact.id, meeting.id if meeting else None, fields, self.now()
                 ),
                 lambda c, e: (
-                    f"{e.note} a meeting with {c.name}",
-                    f"{e.note.capitalize()} a meeting with {c.name}.  (u to undo)",
+                    f"{_meeting_action(e)} a meeting with {c.name}",
+                    f"{_meeting_action(e).capitalize()} a meeting with {c.name}.  (u to undo)",
                 ),
             )
 
@@ -298,3 +299,8 @@ class ContactActionsScreen(AppScreen[None]):
         contact_id = self.selected_contact_id()
         if contact_id is not None:
             self.app.push_screen(ContactScreen(contact_id))
+
+
+def _meeting_action(event: Event) -> str:
+    """ "scheduled", "rescheduled" or "held", from a meeting event."""
+    return event.data.action.value if isinstance(event.data, MeetingChange) else "changed"

@@ -11,59 +11,93 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
-from coffeechat.domain.humanize import badge, day, moment
-from coffeechat.domain.model import (
-    CONTACT_FIELDS,
-    FIELD_LABELS,
-    Contact,
+from coffeechat.domain.events import (
+    Advance,
+    Archive,
+    Created,
+    Edit,
     Event,
-    EventKind,
-    printable,
+    MeetingAction,
+    MeetingChange,
+    PromiseDone,
+    Restore,
+    Snooze,
+    Touch,
+    Undo,
 )
+from coffeechat.domain.humanize import badge, day, moment
+from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, Contact, printable
 from coffeechat.domain.network import referral_links
 from coffeechat.domain.rules import cadence_months, next_follow_up, thank_you_item
 from coffeechat.storage.errors import NotFoundError
 from coffeechat.ui.screens.base import ContactActionsScreen
 from coffeechat.ui.widgets.cards import URGENCY_STYLES
-from coffeechat.ui.widgets.keyed_table import KeyedTable
+from coffeechat.ui.widgets.keyed_table import Cell, KeyedTable
 
 
 def describe_event(event: Event) -> str:
     """What an entry in the timeline says."""
-    channel = event.changes.get("channel", ("", ""))[1]
+    match event.data:
+        case Created():
+            return "Added (identified)"
+        case Advance(from_stage=before, to_stage=after, channel=channel, message=message):
+            return f"{before} → {after}" + _said(channel, message, event.data.note)
+        case Touch(channel=channel, message=message, note=note):
+            return ("Follow-up" if channel else "Touch") + _said(channel, message, note)
+        case Snooze(item=item, until=until):
+            what = item.split("/", 1)[0]
+            return f"Snoozed the {what} until {until.astimezone():%a %d %b}"
+        case MeetingChange():
+            return _describe_meeting_event(event.data)
+        case PromiseDone(done=done):
+            return "Ticked off a promise" if done else "Opened a promise again"
+        case Archive(reason=reason, note=note):
+            return f"Archived ({note or reason.value})"
+        case Restore():
+            return "Restored"
+        case Edit(fields=fields):
+            return "Edited " + ", ".join(FIELD_LABELS.get(name, name) for name in fields)
+        case Undo():
+            return "Undid a change"
+    return event.kind.value
+
+
+def _said(channel: str, message: str, note: str) -> str:
     said = f" ({channel})" if channel else ""
-    if event.note and event.kind in (EventKind.ADVANCE, EventKind.TOUCH):
-        said += f": {event.note}"
-    if event.kind is EventKind.CREATED:
-        return "Added (identified)"
-    if event.kind is EventKind.ADVANCE and event.to_stage is not None:
-        if event.from_stage is event.to_stage:
-            return "Follow-up" + said
-        return f"{event.from_stage} → {event.to_stage}{said}"
-    if event.kind is EventKind.TOUCH:
-        return ("Follow-up" if channel else "Touch") + said
-    if event.kind is EventKind.SNOOZE:
-        until = event.changes.get("until", ("", ""))[1]
-        what = event.note.split("/", 1)[0]
-        when = f" until {datetime.fromisoformat(until).astimezone():%a %d %b}" if until else ""
-        return f"Snoozed the {what}{when}"
-    if event.kind is EventKind.MEETING:
-        return _describe_meeting_event(event)
-    if event.kind is EventKind.ARCHIVE:
-        return f"Archived ({event.note})"
-    if event.kind is EventKind.RESTORE:
-        return "Restored"
-    return "Edited " + ", ".join(FIELD_LABELS.get(name, name) for name in event.changes)
+    if message:
+        said += f": sent {message}"
+    if note:
+        said += f": {note}"
+    return said
 
 
-def _describe_meeting_event(event: Event) -> str:
-    if event.note == "held":
+def _describe_meeting_event(change: MeetingChange) -> str:
+    if change.action is MeetingAction.HELD:
         return "Meeting held"
-    scheduled = event.changes.get("scheduled_at", ("", ""))[1]
+    scheduled = change.fields.get("scheduled_at", ("", ""))[1]
     when = (
         f" for {datetime.fromisoformat(scheduled).astimezone():%a %d %b %H:%M}" if scheduled else ""
     )
-    return f"Meeting {event.note or 'changed'}{when}"
+    return f"Meeting {change.action.value}{when}"
+
+
+def timeline_rows(contact: Contact) -> list[tuple[str, tuple[Cell, Cell, Cell]]]:
+    """The timeline, newest first: undone changes struck through and marked, undos not listed."""
+    undone = {e.data.event_id: e for e in contact.events if isinstance(e.data, Undo)}
+    rows: list[tuple[str, tuple[Cell, Cell, Cell]]] = []
+    for event in reversed(contact.events):
+        if isinstance(event.data, Undo):
+            continue
+        said: Cell = describe_event(event)
+        recorded = (
+            f"{event.recorded_at.astimezone():%d %b %H:%M}" if event.recorded_at != event.at else ""
+        )
+        undo = undone.get(event.id)
+        if undo is not None:
+            said = Text.assemble((str(said), "strike dim"), (" undone", "italic"))
+            recorded = f"undone {undo.recorded_at.astimezone():%d %b %H:%M}"
+        rows.append((event.id, (f"{event.at.astimezone():%a %d %b %Y %H:%M}", said, recorded)))
+    return rows
 
 
 def meetings_text(contact: Contact, now: datetime) -> Text:
@@ -199,21 +233,7 @@ class ContactScreen(ContactActionsScreen):
             rows.append(f"{FIELD_LABELS[name]:>{_LABEL_WIDTH}}", style="dim")
             rows.append(f"  {printable(value)}")
         self.query_one("#contact-fields", Static).update(rows)
-        self.query_one("#timeline", KeyedTable).show_rows(
-            [
-                (
-                    event.id,
-                    (
-                        f"{event.at.astimezone():%a %d %b %Y %H:%M}",
-                        describe_event(event),
-                        f"{event.recorded_at.astimezone():%d %b %H:%M}"
-                        if event.recorded_at != event.at
-                        else "",
-                    ),
-                )
-                for event in reversed(contact.events)
-            ]
-        )
+        self.query_one("#timeline", KeyedTable).show_rows(timeline_rows(contact))
         self.query_one("#contact-meetings", Static).update(meetings_text(contact, self.now()))
         everyone = self.coffeechat.repository.contacts(include_archived=True)
         self.query_one("#contact-referrals", Static).update(referrals_text(contact, everyone))

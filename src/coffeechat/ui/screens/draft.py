@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label, Static, TextArea
 
+from coffeechat.domain.events import EventKind
 from coffeechat.domain.model import Contact, Event, printable
 from coffeechat.domain.network import referral_links
 from coffeechat.domain.templates import (
@@ -274,7 +275,7 @@ class DraftScreen(AppScreen[None]):
 
             def describe(updated: Contact, event: Event) -> tuple[str, str]:
                 what = f"sent the {kind.value} to {updated.name}"
-                if event.to_stage is not None and event.to_stage is not event.from_stage:
+                if event.kind is EventKind.ADVANCE:
                     what += f" (now {updated.stage.label})"
                 return what, what[0].upper() + what[1:] + ".  (u to undo)"
 

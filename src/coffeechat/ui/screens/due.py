@@ -16,7 +16,6 @@ from coffeechat.domain.humanize import due_reason, due_summary
 from coffeechat.domain.model import ArchiveReason, printable
 from coffeechat.domain.rules import GIVE_UP, DueItem, DueKind, Urgency, due_items, snooze_key
 from coffeechat.ui.screens.base import ContactActionsScreen
-from coffeechat.ui.undo import UndoEntry
 from coffeechat.ui.widgets.cards import URGENCY_STYLES
 from coffeechat.ui.widgets.keyed_table import Cell, KeyedTable
 
@@ -187,19 +186,13 @@ class DueScreen(ContactActionsScreen):
     def _tick_off(self, item: DueItem) -> None:
         repository = self.coffeechat.repository
         contact_id, promise_id = item.contact_id, item.ref
-        done = self.coffeechat.save(
-            lambda: repository.set_promise_done(contact_id, promise_id, self.now())
-        )
-        if done is None:
-            return
-        self.coffeechat.undo_stack.push(
-            UndoEntry(
-                (),
+        self.coffeechat.apply_change(
+            lambda: repository.tick_promise(contact_id, promise_id, self.now()),
+            lambda c, _: (
                 f"ticked off “{item.detail}”",
-                revert=lambda: repository.set_promise_done(contact_id, promise_id, None),
-            )
+                f"Ticked off “{item.detail}” for {c.name}.  (u to undo)",
+            ),
         )
-        self.notify(f"Ticked off “{item.detail}” for {item.name}.  (u to undo)", timeout=4)
 
     @on(DataTable.RowHighlighted)
     def _skip_headings(self, event: DataTable.RowHighlighted) -> None:

@@ -10,8 +10,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from coffeechat.domain.dates import DateParseError, parse_when
-from coffeechat.domain.meetings import Meeting, MeetingFormat, clean_schedule
+from coffeechat.domain.meetings import Meeting, MeetingFormat
 from coffeechat.domain.model import Contact, ValidationError
+from coffeechat.domain.scheduling import clean_schedule
 from coffeechat.ui.screens.forms import FormScreen, show_preview
 
 _LABELS = {
