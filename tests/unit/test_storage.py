@@ -8,6 +8,7 @@ import json
 import os
 import stat
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,9 +16,10 @@ from zoneinfo import ZoneInfo
 import orjson
 import pytest
 
-from coffeechat.domain.events import Advance, ArchiveReason, EventKind, Undo
+from coffeechat.domain.events import Advance, ArchiveReason, Edit, EventKind, Undo
 from coffeechat.domain.model import ValidationError
-from coffeechat.domain.pipeline import MoveError
+from coffeechat.domain.pipeline import EditConflict, MoveError
+from coffeechat.domain.questions import Category, Question
 from coffeechat.domain.records import contact_to_record
 from coffeechat.domain.rules import Settings
 from coffeechat.domain.stages import Stage
@@ -660,3 +662,64 @@ def test_records_round_trip_exactly(db: Path) -> None:
         "to_stage": "requested",
         "note": "asked by email",
     }
+
+
+# -- field-level edits: an open form never reverts what was written elsewhere -----
+
+
+def test_an_edit_carries_only_the_changed_fields_so_outside_changes_survive(db: Path) -> None:
+    form = make_repo(db)
+    contact = form.add({"name": "Ada", "company": "Acme"}, NOW)
+    base = contact.fields()  # what the form showed when it opened
+    # meanwhile, another process (an import, say) fills in the phone
+    make_repo(db).apply_import([], [(contact.id, {"phone": "+44 20 7946 0000"})], NOW)
+    saved, event = form.edit(contact.id, {"role": "CTO"}, NOW, base=base)
+    assert event is not None
+    assert isinstance(event.data, Edit)
+    assert dict(event.data.fields) == {"role": ("", "CTO")}
+    assert (saved.role, saved.phone) == ("CTO", "+44 20 7946 0000")
+    assert make_repo(db).get(contact.id).phone == "+44 20 7946 0000"
+
+
+def test_the_same_field_changed_elsewhere_is_a_conflict_not_an_overwrite(db: Path) -> None:
+    form = make_repo(db)
+    contact = form.add({"name": "Ada", "role": "Engineer"}, NOW)
+    base = contact.fields()
+    make_repo(db).edit(contact.id, {"role": "Head of Data"}, NOW)
+    before = db.read_bytes()
+    with pytest.raises(EditConflict) as caught:
+        form.edit(contact.id, {"role": "CTO", "company": "Initech"}, NOW, base=base)
+    assert caught.value.conflicts == {"role": ("Head of Data", "CTO")}
+    assert "Role" in str(caught.value)
+    assert db.read_bytes() == before  # nothing written, not even the company
+    # choosing their value: the form drops the field, and the rest saves
+    saved, _ = form.edit(contact.id, {"company": "Initech"}, NOW, base=base)
+    assert (saved.role, saved.company) == ("Head of Data", "Initech")
+
+
+def test_the_same_value_typed_in_both_places_is_no_conflict(db: Path) -> None:
+    form = make_repo(db)
+    contact = form.add({"name": "Ada"}, NOW)
+    base = contact.fields()
+    make_repo(db).edit(contact.id, {"role": "CTO"}, NOW)
+    saved, event = form.edit(contact.id, {"role": "CTO"}, NOW, base=base)
+    assert event is None
+    assert saved.role == "CTO"
+
+
+def test_every_table_gives_out_doc_ids_the_same_way(db: Path) -> None:
+    repo = make_repo(db)
+    add(repo, "Ada")
+    data = json.loads(db.read_text())
+    data["contacts"]["7"] = data["contacts"].pop("1")  # a hand edit left a gap
+    db.write_text(json.dumps(data))
+    repo = make_repo(db)
+    grace = repo.add({"name": "Grace"}, NOW)
+    mine = Question("q-mine", "What surprised you?", Category.CAREER_PATH, (), False, False)
+    repo.save_question(mine)
+    repo.save_question(replace(mine, text="What surprised you most?"))
+    stored = json.loads(db.read_text())
+    assert sorted(stored["contacts"], key=int) == ["7", "8"]
+    assert stored["contacts"]["8"]["id"] == grace.id
+    assert list(stored["questions"]) == ["1"]  # the edit replaced the record in place
+    assert stored["questions"]["1"]["text"] == "What surprised you most?"
