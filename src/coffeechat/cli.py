@@ -21,6 +21,7 @@ from typing import Any
 from coffeechat import __version__
 from coffeechat.domain.clock import Clock, clock_from_environment
 from coffeechat.domain.dates import DateParseError, parse_when
+from coffeechat.domain.errors import UserError
 from coffeechat.domain.humanize import due_reason, due_summary
 from coffeechat.domain.model import CONTACT_FIELDS, Contact
 from coffeechat.domain.rules import due_items
@@ -28,7 +29,6 @@ from coffeechat.domain.search import resolve
 from coffeechat.domain.stages import Stage
 from coffeechat.interchange import EXPORT_KINDS, IMPORT_KINDS
 from coffeechat.paths import resolve_db_path
-from coffeechat.storage.errors import USER_FACING_ERRORS
 from coffeechat.storage.repository import Repository, new_id
 
 READ_ONLY_COMMANDS = frozenset({"list", "due", "export"})
@@ -136,7 +136,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         )
         handler = _HANDLERS[args.command]
         return handler(args, repository, clock)
-    except USER_FACING_ERRORS as error:
+    except UserError as error:
         return _fail(str(error))
     except KeyboardInterrupt:
         return 130
@@ -295,25 +295,24 @@ def _launch(repository: Repository, clock: Clock) -> int:
 def _import(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
     # Imported here: the format libraries are not needed by the other commands.
     from coffeechat.interchange.csv_files import parse_mapping
-    from coffeechat.interchange.errors import InterchangeError
+    from coffeechat.interchange.errors import MappingError
     from coffeechat.transfer import import_file
 
     try:
         mapping = parse_mapping(args.map) if args.map else None
-        report = import_file(
-            repository,
-            args.kind,
-            args.file,
-            clock(),
-            dry_run=args.dry_run,
-            company=args.company,
-            position=args.position,
-            mapping=mapping,
-        )
-    except InterchangeError as error:
-        return _fail(str(error))
-    except ValueError as error:  # a bad --map
+    except MappingError as error:
         return _fail(f"--map: {error}")
+    # Any other UserError (an unreadable file, a bad record) is main's to report.
+    report = import_file(
+        repository,
+        args.kind,
+        args.file,
+        clock(),
+        dry_run=args.dry_run,
+        company=args.company,
+        position=args.position,
+        mapping=mapping,
+    )
     print("\n".join(report.lines()))
     for row in report.errors:
         print(f"coffeechat: {args.file}:{row.line}: {row.message}", file=sys.stderr)
@@ -321,19 +320,15 @@ def _import(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
 
 
 def _export(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
-    from coffeechat.interchange.errors import InterchangeError
     from coffeechat.transfer import export_bytes, write_private
 
-    try:
-        data = export_bytes(
-            repository,
-            args.kind,
-            _moment(args.at, clock()),
-            include_archived=args.include_archived,
-            include_notes=args.include_notes,
-        )
-    except InterchangeError as error:
-        return _fail(str(error))
+    data = export_bytes(
+        repository,
+        args.kind,
+        _moment(args.at, clock()),
+        include_archived=args.include_archived,
+        include_notes=args.include_notes,
+    )
     if args.output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

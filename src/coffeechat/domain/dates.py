@@ -16,6 +16,8 @@ from typing import Any, Literal
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
 
+from coffeechat.domain.errors import UserError
+
 Prefer = Literal["past", "future"]
 
 _WEEKDAYS = {
@@ -40,7 +42,7 @@ MAX_YEARS_AWAY = 100
 HINT = "try e.g. 'now', 'yesterday 3pm', 'last tuesday', 'in 3 days' or '2026-11-20 14:00'"
 
 
-class DateParseError(ValueError):
+class DateParseError(UserError, ValueError):
     """Text that is not a date or time we can read without guessing."""
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from coffeechat.domain.errors import UserError
 from coffeechat.domain.stages import Stage
 
 if TYPE_CHECKING:
@@ -238,7 +239,7 @@ _STAGE_KINDS = frozenset({EventKind.CREATED, EventKind.ADVANCE})
 _ARCHIVE_KINDS = frozenset({EventKind.ARCHIVE, EventKind.RESTORE})
 
 
-class ValidationError(ValueError):
+class ValidationError(UserError, ValueError):
     """User input that can't be saved; ``errors`` maps field name to a sentence."""
 
     def __init__(self, errors: Mapping[str, str]) -> None:

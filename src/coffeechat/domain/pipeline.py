@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from coffeechat.domain import meetings
+from coffeechat.domain.errors import UserError
 from coffeechat.domain.model import (
     ArchiveReason,
     Contact,
@@ -25,7 +26,7 @@ from coffeechat.domain.model import (
 from coffeechat.domain.stages import PIPELINE, Stage
 
 
-class MoveError(ValueError):
+class MoveError(UserError, ValueError):
     """A move that does not apply to the contact as it is now."""
 
 

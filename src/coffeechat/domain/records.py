@@ -10,13 +10,14 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
+from coffeechat.domain.errors import UserError
 from coffeechat.domain.meetings import AgendaItem, Meeting, MeetingFormat, Promise
 from coffeechat.domain.model import CONTACT_FIELDS, Contact, Event, EventKind
 from coffeechat.domain.questions import Category, Question
 from coffeechat.domain.stages import Stage
 
 
-class RecordError(ValueError):
+class RecordError(UserError, ValueError):
     """A stored record that does not have the shape coffeechat writes."""
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, Contact, EventKind
-from coffeechat.interchange.errors import InterchangeError
+from coffeechat.interchange.errors import InterchangeError, MappingError
 from coffeechat.interchange.matching import Incoming, RowError
 
 # Mapping targets beyond the contact fields: joined into ``name`` when there
@@ -168,18 +168,18 @@ def _target(field: str) -> str | None:
 
 
 def parse_mapping(text: str) -> dict[str, str]:
-    """ "Org=company, Job=role" -> {"Org": "company", "Job": "role"}; ValueError if malformed."""
+    """ "Org=company, Job=role" -> {"Org": "company", "Job": "role"}; MappingError if malformed."""
     mapping: dict[str, str] = {}
     for part in text.split(","):
         if not part.strip():
             continue
         header, equals, field = part.partition("=")
         if not equals or not header.strip():
-            raise ValueError(f'{part.strip()!r} is not COLUMN=FIELD (for example "Org=company").')
+            raise MappingError(f'{part.strip()!r} is not COLUMN=FIELD (for example "Org=company").')
         target = _target(field)
         if target is None:
             known = ", ".join(MAPPING_TARGETS)
-            raise ValueError(f"{field.strip()!r} is not a contact field; use one of: {known}.")
+            raise MappingError(f"{field.strip()!r} is not a contact field; use one of: {known}.")
         mapping[header.strip()] = target
     return mapping
 
@@ -195,7 +195,7 @@ def _columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[str, lis
     for column, field in mapping.items():
         target = _target(field)
         if target is None:
-            raise ValueError(f"{field!r} is not a contact field")
+            raise MappingError(f"{field!r} is not a contact field")
         if header_key(column) not in names:
             shown = ", ".join(cell.strip() for cell in header if cell.strip())
             raise _HeaderProblem(
