@@ -10,10 +10,11 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from coffeechat.domain.dates import parse_date
 from coffeechat.domain.errors import UserError
 from coffeechat.domain.stages import Stage
 
@@ -293,7 +294,7 @@ def clean_fields(raw: Mapping[str, str]) -> dict[str, str]:
         cleaned["linkedin"] = linkedin
     if cleaned.get("connected_on"):
         try:
-            cleaned["connected_on"] = _calendar_date(cleaned["connected_on"])
+            cleaned["connected_on"] = parse_date(cleaned["connected_on"]).isoformat()
         except ValueError:
             errors["connected_on"] = f"{cleaned['connected_on']!r} is not a date like 2026-11-20"
     if cleaned.get("cadence"):
@@ -311,19 +312,3 @@ def clean_fields(raw: Mapping[str, str]) -> dict[str, str]:
 
 
 MAX_CADENCE_MONTHS = 24
-
-
-def _calendar_date(text: str) -> str:
-    """A typed or imported date as YYYY-MM-DD ("20 Nov 2026", "2026-11-20")."""
-    from dateutil import parser
-
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
-    try:
-        # A fixed default (not today) so a missing day or month is obvious.
-        parsed = parser.parse(text, default=datetime(2000, 1, 1), dayfirst=True)
-    except (ValueError, OverflowError, parser.ParserError):
-        raise ValueError(text) from None
-    return parsed.date().isoformat()
