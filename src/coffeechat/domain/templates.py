@@ -20,6 +20,7 @@ from pathlib import Path
 from string import Template
 from types import MappingProxyType
 
+from coffeechat.domain.meetings import DEFAULT_MINUTES
 from coffeechat.domain.model import printable
 from coffeechat.domain.stages import Stage
 
@@ -41,7 +42,7 @@ PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
         "role": "their job title",
         "referrer": "who suggested you contact them",
         "my_name": "your name, to sign with (set it once in the app)",
-        "minutes": "how long the meeting is, in minutes (15 unless you changed it)",
+        "minutes": f"how long the meeting is, in minutes ({DEFAULT_MINUTES} unless you changed it)",
         "format": "how you meet: phone, video, coffee, lunch or in person",
         "meeting_date": "the day you met, e.g. Tuesday 24 November",
         "takeaway": "the first takeaway you noted from the meeting",
@@ -191,7 +192,7 @@ def template_values(
     role: str = "",
     referrer: str = "",
     my_name: str = "",
-    minutes: int = 15,
+    minutes: int = DEFAULT_MINUTES,
     meeting_format: str = "",
     meeting_at: datetime | None = None,
     takeaways: Sequence[str] = (),

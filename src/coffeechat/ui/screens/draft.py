@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label, Static, TextArea
 
+from coffeechat.domain.meetings import DEFAULT_MINUTES
 from coffeechat.domain.model import Contact, Event, printable
 from coffeechat.domain.network import referral_links
 from coffeechat.domain.templates import (
@@ -162,7 +163,7 @@ class DraftScreen(AppScreen[None]):
             role=contact.role,
             referrer=referrer,
             my_name=self.coffeechat.settings.my_name,
-            minutes=meeting.minutes if meeting else 15,
+            minutes=meeting.minutes if meeting else DEFAULT_MINUTES,
             meeting_format=meeting.format.value if meeting else "",
             meeting_at=meeting.when() if meeting else None,
             takeaways=meeting.takeaways if meeting else (),
