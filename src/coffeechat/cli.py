@@ -22,8 +22,9 @@ from coffeechat import __version__
 from coffeechat.domain.clock import Clock, clock_from_environment
 from coffeechat.domain.dates import DateParseError, parse_when
 from coffeechat.domain.errors import UserError
+from coffeechat.domain.fields import CONTACT_FIELDS, FIELDS
 from coffeechat.domain.humanize import due_reason, due_summary
-from coffeechat.domain.model import CONTACT_FIELDS, Contact
+from coffeechat.domain.model import Contact
 from coffeechat.domain.rules import due_items
 from coffeechat.domain.search import resolve
 from coffeechat.domain.stages import Stage
@@ -58,20 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     add = commands.add_parser("add", parents=[common], help="add a contact; prints its id")
-    add.add_argument("name")
-    for option, field, help_text in (
-        ("--company", "company", "where they work"),
-        ("--role", "role", "their job title"),
-        ("--email", "email", "email address"),
-        ("--phone", "phone", "phone number"),
-        ("--linkedin", "linkedin", "LinkedIn profile URL"),
-        ("--source", "source", "how you found them (friend, alumni list, article…)"),
-        ("--referred-by", "referred_by", "who suggested them"),
-        ("--connected-on", "connected_on", "the date you connected, e.g. 2026-11-20"),
-        ("--cadence", "cadence", "months between follow-ups (default 3)"),
-        ("--note", "notes", "a note"),
-    ):
-        add.add_argument(option, dest=field, default="", metavar="TEXT", help=help_text)
+    for spec in FIELDS:
+        if spec.flag:
+            add.add_argument(spec.flag, dest=spec.name, default="", metavar="TEXT", help=spec.help)
+        else:
+            add.add_argument(spec.name, help=spec.help)
 
     advance = commands.add_parser("advance", parents=[common], help="move a contact one stage on")
     advance.add_argument("contact", metavar="NAME|ID", help="an id, or part of a name")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,6 +45,18 @@ def test_no_module_repeats_a_default_number(number: int) -> None:
         and "demo" not in path.name  # sample data
         for node in constants(path)
         if type(node.value) is int and node.value == number
+    )
+    assert found == []
+
+
+def test_no_text_spells_out_a_default() -> None:
+    spelled = re.compile(r"default,? \d|\d+ unless you changed it|three weeks", re.IGNORECASE)
+    found = sorted(
+        f"{path.relative_to(SRC)}:{node.lineno}"
+        for path in SRC.rglob("*.py")
+        if "screens/due.py" not in str(path)  # the Due screen's empty state: its own change
+        for node in constants(path)
+        if isinstance(node.value, str) and spelled.search(node.value)
     )
     assert found == []
 

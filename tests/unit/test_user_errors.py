@@ -8,7 +8,7 @@ import pytest
 
 from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.errors import UserError
-from coffeechat.domain.model import ValidationError
+from coffeechat.domain.fields import ValidationError
 from coffeechat.domain.pipeline import MoveError
 from coffeechat.domain.records import RecordError
 from coffeechat.domain.search import ContactLookupError

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from coffeechat.domain.model import ValidationError, printable
+from coffeechat.domain.fields import ValidationError
+from coffeechat.domain.text import printable
 
 DEFAULT_MINUTES = 15
 MAX_MINUTES = 8 * 60

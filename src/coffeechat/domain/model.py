@@ -6,49 +6,23 @@ happen" are derived from its events; nothing stores them twice.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from coffeechat.domain.dates import parse_date
-from coffeechat.domain.errors import UserError
+# The fields live in domain/fields.py and printable in domain/text.py; the
+# "X as X" imports re-export them for code that still imports them from here.
+from coffeechat.domain.fields import CONTACT_FIELDS as CONTACT_FIELDS
+from coffeechat.domain.fields import FIELD_LABELS as FIELD_LABELS
+from coffeechat.domain.fields import ValidationError as ValidationError
+from coffeechat.domain.fields import clean_fields as clean_fields
 from coffeechat.domain.stages import Stage
+from coffeechat.domain.text import printable as printable
 
 if TYPE_CHECKING:
     from coffeechat.domain.meetings import Meeting
-
-# The editable text fields of a contact, in the order forms show them.
-CONTACT_FIELDS: tuple[str, ...] = (
-    "name",
-    "company",
-    "role",
-    "email",
-    "phone",
-    "linkedin",
-    "source",
-    "referred_by",
-    "connected_on",
-    "cadence",
-    "notes",
-)
-
-FIELD_LABELS: Mapping[str, str] = {
-    "name": "Name",
-    "company": "Company",
-    "role": "Role",
-    "email": "Email",
-    "phone": "Phone",
-    "linkedin": "LinkedIn URL",
-    "source": "Source",
-    "referred_by": "Referred by",
-    "connected_on": "Connected on",
-    "cadence": "Follow up every",
-    "notes": "Notes",
-}
 
 
 class EventKind(StrEnum):
@@ -238,77 +212,3 @@ def _apply(contact: Contact, event: Event, *, undo: bool) -> Contact:
 _TOUCH_STAGES = frozenset({Stage.MET, Stage.THANKED, Stage.FOLLOW_UP})
 _STAGE_KINDS = frozenset({EventKind.CREATED, EventKind.ADVANCE})
 _ARCHIVE_KINDS = frozenset({EventKind.ARCHIVE, EventKind.RESTORE})
-
-
-class ValidationError(UserError, ValueError):
-    """User input that can't be saved; ``errors`` maps field name to a sentence."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__("; ".join(f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in errors.items()))
-
-
-def printable(text: str) -> str:
-    """``text`` without control characters other than whitespace.
-
-    Typed text is cleaned on the way in; this guards what is *drawn*, since a
-    synced or hand-edited file could still carry terminal escape sequences.
-    """
-    if text.isprintable():
-        return text
-    return "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
-
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_SINGLE_LINE = tuple(name for name in CONTACT_FIELDS if name != "notes")
-
-
-def clean_fields(raw: Mapping[str, str]) -> dict[str, str]:
-    """Normalise and check contact fields typed by a person.
-
-    Returns the cleaned values; raises ValidationError naming every bad field.
-    Unknown keys are a programming error and raise KeyError.
-    """
-    unknown = set(raw) - set(CONTACT_FIELDS)
-    if unknown:
-        raise KeyError(f"unknown contact fields: {sorted(unknown)}")
-    cleaned = {name: printable(str(value)).strip() for name, value in raw.items()}
-    for name in _SINGLE_LINE:
-        if name in cleaned:
-            cleaned[name] = " ".join(cleaned[name].split())
-    errors: dict[str, str] = {}
-    for name, value in cleaned.items():
-        if any("\ud800" <= c <= "\udfff" for c in value):
-            errors[name] = "contains bytes that are not valid UTF-8 text"
-    if "name" in cleaned and not cleaned["name"]:
-        errors["name"] = "a name is required"
-    email = cleaned.get("email", "")
-    if email and not _EMAIL.match(email):
-        errors["email"] = f"{email!r} does not look like an email address"
-    linkedin = cleaned.get("linkedin", "")
-    if linkedin:
-        if not re.match(r"^https?://", linkedin, re.IGNORECASE):
-            linkedin = "https://" + linkedin
-        if " " in linkedin or "." not in linkedin:
-            errors["linkedin"] = f"{cleaned['linkedin']!r} does not look like a web address"
-        cleaned["linkedin"] = linkedin
-    if cleaned.get("connected_on"):
-        try:
-            cleaned["connected_on"] = parse_date(cleaned["connected_on"]).isoformat()
-        except ValueError:
-            errors["connected_on"] = f"{cleaned['connected_on']!r} is not a date like 2026-11-20"
-    if cleaned.get("cadence"):
-        months = cleaned["cadence"].lower().removesuffix("months").removesuffix("month")
-        months = months.removesuffix("m").strip()
-        if not months.isdigit() or not 1 <= int(months) <= MAX_CADENCE_MONTHS:
-            errors["cadence"] = (
-                f"{cleaned['cadence']!r} is not a number of months from 1 to {MAX_CADENCE_MONTHS}"
-            )
-        else:
-            cleaned["cadence"] = str(int(months))
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
-
-
-MAX_CADENCE_MONTHS = 24

@@ -21,8 +21,8 @@ from string import Template
 from types import MappingProxyType
 
 from coffeechat.domain.meetings import DEFAULT_MINUTES
-from coffeechat.domain.model import printable
 from coffeechat.domain.stages import Stage
+from coffeechat.domain.text import printable
 
 
 class MessageKind(StrEnum):

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, Contact, EventKind
+from coffeechat.domain.fields import CONTACT_FIELDS, FIELDS
+from coffeechat.domain.model import Contact, EventKind
 from coffeechat.interchange.errors import InterchangeError, MappingError
 from coffeechat.interchange.matching import Incoming, RowError
 
@@ -135,23 +136,20 @@ def header_key(header: str) -> str:
     return " ".join(header.replace("\ufeff", "").replace("_", " ").casefold().split())
 
 
+# Headers for the name parts, which are not contact fields (those declare their own).
+_NAME_PART_HEADERS = {
+    "first_name": ("first name", "first", "given name", "forename"),
+    "last_name": ("last name", "last", "family name", "surname"),
+}
+
+
 def _default_headers() -> dict[str, str]:
     headers: dict[str, str] = {}
-    for name in CONTACT_FIELDS:  # our own export's headers, and the form labels
-        headers[header_key(name)] = name
-        headers[header_key(FIELD_LABELS[name])] = name
-    synonyms = {
-        "name": ("full name", "contact", "contact name", "display name"),
-        "first_name": ("first name", "first", "given name", "forename"),
-        "last_name": ("last name", "last", "family name", "surname"),
-        "company": ("organization", "organisation", "employer", "company name"),
-        "role": ("title", "position", "job title", "job"),
-        "email": ("e-mail", "email address", "e-mail address", "mail"),
-        "phone": ("phone number", "mobile", "telephone", "tel"),
-        "linkedin": ("url", "profile", "profile url", "linkedin profile", "linkedin url"),
-        "referred_by": ("referred by", "referrer", "referral", "introduced by"),
-        "notes": ("note", "comments"),
-    }
+    for spec in FIELDS:  # our own export's headers, and the form labels
+        headers[header_key(spec.name)] = spec.name
+        headers[header_key(spec.label)] = spec.name
+    synonyms = {spec.name: spec.headers for spec in FIELDS}
+    synonyms.update(_NAME_PART_HEADERS)
     for name, spellings in synonyms.items():
         for spelling in spellings:
             headers[header_key(spelling)] = name

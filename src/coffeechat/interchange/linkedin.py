@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from coffeechat.domain.dates import DateParseError, is_month_name, parse_date
+from coffeechat.domain.fields import FIELDS
 from coffeechat.interchange.csv_files import (
     Row,
     csv_rows,
@@ -143,15 +144,8 @@ def _person(cells: _Cells) -> Incoming | RowError:
         connected_on = linkedin_date(connected) if connected else ""
     except ValueError:
         return RowError(line, f"Connected On {connected!r} is not a date like 20 Nov 2026")
-    fields = {
-        "name": name,
-        "company": cells["company"],
-        "role": cells["position"],
-        "email": cells["email address"],
-        "linkedin": cells["url"],
-        "source": SOURCE,
-        "connected_on": connected_on,
-    }
+    fields = {spec.name: cells[spec.linkedin] for spec in FIELDS if spec.linkedin}
+    fields.update(name=name, source=SOURCE, connected_on=connected_on)
     email = fields["email"]
     return Incoming(
         line=line,

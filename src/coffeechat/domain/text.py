@@ -1,0 +1,16 @@
+"""Text as it is drawn: what a synced or hand-edited file must not smuggle onto the screen."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters other than whitespace.
+
+    Typed text is cleaned on the way in; this guards what is *drawn*, since a
+    synced or hand-edited file could still carry terminal escape sequences.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
