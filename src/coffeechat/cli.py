@@ -28,9 +28,9 @@ from coffeechat.domain.model import Contact
 from coffeechat.domain.rules import due_items
 from coffeechat.domain.search import resolve
 from coffeechat.domain.stages import Stage
-from coffeechat.interchange import EXPORT_KINDS, IMPORT_KINDS
 from coffeechat.paths import resolve_db_path
 from coffeechat.storage.repository import Repository, new_id
+from coffeechat.transfer import EXPORT_FORMATS, IMPORT_FORMATS, FileFormat
 
 READ_ONLY_COMMANDS = frozenset({"list", "due", "export"})
 
@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     bring = commands.add_parser(
         "import", parents=[common], help="bring people in (never duplicates or overwrites)"
     )
-    bring.add_argument("kind", choices=IMPORT_KINDS, help="the file's format")
+    bring.add_argument("kind", choices=list(IMPORT_FORMATS), help=_kinds(IMPORT_FORMATS))
     bring.add_argument("file", type=Path, help="LinkedIn's Connections.csv, a .vcf, a .csv…")
     bring.add_argument("--company", default="", help="LinkedIn: only companies matching this")
     bring.add_argument("--position", default="", help="LinkedIn: only positions matching this")
@@ -96,12 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     bring.add_argument("--dry-run", action="store_true", help="only say what would change")
 
     out = commands.add_parser("export", parents=[common], help="write contacts or a calendar")
-    out.add_argument("kind", choices=EXPORT_KINDS, help="ics, vcard, csv or json (a full backup)")
+    out.add_argument("kind", choices=list(EXPORT_FORMATS), help=_kinds(EXPORT_FORMATS))
     out.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     out.add_argument("--include-archived", action="store_true", help="archived people too")
     out.add_argument("--include-notes", action="store_true", help="your private notes too")
     out.add_argument("--at", metavar="WHEN", help="ics: due items as of this moment")
     return parser
+
+
+def _kinds(formats: Mapping[str, FileFormat]) -> str:
+    """ "ics (an iCalendar feed), vcard (vCards), …" for a format argument's help."""
+    return "the file's format: " + ", ".join(f"{f.kind} ({f.title})" for f in formats.values())
 
 
 def _stage_argument(text: str) -> Stage:
@@ -285,7 +290,6 @@ def _launch(repository: Repository, clock: Clock) -> int:
 
 
 def _import(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
-    # Imported here: the format libraries are not needed by the other commands.
     from coffeechat.interchange.csv_files import parse_mapping
     from coffeechat.interchange.errors import MappingError
     from coffeechat.transfer import import_file
