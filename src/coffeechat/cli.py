@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from coffeechat import __version__
-from coffeechat.domain.clock import Clock, clock_from_environment
+from coffeechat.domain.clock import Clock
 from coffeechat.domain.dates import DateParseError, parse_when
 from coffeechat.domain.errors import UserError
 from coffeechat.domain.fields import CONTACT_FIELDS, FIELDS
@@ -28,6 +28,7 @@ from coffeechat.domain.model import Contact
 from coffeechat.domain.rules import due_items
 from coffeechat.domain.search import resolve
 from coffeechat.domain.stages import Stage
+from coffeechat.environment import clock_from_environment
 from coffeechat.paths import resolve_db_path
 from coffeechat.storage.repository import Repository, new_id
 from coffeechat.transfer import EXPORT_FORMATS, IMPORT_FORMATS, FileFormat

@@ -23,12 +23,12 @@ from coffeechat.domain.network import referral_links
 from coffeechat.domain.templates import (
     MessageKind,
     kind_for,
-    load_template,
     render,
     template_values,
 )
 from coffeechat.paths import templates_dir
 from coffeechat.storage.errors import USER_FACING_ERRORS
+from coffeechat.template_files import load_template
 from coffeechat.ui.editor import EditorError, edit_in_editor
 from coffeechat.ui.screens.app_screen import AppScreen
 
