@@ -244,7 +244,7 @@ FORMATS: tuple[FileFormat, ...] = (
     FileFormat(
         "csv",
         ".csv",
-        "a spreadsheet (CSV)",
+        "a CSV spreadsheet",
         reader=_people_importer(_read_csv),
         writer=_write_csv,
         import_title="Import CSV",
