@@ -7,11 +7,18 @@ from typing import TYPE_CHECKING
 
 from coffeechat.interchange.errors import InterchangeError
 from coffeechat.storage.errors import USER_FACING_ERRORS
-from coffeechat.transfer import EXPORT_FORMATS, IMPORT_FORMATS
+from coffeechat.transfer import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    ImportReport,
+    default_export_path,
+    export_bytes,
+    import_file,
+    write_private,
+)
 from coffeechat.ui.screens.forms import ConfirmDialog, TextPrompt
 
 if TYPE_CHECKING:
-    from coffeechat.transfer import ImportReport
     from coffeechat.ui.app import CoffeechatApp
 
 # The palette's commands, kind -> (title, what), read from the one format
@@ -51,8 +58,6 @@ def start_import(app: CoffeechatApp, kind: str) -> None:
 
 
 def _run(app: CoffeechatApp, kind: str, path: Path, *, dry_run: bool) -> ImportReport | None:
-    from coffeechat.transfer import import_file
-
     try:
         return import_file(app.repository, kind, path, app.clock(), dry_run=dry_run)
     except InterchangeError as error:
@@ -64,8 +69,6 @@ def _run(app: CoffeechatApp, kind: str, path: Path, *, dry_run: bool) -> ImportR
 
 def start_export(app: CoffeechatApp, kind: str) -> None:
     """Ask where, then write the file (0600)."""
-    from coffeechat.transfer import default_export_path, export_bytes, write_private
-
     title, what = EXPORTS[kind]
     default = str(default_export_path(kind, app.clock()))
 
