@@ -28,7 +28,7 @@ from coffeechat.domain.templates import (
 )
 from coffeechat.paths import templates_dir
 from coffeechat.storage.errors import USER_FACING_ERRORS
-from coffeechat.template_files import load_template
+from coffeechat.template_files import load_template, template_path
 from coffeechat.ui.editor import EditorError, edit_in_editor
 from coffeechat.ui.screens.app_screen import AppScreen
 
@@ -147,7 +147,7 @@ class DraftScreen(AppScreen[None]):
 
     def _template_source(self) -> str:
         assert self.kind is not None
-        path = templates_dir() / f"{self.kind.value}.txt"
+        path = template_path(self.kind, templates_dir())
         return str(path) if path.is_file() else f"built-in (override: {path})"
 
     def values(self, contact: Contact) -> dict[str, str]:
