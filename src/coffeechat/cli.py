@@ -19,18 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from coffeechat import __version__
-from coffeechat.domain.clock import Clock, clock_from_environment
+from coffeechat.domain.clock import Clock
 from coffeechat.domain.dates import DateParseError, parse_when
+from coffeechat.domain.errors import UserError
 from coffeechat.domain.events import EventKind
+from coffeechat.domain.fields import CONTACT_FIELDS, FIELDS
 from coffeechat.domain.humanize import due_reason, due_summary
-from coffeechat.domain.model import CONTACT_FIELDS, Contact
+from coffeechat.domain.model import Contact
 from coffeechat.domain.rules import due_items
 from coffeechat.domain.search import resolve
 from coffeechat.domain.stages import Stage
-from coffeechat.interchange import EXPORT_KINDS, IMPORT_KINDS
+from coffeechat.environment import clock_from_environment
 from coffeechat.paths import resolve_db_path
-from coffeechat.storage.errors import USER_FACING_ERRORS
 from coffeechat.storage.repository import Repository, new_id
+from coffeechat.transfer import EXPORT_FORMATS, IMPORT_FORMATS, FileFormat
 
 READ_ONLY_COMMANDS = frozenset({"list", "due", "export"})
 
@@ -59,20 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     add = commands.add_parser("add", parents=[common], help="add a contact; prints its id")
-    add.add_argument("name")
-    for option, field, help_text in (
-        ("--company", "company", "where they work"),
-        ("--role", "role", "their job title"),
-        ("--email", "email", "email address"),
-        ("--phone", "phone", "phone number"),
-        ("--linkedin", "linkedin", "LinkedIn profile URL"),
-        ("--source", "source", "how you found them (friend, alumni list, article…)"),
-        ("--referred-by", "referred_by", "who suggested them"),
-        ("--connected-on", "connected_on", "the date you connected, e.g. 2026-11-20"),
-        ("--cadence", "cadence", "months between follow-ups (default 3)"),
-        ("--note", "notes", "a note"),
-    ):
-        add.add_argument(option, dest=field, default="", metavar="TEXT", help=help_text)
+    for spec in FIELDS:
+        if spec.flag:
+            add.add_argument(spec.flag, dest=spec.name, default="", metavar="TEXT", help=spec.help)
+        else:
+            add.add_argument(spec.name, help=spec.help)
 
     advance = commands.add_parser("advance", parents=[common], help="move a contact one stage on")
     advance.add_argument("contact", metavar="NAME|ID", help="an id, or part of a name")
@@ -95,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     bring = commands.add_parser(
         "import", parents=[common], help="bring people in (never duplicates or overwrites)"
     )
-    bring.add_argument("kind", choices=IMPORT_KINDS, help="the file's format")
+    bring.add_argument("kind", choices=list(IMPORT_FORMATS), help=_kinds(IMPORT_FORMATS))
     bring.add_argument("file", type=Path, help="LinkedIn's Connections.csv, a .vcf, a .csv…")
     bring.add_argument("--company", default="", help="LinkedIn: only companies matching this")
     bring.add_argument("--position", default="", help="LinkedIn: only positions matching this")
@@ -105,12 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
     bring.add_argument("--dry-run", action="store_true", help="only say what would change")
 
     out = commands.add_parser("export", parents=[common], help="write contacts or a calendar")
-    out.add_argument("kind", choices=EXPORT_KINDS, help="ics, vcard, csv or json (a full backup)")
+    out.add_argument("kind", choices=list(EXPORT_FORMATS), help=_kinds(EXPORT_FORMATS))
     out.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     out.add_argument("--include-archived", action="store_true", help="archived people too")
     out.add_argument("--include-notes", action="store_true", help="your private notes too")
     out.add_argument("--at", metavar="WHEN", help="ics: due items as of this moment")
     return parser
+
+
+def _kinds(formats: Mapping[str, FileFormat]) -> str:
+    """ "ics (an iCalendar feed), vcard (vCards), …" for a format argument's help."""
+    return "the file's format: " + ", ".join(f"{f.kind} ({f.title})" for f in formats.values())
 
 
 def _stage_argument(text: str) -> Stage:
@@ -137,7 +135,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         )
         handler = _HANDLERS[args.command]
         return handler(args, repository, clock)
-    except USER_FACING_ERRORS as error:
+    except UserError as error:
         return _fail(str(error))
     except KeyboardInterrupt:
         return 130
@@ -294,27 +292,25 @@ def _launch(repository: Repository, clock: Clock) -> int:
 
 
 def _import(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
-    # Imported here: the format libraries are not needed by the other commands.
     from coffeechat.interchange.csv_files import parse_mapping
-    from coffeechat.interchange.errors import InterchangeError
+    from coffeechat.interchange.errors import MappingError
     from coffeechat.transfer import import_file
 
     try:
         mapping = parse_mapping(args.map) if args.map else None
-        report = import_file(
-            repository,
-            args.kind,
-            args.file,
-            clock(),
-            dry_run=args.dry_run,
-            company=args.company,
-            position=args.position,
-            mapping=mapping,
-        )
-    except InterchangeError as error:
-        return _fail(str(error))
-    except ValueError as error:  # a bad --map
+    except MappingError as error:
         return _fail(f"--map: {error}")
+    # Any other UserError (an unreadable file, a bad record) is main's to report.
+    report = import_file(
+        repository,
+        args.kind,
+        args.file,
+        clock(),
+        dry_run=args.dry_run,
+        company=args.company,
+        position=args.position,
+        mapping=mapping,
+    )
     print("\n".join(report.lines()))
     for row in report.errors:
         print(f"coffeechat: {args.file}:{row.line}: {row.message}", file=sys.stderr)
@@ -322,19 +318,15 @@ def _import(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
 
 
 def _export(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
-    from coffeechat.interchange.errors import InterchangeError
     from coffeechat.transfer import export_bytes, write_private
 
-    try:
-        data = export_bytes(
-            repository,
-            args.kind,
-            _moment(args.at, clock()),
-            include_archived=args.include_archived,
-            include_notes=args.include_notes,
-        )
-    except InterchangeError as error:
-        return _fail(str(error))
+    data = export_bytes(
+        repository,
+        args.kind,
+        _moment(args.at, clock()),
+        include_archived=args.include_archived,
+        include_notes=args.include_notes,
+    )
     if args.output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

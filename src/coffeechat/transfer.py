@@ -1,7 +1,11 @@
 """Import and export, end to end: read a file, plan, apply through the repository; or write one.
 
 Shared by ``coffeechat import/export`` and the TUI's command palette, so both
-say the same things.  File formats live in ``coffeechat.interchange``.
+say the same things.  ``FORMATS`` is the one list of file formats: the CLI's
+choices and help, the palette's commands and the suffix of a default export
+file are all read from it.  File formats themselves live in
+``coffeechat.interchange``; the ones needing vobject or icalendar load when a
+transfer starts, not when the palette lists its commands.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -17,15 +21,11 @@ from pathlib import Path
 from coffeechat.domain.model import Contact
 from coffeechat.domain.rules import due_items
 from coffeechat.interchange.backup import export_json, plan_backup, read_backup, restore_summary
-from coffeechat.interchange.calendar import write_calendar
 from coffeechat.interchange.csv_files import read_csv, write_csv
 from coffeechat.interchange.errors import InterchangeError
 from coffeechat.interchange.linkedin import read_linkedin
 from coffeechat.interchange.matching import Incoming, RowError, plan_import
-from coffeechat.interchange.vcard import read_vcards, write_vcards
 from coffeechat.storage.repository import Repository
-
-SUFFIXES = {"ics": ".ics", "vcard": ".vcf", "csv": ".csv", "json": ".json"}
 
 
 @dataclass(slots=True)
@@ -54,16 +54,230 @@ class ImportReport:
         return [f"{path.name}:{error.line}: {error.message}" for error in self.errors]
 
 
-def _read_people(
-    kind: str, path: Path, company: str, position: str, mapping: Mapping[str, str] | None
-) -> tuple[list[Incoming], list[RowError]]:
-    if kind == "linkedin":
-        return read_linkedin(path, company=company, position=position)
-    if kind == "vcard":
-        return read_vcards(path)
-    if kind == "csv":
-        return read_csv(path, mapping)
-    raise ValueError(f"unknown import kind {kind!r}")
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """What the person asked of an import besides the file."""
+
+    dry_run: bool = False
+    company: str = ""  # LinkedIn: only companies matching this
+    position: str = ""  # LinkedIn: only positions matching this
+    mapping: Mapping[str, str] | None = None  # CSV: header -> field
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """What an export leaves out unless asked (the JSON backup is always everything)."""
+
+    include_archived: bool = False
+    include_notes: bool = False
+
+
+Importer = Callable[[Repository, Path, datetime, ImportOptions], "ImportReport"]
+Exporter = Callable[[Repository, datetime, ExportOptions], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class FileFormat:
+    """One file format coffeechat reads or writes, and how people are told about it.
+
+    ``kind`` is the CLI's word for it; ``suffix`` ends a default export file
+    name; ``title`` names the format in help.  ``reader`` / ``writer`` are None
+    when the format only goes one way; the ``import_*`` / ``export_*`` texts
+    are the palette's commands.
+    """
+
+    kind: str
+    suffix: str
+    title: str
+    reader: Importer | None = None
+    writer: Exporter | None = None
+    import_title: str = ""
+    import_help: str = ""
+    export_title: str = ""
+    export_help: str = ""
+
+
+# -- reading --------------------------------------------------------------------------
+
+
+def _people_importer(
+    read: Callable[[Path, ImportOptions], tuple[list[Incoming], list[RowError]]],
+) -> Importer:
+    """An importer for a format of people: read, match against who is there, add and fill in."""
+
+    def run(
+        repository: Repository, path: Path, now: datetime, options: ImportOptions
+    ) -> ImportReport:
+        people, errors = read(path, options)
+        plan = plan_import(repository.contacts(include_archived=True), people)
+        plan.errors[:0] = errors
+        plan.errors.sort(key=lambda error: error.line)
+        report = ImportReport(
+            plan.summary(),
+            options.dry_run,
+            "add",
+            [fields["name"] for fields in plan.add],
+            [update.contact.name for update in plan.update],
+            plan.errors,
+        )
+        if not options.dry_run and (plan.add or plan.update):
+            repository.apply_import(
+                plan.add, [(update.contact.id, update.fields) for update in plan.update], now
+            )
+        return report
+
+    return run
+
+
+def _read_linkedin(path: Path, options: ImportOptions) -> tuple[list[Incoming], list[RowError]]:
+    return read_linkedin(path, company=options.company, position=options.position)
+
+
+def _read_vcards(path: Path, options: ImportOptions) -> tuple[list[Incoming], list[RowError]]:
+    from coffeechat.interchange.vcard import read_vcards  # loads vobject
+
+    return read_vcards(path)
+
+
+def _read_csv(path: Path, options: ImportOptions) -> tuple[list[Incoming], list[RowError]]:
+    return read_csv(path, options.mapping)
+
+
+def _restore_backup(
+    repository: Repository, path: Path, now: datetime, options: ImportOptions
+) -> ImportReport:
+    """Restore a JSON backup: contacts by id (never twice) and the user's own questions."""
+    backup = read_backup(path)
+    restored, plan = plan_backup(repository.contacts(include_archived=True), backup)
+    if not options.dry_run:
+        restored = repository.restore_backup(restored)
+        repository.add_questions([q for q in backup.questions if not q.builtin])
+    return ImportReport(
+        restore_summary(restored, plan),
+        options.dry_run,
+        "restore",
+        [c.name for c in restored],
+        [],
+        plan.errors,
+    )
+
+
+# -- writing --------------------------------------------------------------------------
+
+
+def _chosen(repository: Repository, options: ExportOptions) -> list[Contact]:
+    everyone = repository.contacts(include_archived=True)
+    return [c for c in everyone if options.include_archived or not c.archived]
+
+
+def _write_calendar(repository: Repository, now: datetime, options: ExportOptions) -> bytes:
+    from coffeechat.interchange.calendar import write_calendar  # loads icalendar
+
+    chosen = _chosen(repository, options)
+    binary = io.BytesIO()
+    write_calendar(chosen, due_items(chosen, now, repository.settings()), now, binary)
+    return binary.getvalue()
+
+
+def _write_vcards(repository: Repository, now: datetime, options: ExportOptions) -> bytes:
+    from coffeechat.interchange.vcard import write_vcards  # loads vobject
+
+    text = io.StringIO(newline="")
+    write_vcards(
+        _chosen(repository, options),
+        text,
+        include_notes=options.include_notes,
+        include_archived=options.include_archived,
+    )
+    return text.getvalue().encode("utf-8")
+
+
+def _write_csv(repository: Repository, now: datetime, options: ExportOptions) -> bytes:
+    chosen = _chosen(repository, options)
+    text = io.StringIO(newline="")
+    write_csv(chosen if options.include_notes else [_without_notes(c) for c in chosen], text)
+    return text.getvalue().encode("utf-8")
+
+
+def _write_backup(repository: Repository, now: datetime, options: ExportOptions) -> bytes:
+    text = io.StringIO(newline="")
+    everyone = repository.contacts(include_archived=True)
+    settings = asdict(repository.settings())
+    export_json(everyone, repository.questions(), settings, now, text)
+    return text.getvalue().encode("utf-8")
+
+
+def _without_notes(contact: Contact) -> Contact:
+    return replace(contact, notes="")
+
+
+# -- the registry ---------------------------------------------------------------------
+
+FORMATS: tuple[FileFormat, ...] = (
+    FileFormat(
+        "linkedin",
+        ".csv",
+        "LinkedIn's Connections.csv",
+        reader=_people_importer(_read_linkedin),
+        import_title="Import LinkedIn connections",
+        import_help="LinkedIn's Connections.csv (from its data export)",
+    ),
+    FileFormat(
+        "ics",
+        ".ics",
+        "an iCalendar feed",
+        writer=_write_calendar,
+        export_title="Export calendar (.ics)",
+        export_help="meetings as events, due items as to-dos",
+    ),
+    FileFormat(
+        "vcard",
+        ".vcf",
+        "vCards",
+        reader=_people_importer(_read_vcards),
+        writer=_write_vcards,
+        import_title="Import vCards",
+        import_help="a .vcf from Google Contacts, Apple Contacts or Outlook",
+        export_title="Export vCards",
+        export_help="active contacts, without your notes",
+    ),
+    FileFormat(
+        "csv",
+        ".csv",
+        "a CSV spreadsheet",
+        reader=_people_importer(_read_csv),
+        writer=_write_csv,
+        import_title="Import CSV",
+        import_help="a spreadsheet saved as CSV, with a header row",
+        export_title="Export CSV",
+        export_help="active contacts with their stage history, without your notes",
+    ),
+    FileFormat(
+        "json",
+        ".json",
+        "a full JSON backup",
+        reader=_restore_backup,
+        writer=_write_backup,
+        import_title="Restore a JSON backup",
+        import_help="a file made by Export JSON backup",
+        export_title="Export JSON backup",
+        export_help="everything, to restore on another machine",
+    ),
+)
+"""Every format, in the order help and the palette list them."""
+
+IMPORT_FORMATS: Mapping[str, FileFormat] = {f.kind: f for f in FORMATS if f.reader}
+EXPORT_FORMATS: Mapping[str, FileFormat] = {f.kind: f for f in FORMATS if f.writer}
+
+
+def _format(formats: Mapping[str, FileFormat], kind: str, verb: str) -> FileFormat:
+    try:
+        return formats[kind]
+    except KeyError:
+        raise ValueError(f"unknown {verb} kind {kind!r}") from None
+
+
+# -- end to end -----------------------------------------------------------------------
 
 
 def import_file(
@@ -78,40 +292,12 @@ def import_file(
     mapping: Mapping[str, str] | None = None,
 ) -> ImportReport:
     """Import ``path``; InterchangeError (one sentence) if the file can't be read at all."""
+    reader = _format(IMPORT_FORMATS, kind, "import").reader
+    assert reader is not None  # IMPORT_FORMATS holds only formats with one
     if not path.is_file():
         raise InterchangeError(f"{path} is not a file.")
-    existing = repository.contacts(include_archived=True)
-    if kind == "json":
-        backup = read_backup(path)
-        restored, plan = plan_backup(existing, backup)
-        if not dry_run:
-            restored = repository.restore_backup(restored)
-            repository.add_questions([q for q in backup.questions if not q.builtin])
-        return ImportReport(
-            restore_summary(restored, plan),
-            dry_run,
-            "restore",
-            [c.name for c in restored],
-            [],
-            plan.errors,
-        )
-    people, errors = _read_people(kind, path, company, position, mapping)
-    plan = plan_import(existing, people)
-    plan.errors[:0] = errors
-    plan.errors.sort(key=lambda error: error.line)
-    report = ImportReport(
-        plan.summary(),
-        dry_run,
-        "add",
-        [fields["name"] for fields in plan.add],
-        [update.contact.name for update in plan.update],
-        plan.errors,
-    )
-    if not dry_run and (plan.add or plan.update):
-        repository.apply_import(
-            plan.add, [(update.contact.id, update.fields) for update in plan.update], now
-        )
-    return report
+    options = ImportOptions(dry_run, company, position, mapping)
+    return reader(repository, path, now, options)
 
 
 def export_bytes(
@@ -126,28 +312,9 @@ def export_bytes(
 
     The JSON backup is the exception: it is everything, so it can be restored.
     """
-    everyone = repository.contacts(include_archived=True)
-    chosen = [c for c in everyone if include_archived or not c.archived]
-    if kind == "ics":
-        binary = io.BytesIO()
-        settings = repository.settings()
-        write_calendar(chosen, due_items(chosen, now, settings), now, binary)
-        return binary.getvalue()
-    text = io.StringIO(newline="")
-    if kind == "vcard":
-        write_vcards(chosen, text, include_notes=include_notes, include_archived=include_archived)
-    elif kind == "csv":
-        write_csv(chosen if include_notes else [_without_notes(c) for c in chosen], text)
-    elif kind == "json":
-        settings_dict = asdict(repository.settings())
-        export_json(everyone, repository.questions(), settings_dict, now, text)
-    else:
-        raise ValueError(f"unknown export kind {kind!r}")
-    return text.getvalue().encode("utf-8")
-
-
-def _without_notes(contact: Contact) -> Contact:
-    return replace(contact, notes="")
+    writer = _format(EXPORT_FORMATS, kind, "export").writer
+    assert writer is not None  # EXPORT_FORMATS holds only formats with one
+    return writer(repository, now, ExportOptions(include_archived, include_notes))
 
 
 def write_private(path: Path, data: bytes) -> None:
@@ -172,4 +339,5 @@ def write_private(path: Path, data: bytes) -> None:
 
 def default_export_path(kind: str, now: datetime) -> Path:
     """coffeechat-2026-11-22.ics and so on, in the current folder."""
-    return Path.cwd() / f"coffeechat-{now:%Y-%m-%d}{SUFFIXES[kind]}"
+    suffix = _format(EXPORT_FORMATS, kind, "export").suffix
+    return Path.cwd() / f"coffeechat-{now:%Y-%m-%d}{suffix}"

@@ -17,11 +17,11 @@ from coffeechat.domain.templates import (
     Draft,
     MessageKind,
     kind_for,
-    load_template,
     render,
     template_problems,
     template_values,
 )
+from coffeechat.template_files import load_template
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # a Sunday, as the `now` fixture
 TUE_10 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)

@@ -10,11 +10,13 @@ never a guess.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
+
+from coffeechat.domain.errors import UserError
 
 Prefer = Literal["past", "future"]
 
@@ -40,8 +42,39 @@ MAX_YEARS_AWAY = 100
 HINT = "try e.g. 'now', 'yesterday 3pm', 'last tuesday', 'in 3 days' or '2026-11-20 14:00'"
 
 
-class DateParseError(ValueError):
+class DateParseError(UserError, ValueError):
     """Text that is not a date or time we can read without guessing."""
+
+
+# A fixed default (not today) so a missing day or month is obvious, and
+# parsing a calendar date never needs a clock.
+_NO_DAY = datetime(2000, 1, 1)
+
+
+def is_month_name(word: str) -> bool:
+    """True for an English month name or abbreviation as dates are read ("Nov", "Sept")."""
+    return _ENGLISH.month(word) is not None
+
+
+_ENGLISH = dateutil_parser.parserinfo()
+
+
+def parse_date(text: str) -> date:
+    """A calendar date typed or imported: "2026-11-20", "20 Nov 2026", "03/04/2025" (3 April).
+
+    ISO dates are read as ISO; anything else day first, with English month
+    names whatever the locale (what LinkedIn writes).  DateParseError (a
+    ValueError) for text that is not a real date.
+    """
+    text = text.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dateutil_parser.parse(text, default=_NO_DAY, dayfirst=True).date()
+    except (ValueError, OverflowError):  # dateutil's ParserError is a ValueError
+        raise DateParseError(f"{text!r} is not a date like 2026-11-20") from None
 
 
 def parse_when(text: str, now: datetime, prefer: Prefer = "past") -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from coffeechat.domain.rules import DueItem, DueKind, Urgency
+from coffeechat.domain.rules import GIVE_UP, DueItem, DueKind, Urgency
 
 
 def span(delta: timedelta) -> str:
@@ -64,7 +64,7 @@ def due_reason(item: DueItem, now: datetime) -> str:
         return f"{touched} · due since {day(item.due_at, now)}"
     if item.kind is DueKind.NUDGE:
         asked = f"asked {day(item.since, now)}"
-        if item.detail == "give up":
+        if item.detail == GIVE_UP:
             return f"{asked} · archive? (a)"
         if item.due_at > now:
             return f"{asked} · {item.detail} {day(item.due_at, now)}"

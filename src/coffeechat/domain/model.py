@@ -6,20 +6,18 @@ happen" are derived from its events; nothing stores them twice.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
+# The event types live in domain/events.py, the fields in domain/fields.py and
+# printable in domain/text.py; the "X as X" imports re-export them for code
+# that still imports them from here.
 from coffeechat.domain.events import (
     Advance,
     Archive,
-    ArchiveReason,
     Created,
     Edit,
-    Event,
-    EventKind,
     MeetingAction,
     MeetingChange,
     PromiseDone,
@@ -28,6 +26,13 @@ from coffeechat.domain.events import (
     Touch,
     Undo,
 )
+from coffeechat.domain.events import ArchiveReason as ArchiveReason
+from coffeechat.domain.events import Event as Event
+from coffeechat.domain.events import EventKind as EventKind
+from coffeechat.domain.fields import CONTACT_FIELDS as CONTACT_FIELDS
+from coffeechat.domain.fields import FIELD_LABELS as FIELD_LABELS
+from coffeechat.domain.fields import ValidationError as ValidationError
+from coffeechat.domain.fields import clean_fields as clean_fields
 from coffeechat.domain.meetings import (
     Meeting,
     apply_meeting_change,
@@ -35,39 +40,7 @@ from coffeechat.domain.meetings import (
     set_promise_done,
 )
 from coffeechat.domain.stages import Stage
-from coffeechat.domain.text import printable
-
-# Re-exported: these used to live here.
-__all__ = ["ArchiveReason", "Contact", "Event", "EventKind", "ValidationError", "printable"]
-
-# The editable text fields of a contact, in the order forms show them.
-CONTACT_FIELDS: tuple[str, ...] = (
-    "name",
-    "company",
-    "role",
-    "email",
-    "phone",
-    "linkedin",
-    "source",
-    "referred_by",
-    "connected_on",
-    "cadence",
-    "notes",
-)
-
-FIELD_LABELS: Mapping[str, str] = {
-    "name": "Name",
-    "company": "Company",
-    "role": "Role",
-    "email": "Email",
-    "phone": "Phone",
-    "linkedin": "LinkedIn URL",
-    "source": "Source",
-    "referred_by": "Referred by",
-    "connected_on": "Connected on",
-    "cadence": "Follow up every",
-    "notes": "Notes",
-}
+from coffeechat.domain.text import printable as printable
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,82 +246,3 @@ def _is_touch(data: object) -> bool:
 _TOUCH_STAGES = frozenset({Stage.MET, Stage.THANKED, Stage.FOLLOW_UP})
 _STAGE_PAYLOADS: frozenset[type] = frozenset({Created, Advance})
 _ARCHIVE_PAYLOADS: frozenset[type] = frozenset({Archive, Restore})
-
-
-class ValidationError(ValueError):
-    """User input that can't be saved; ``errors`` maps field name to a sentence."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__("; ".join(f"{FIELD_LABELS.get(k, k)}: {v}" for k, v in errors.items()))
-
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_SINGLE_LINE = tuple(name for name in CONTACT_FIELDS if name != "notes")
-
-
-def clean_fields(raw: Mapping[str, str]) -> dict[str, str]:
-    """Normalise and check contact fields typed by a person.
-
-    Returns the cleaned values; raises ValidationError naming every bad field.
-    Unknown keys are a programming error and raise KeyError.
-    """
-    unknown = set(raw) - set(CONTACT_FIELDS)
-    if unknown:
-        raise KeyError(f"unknown contact fields: {sorted(unknown)}")
-    cleaned = {name: printable(str(value)).strip() for name, value in raw.items()}
-    for name in _SINGLE_LINE:
-        if name in cleaned:
-            cleaned[name] = " ".join(cleaned[name].split())
-    errors: dict[str, str] = {}
-    for name, value in cleaned.items():
-        if any("\ud800" <= c <= "\udfff" for c in value):
-            errors[name] = "contains bytes that are not valid UTF-8 text"
-    if "name" in cleaned and not cleaned["name"]:
-        errors["name"] = "a name is required"
-    email = cleaned.get("email", "")
-    if email and not _EMAIL.match(email):
-        errors["email"] = f"{email!r} does not look like an email address"
-    linkedin = cleaned.get("linkedin", "")
-    if linkedin:
-        if not re.match(r"^https?://", linkedin, re.IGNORECASE):
-            linkedin = "https://" + linkedin
-        if " " in linkedin or "." not in linkedin:
-            errors["linkedin"] = f"{cleaned['linkedin']!r} does not look like a web address"
-        cleaned["linkedin"] = linkedin
-    if cleaned.get("connected_on"):
-        try:
-            cleaned["connected_on"] = _calendar_date(cleaned["connected_on"])
-        except ValueError:
-            errors["connected_on"] = f"{cleaned['connected_on']!r} is not a date like 2026-11-20"
-    if cleaned.get("cadence"):
-        months = cleaned["cadence"].lower().removesuffix("months").removesuffix("month")
-        months = months.removesuffix("m").strip()
-        if not months.isdigit() or not 1 <= int(months) <= MAX_CADENCE_MONTHS:
-            errors["cadence"] = (
-                f"{cleaned['cadence']!r} is not a number of months from 1 to {MAX_CADENCE_MONTHS}"
-            )
-        else:
-            cleaned["cadence"] = str(int(months))
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
-
-
-MAX_CADENCE_MONTHS = 24
-
-
-def _calendar_date(text: str) -> str:
-    """A typed or imported date as YYYY-MM-DD ("20 Nov 2026", "2026-11-20")."""
-    from dateutil import parser
-
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
-    try:
-        # A fixed default (not today) so a missing day or month is obvious.
-        parsed = parser.parse(text, default=datetime(2000, 1, 1), dayfirst=True)
-    except (ValueError, OverflowError, parser.ParserError):
-        raise ValueError(text) from None
-    return parsed.date().isoformat()

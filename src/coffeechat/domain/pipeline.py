@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from coffeechat.domain import meetings
+from coffeechat.domain.errors import UserError
 from coffeechat.domain.events import (
     Advance,
     Archive,
@@ -33,7 +34,7 @@ from coffeechat.domain.stages import PIPELINE, Stage
 from coffeechat.domain.text import printable
 
 
-class MoveError(ValueError):
+class MoveError(UserError, ValueError):
     """A move that does not apply to the contact as it is now."""
 
 

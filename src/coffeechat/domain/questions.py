@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
-from coffeechat.domain.model import ValidationError
+from coffeechat.domain.fields import ValidationError
 from coffeechat.domain.text import printable
 
 MIN_AGENDA = 10

@@ -13,6 +13,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
+from coffeechat.domain.errors import UserError
 from coffeechat.domain.events import (
     Advance,
     Archive,
@@ -31,13 +32,13 @@ from coffeechat.domain.events import (
     Touch,
     Undo,
 )
-from coffeechat.domain.meetings import AgendaItem, Meeting, MeetingFormat, Promise
+from coffeechat.domain.meetings import DEFAULT_MINUTES, AgendaItem, Meeting, MeetingFormat, Promise
 from coffeechat.domain.model import CONTACT_FIELDS, Contact
 from coffeechat.domain.questions import Category, Question
 from coffeechat.domain.stages import PIPELINE, Stage
 
 
-class RecordError(ValueError):
+class RecordError(UserError, ValueError):
     """A stored record that does not have the shape coffeechat writes."""
 
 
@@ -382,7 +383,7 @@ def meeting_from_record(record: Any) -> Meeting:
         meeting_format = MeetingFormat(record.get("format", MeetingFormat.VIDEO.value))
     except ValueError:
         raise RecordError(f"{what}: format {record.get('format')!r} is unknown") from None
-    minutes = record.get("minutes", 15)
+    minutes = record.get("minutes", DEFAULT_MINUTES)
     if type(minutes) is not int or minutes < 1:
         raise RecordError(f"{what}: minutes {minutes!r} is not a positive whole number")
     agenda = []

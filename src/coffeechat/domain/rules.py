@@ -26,33 +26,8 @@ from enum import StrEnum
 from dateutil.relativedelta import relativedelta
 
 from coffeechat.domain.model import Contact, EventKind
+from coffeechat.domain.settings import Settings as Settings  # re-exported: its old home
 from coffeechat.domain.stages import Stage
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """The user's reminder limits (stored in the database's meta table)."""
-
-    thank_you_due_hours: int = 24
-    thank_you_late_hours: int = 48
-    my_name: str = ""  # signs the message drafts
-    follow_up_months: int = 3
-    follow_up_overdue_factor: float = 1.5
-    nudge_days: int = 7
-    second_nudge_days: int = 14
-    give_up_days: int = 21
-
-    def __post_init__(self) -> None:
-        if not 0 < self.thank_you_due_hours <= self.thank_you_late_hours <= 24 * 365:
-            raise ValueError("thank-you hours must satisfy 0 < due ≤ late ≤ 8760 (a year)")
-        if not isinstance(self.my_name, str):
-            raise ValueError("my_name must be text")
-        if not 1 <= self.follow_up_months <= 24:
-            raise ValueError("follow_up_months must be 1 to 24")
-        if not 1 <= self.follow_up_overdue_factor <= 10:
-            raise ValueError("follow_up_overdue_factor must be 1 to 10")
-        if not 0 < self.nudge_days <= self.second_nudge_days <= self.give_up_days <= 365:
-            raise ValueError("nudge days must satisfy 0 < first ≤ second ≤ give up ≤ 365")
 
 
 class DueKind(StrEnum):
@@ -84,7 +59,7 @@ UPCOMING_DAYS = 7
 class Urgency(StrEnum):
     """How pressing a due item is, most pressing first."""
 
-    LATE = "late"  # past the hard limit (48 h for a thank-you)
+    LATE = "late"  # past the hard limit (thank_you_late_hours for a thank-you)
     OVERDUE = "overdue"  # past the due time
     DUE = "due"  # coming up
 
@@ -226,7 +201,7 @@ GIVE_UP = "give up"  # the nudge item's detail when it suggests archiving
 
 
 def nudge_item(contact: Contact, now: datetime, settings: Settings) -> DueItem | None:
-    """A nudge for a request with no meeting yet (or, after three weeks, "archive it?")."""
+    """A nudge for a request with no meeting yet (or, after ``give_up_days``, "archive it?")."""
     if contact.archived or contact.stage is not Stage.REQUESTED:
         return None
     if any(not m.held and m.scheduled_at is not None for m in contact.meetings):

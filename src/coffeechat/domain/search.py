@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from coffeechat.domain.errors import UserError
 from coffeechat.domain.model import Contact
 
 
-class ContactLookupError(LookupError):
+class ContactLookupError(UserError, LookupError):
     """No contact, or more than one, matches; the message lists candidates."""
 
 

@@ -5,7 +5,8 @@ line, the body.  Filling one in never evaluates anything: each placeholder is
 replaced in a single pass with the value exactly as the person typed it (minus
 terminal control characters), so a contact's notes that happen to contain
 ``$name`` or ``{{ 7*7 }}`` come out as written.  Users may override any of the
-four in ``<config>/templates/<kind>.txt``; the same rules apply.
+four in ``<config>/templates/<kind>.txt`` (read by ``coffeechat.template_files``,
+outside the domain); the same rules apply.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 from string import Template
 from types import MappingProxyType
 
+from coffeechat.domain.meetings import DEFAULT_MINUTES
 from coffeechat.domain.stages import Stage
 from coffeechat.domain.text import printable
 
@@ -41,7 +42,7 @@ PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
         "role": "their job title",
         "referrer": "who suggested you contact them",
         "my_name": "your name, to sign with (set it once in the app)",
-        "minutes": "how long the meeting is, in minutes (15 unless you changed it)",
+        "minutes": f"how long the meeting is, in minutes ({DEFAULT_MINUTES} unless you changed it)",
         "format": "how you meet: phone, video, coffee, lunch or in person",
         "meeting_date": "the day you met, e.g. Tuesday 24 November",
         "takeaway": "the first takeaway you noted from the meeting",
@@ -191,7 +192,7 @@ def template_values(
     role: str = "",
     referrer: str = "",
     my_name: str = "",
-    minutes: int = 15,
+    minutes: int = DEFAULT_MINUTES,
     meeting_format: str = "",
     meeting_at: datetime | None = None,
     takeaways: Sequence[str] = (),
@@ -284,39 +285,24 @@ def kind_for(stage: str, referred: bool) -> MessageKind:
     return kind
 
 
-def load_template(kind: MessageKind, folder: Path | None) -> tuple[str, str | None]:
-    """The template text for ``kind`` and a warning to show, or None.
+def checked_template(kind: MessageKind, raw: str | None, source: str) -> tuple[str, str | None]:
+    """The template text to use for ``kind`` and a warning to show, or None.
 
-    ``folder / "<kind>.txt"`` overrides the built-in when it exists.  A file
-    that can't be read falls back to the built-in (with a warning); a file
-    with mistakes is still used, since the person asked for it, and the
-    warning names the first mistake.
+    ``raw`` is the text of the person's override (None: there is none), read
+    by the caller from ``source`` (a path, named in warnings).  An empty
+    override falls back to the built-in; one with mistakes is still used,
+    since the person asked for it, and the warning names the first mistake.
     """
     builtin = BUILTIN_TEMPLATES[kind]
-    if folder is None:
+    if raw is None:
         return builtin, None
-    path = folder / f"{kind.value}.txt"
-    try:
-        # utf-8-sig: editors on Windows start files with a byte-order mark,
-        # which would otherwise hide the Subject: line.
-        raw = path.read_text(encoding="utf-8-sig")
-    except (FileNotFoundError, NotADirectoryError):
-        return builtin, None  # no override: the usual case
-    except UnicodeDecodeError as error:
-        reason = (
-            f"it is not UTF-8 text (byte {error.object[error.start]:#04x} at offset {error.start})"
-        )
-        return builtin, f"Could not read {path}: {reason}; using the built-in template."
-    except OSError as error:
-        reason = error.strerror or str(error)
-        return builtin, f"Could not read {path}: {reason}; using the built-in template."
     text = printable(raw)
     if not text.strip():
-        return builtin, f"{path} is empty; using the built-in template."
+        return builtin, f"{source} is empty; using the built-in template."
     problems = template_problems(text)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        return text, f"{path}: {problems[0]}{more}"
+        return text, f"{source}: {problems[0]}{more}"
     return text, None
 
 

@@ -1,4 +1,4 @@
-"""Text as coffeechat shows it: safe to draw in a terminal."""
+"""Text as it is drawn: what a synced or hand-edited file must not smuggle onto the screen."""
 
 from __future__ import annotations
 

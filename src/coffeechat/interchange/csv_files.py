@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TextIO
 
 from coffeechat.domain.events import Advance, Archive, Created, Restore, Touch
-from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, Contact
+from coffeechat.domain.fields import CONTACT_FIELDS, FIELDS
+from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import Stage
-from coffeechat.interchange.errors import InterchangeError
+from coffeechat.interchange.errors import InterchangeError, MappingError
 from coffeechat.interchange.matching import Incoming, RowError
 
 # Mapping targets beyond the contact fields: joined into ``name`` when there
@@ -137,23 +138,20 @@ def header_key(header: str) -> str:
     return " ".join(header.replace("\ufeff", "").replace("_", " ").casefold().split())
 
 
+# Headers for the name parts, which are not contact fields (those declare their own).
+_NAME_PART_HEADERS = {
+    "first_name": ("first name", "first", "given name", "forename"),
+    "last_name": ("last name", "last", "family name", "surname"),
+}
+
+
 def _default_headers() -> dict[str, str]:
     headers: dict[str, str] = {}
-    for name in CONTACT_FIELDS:  # our own export's headers, and the form labels
-        headers[header_key(name)] = name
-        headers[header_key(FIELD_LABELS[name])] = name
-    synonyms = {
-        "name": ("full name", "contact", "contact name", "display name"),
-        "first_name": ("first name", "first", "given name", "forename"),
-        "last_name": ("last name", "last", "family name", "surname"),
-        "company": ("organization", "organisation", "employer", "company name"),
-        "role": ("title", "position", "job title", "job"),
-        "email": ("e-mail", "email address", "e-mail address", "mail"),
-        "phone": ("phone number", "mobile", "telephone", "tel"),
-        "linkedin": ("url", "profile", "profile url", "linkedin profile", "linkedin url"),
-        "referred_by": ("referred by", "referrer", "referral", "introduced by"),
-        "notes": ("note", "comments"),
-    }
+    for spec in FIELDS:  # our own export's headers, and the form labels
+        headers[header_key(spec.name)] = spec.name
+        headers[header_key(spec.label)] = spec.name
+    synonyms = {spec.name: spec.headers for spec in FIELDS}
+    synonyms.update(_NAME_PART_HEADERS)
     for name, spellings in synonyms.items():
         for spelling in spellings:
             headers[header_key(spelling)] = name
@@ -170,18 +168,18 @@ def _target(field: str) -> str | None:
 
 
 def parse_mapping(text: str) -> dict[str, str]:
-    """ "Org=company, Job=role" -> {"Org": "company", "Job": "role"}; ValueError if malformed."""
+    """ "Org=company, Job=role" -> {"Org": "company", "Job": "role"}; MappingError if malformed."""
     mapping: dict[str, str] = {}
     for part in text.split(","):
         if not part.strip():
             continue
         header, equals, field = part.partition("=")
         if not equals or not header.strip():
-            raise ValueError(f'{part.strip()!r} is not COLUMN=FIELD (for example "Org=company").')
+            raise MappingError(f'{part.strip()!r} is not COLUMN=FIELD (for example "Org=company").')
         target = _target(field)
         if target is None:
             known = ", ".join(MAPPING_TARGETS)
-            raise ValueError(f"{field.strip()!r} is not a contact field; use one of: {known}.")
+            raise MappingError(f"{field.strip()!r} is not a contact field; use one of: {known}.")
         mapping[header.strip()] = target
     return mapping
 
@@ -197,7 +195,7 @@ def _columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[str, lis
     for column, field in mapping.items():
         target = _target(field)
         if target is None:
-            raise ValueError(f"{field!r} is not a contact field")
+            raise MappingError(f"{field!r} is not a contact field")
         if header_key(column) not in names:
             shown = ", ".join(cell.strip() for cell in header if cell.strip())
             raise _HeaderProblem(

@@ -21,9 +21,10 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
+from coffeechat.domain.dates import DateParseError, is_month_name, parse_date
+from coffeechat.domain.fields import FIELDS
 from coffeechat.interchange.csv_files import (
     Row,
     csv_rows,
@@ -39,41 +40,24 @@ NO_HEADER = (
     "is this Connections.csv from LinkedIn's data export?"
 )
 
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[ -]([^\W\d_]{3,9})\.?[ -](\d{4})")
+# LinkedIn's own shape, "20 Nov 2026"; anything else but ISO is refused, not guessed.
+_DAY_MONTH_YEAR = re.compile(r"\d{1,2}[ -]([^\W\d_]{3,9})\.?[ -]\d{4}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def linkedin_date(text: str) -> str:
     """ "20 Nov 2026" (or "2026-11-20") -> "2026-11-20"; ValueError for anything else.
 
-    Month names are matched in English whatever the locale (LinkedIn writes
+    Month names are read in English whatever the locale (LinkedIn writes
     English ones).  A re-saved "11/20/2026" is refused rather than guessed.
     """
     text = text.strip()
-    match = _DAY_MONTH_YEAR.fullmatch(text)
-    if match is None:
-        return date.fromisoformat(text).isoformat()
-    day, month_name, year = match.groups()
-    month_name = month_name.casefold()
-    months = [i for i, name in enumerate(_MONTHS, 1) if name.startswith(month_name)]
-    if month_name == "sept":
-        months = [9]
-    if len(months) != 1:
-        raise ValueError(text)
-    return date(int(year), months[0], int(day)).isoformat()
+    shaped = _DAY_MONTH_YEAR.fullmatch(text)
+    if shaped and not is_month_name(shaped[1]):  # "20 Mon 2026": a weekday
+        shaped = None
+    if not (shaped or _ISO_DATE.fullmatch(text)):
+        raise DateParseError(f"{text!r} is not a date like 20 Nov 2026")
+    return parse_date(text).isoformat()
 
 
 def _find_header(lines: Sequence[str]) -> tuple[int, str, dict[str, int]] | None:
@@ -160,15 +144,8 @@ def _person(cells: _Cells) -> Incoming | RowError:
         connected_on = linkedin_date(connected) if connected else ""
     except ValueError:
         return RowError(line, f"Connected On {connected!r} is not a date like 20 Nov 2026")
-    fields = {
-        "name": name,
-        "company": cells["company"],
-        "role": cells["position"],
-        "email": cells["email address"],
-        "linkedin": cells["url"],
-        "source": SOURCE,
-        "connected_on": connected_on,
-    }
+    fields = {spec.name: cells[spec.linkedin] for spec in FIELDS if spec.linkedin}
+    fields.update(name=name, source=SOURCE, connected_on=connected_on)
     email = fields["email"]
     return Incoming(
         line=line,

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from coffeechat.domain.model import CONTACT_FIELDS, Contact, ValidationError, clean_fields
+from coffeechat.domain.fields import CONTACT_FIELDS, ValidationError, clean_fields
+from coffeechat.domain.model import Contact
 
 
 @dataclass(frozen=True, slots=True)

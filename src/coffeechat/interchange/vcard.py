@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 import vobject
 
+from coffeechat.domain.fields import FIELDS_BY_NAME
 from coffeechat.domain.model import Contact
 from coffeechat.interchange.errors import InterchangeError
 from coffeechat.interchange.matching import Incoming, RowError
@@ -33,6 +34,14 @@ _BINARY = re.compile(r"^(?:[\w-]+\.)?(?:PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECAS
 _BASE64_LINE = re.compile(r"^[A-Za-z0-9+/=]+$")  # vCard 2.1 base64 runs on unindented
 _CELL_TYPES = frozenset({"cell", "mobile", "iphone"})
 _NOT_PREFERRED = 101  # vCard 4.0 PREF runs 1 (most preferred) to 100
+# Fields whose card property is one plain value each way (the rest need care:
+# a name has FN and N, emails and phones have types and preferences).
+_PLAIN_IN = ("company", "role")
+
+
+def _property(field: str) -> str:
+    """The vCard property a contact field is written to, as vobject names it ("title")."""
+    return FIELDS_BY_NAME[field].vcard.lower()
 
 
 @dataclass(slots=True)
@@ -138,9 +147,8 @@ def _read_card(card: _Card) -> Incoming | RowError:
     }
     emails = _emails(properties)
     fields = {
+        **{field: _first(properties, FIELDS_BY_NAME[field].vcard) for field in _PLAIN_IN},
         "name": name,
-        "company": _first(properties, "ORG"),
-        "role": _first(properties, "TITLE"),
         "email": emails[0] if emails else "",
         "phone": _phone(properties, labels),
         "linkedin": _linkedin(properties),
@@ -315,7 +323,7 @@ def _card(contact: Contact, version: str, *, include_notes: bool) -> Any:
     if contact.company:
         card.add("org").value = [contact.company]
     if contact.role:
-        card.add("title").value = contact.role
+        card.add(_property("role")).value = contact.role
     if contact.email:
         email = card.add("email")
         email.value = contact.email
@@ -327,7 +335,7 @@ def _card(contact: Contact, version: str, *, include_notes: bool) -> Any:
         if version == "4.0":  # a 4.0 TEL is a tel: URI unless it says it is text
             phone.params["VALUE"] = ["text"]
     if contact.linkedin:
-        card.add("url").value = contact.linkedin
+        card.add(_property("linkedin")).value = contact.linkedin
     if include_notes and contact.notes:
-        card.add("note").value = contact.notes
+        card.add(_property("notes")).value = contact.notes
     return card

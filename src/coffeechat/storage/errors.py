@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coffeechat.domain.dates import DateParseError
-from coffeechat.domain.model import ValidationError
-from coffeechat.domain.pipeline import MoveError
-from coffeechat.domain.search import ContactLookupError
+from coffeechat.domain.errors import UserError
 
 
-class StorageError(Exception):
+class StorageError(UserError):
     """Base class: the message is a complete sentence naming the file."""
 
 
@@ -61,13 +58,7 @@ class NotFoundError(StorageError):
     """No contact matched."""
 
 
-# Every failure a person can cause; each carries a sentence for them.  The CLI
-# prints these as one line and the TUI shows them as a toast; anything else is
-# a bug and may show a traceback.
-USER_FACING_ERRORS: tuple[type[Exception], ...] = (
-    StorageError,
-    ValidationError,
-    DateParseError,
-    ContactLookupError,
-    MoveError,
-)
+# Every failure a person can cause derives from UserError; the CLI prints it
+# as one line and the TUI shows it as a toast.  Kept as a tuple for the
+# ``except USER_FACING_ERRORS`` that already read it.
+USER_FACING_ERRORS: tuple[type[Exception], ...] = (UserError,)

@@ -7,30 +7,25 @@ from typing import TYPE_CHECKING
 
 from coffeechat.interchange.errors import InterchangeError
 from coffeechat.storage.errors import USER_FACING_ERRORS
+from coffeechat.transfer import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    ImportReport,
+    default_export_path,
+    export_bytes,
+    import_file,
+    write_private,
+)
 from coffeechat.ui.screens.forms import ConfirmDialog, TextPrompt
 
 if TYPE_CHECKING:
-    from coffeechat.transfer import ImportReport
     from coffeechat.ui.app import CoffeechatApp
 
-# The format libraries (vobject, icalendar) load when an import or export
-# starts, not when the command palette lists these titles.
-
-IMPORTS = {
-    "linkedin": (
-        "Import LinkedIn connections",
-        "LinkedIn's Connections.csv (from its data export)",
-    ),
-    "vcard": ("Import vCards", "a .vcf from Google Contacts, Apple Contacts or Outlook"),
-    "csv": ("Import CSV", "a spreadsheet saved as CSV, with a header row"),
-    "json": ("Restore a JSON backup", "a file made by Export JSON backup"),
-}
-EXPORTS = {
-    "ics": ("Export calendar (.ics)", "meetings as events, due items as to-dos"),
-    "vcard": ("Export vCards", "active contacts, without your notes"),
-    "csv": ("Export CSV", "active contacts with their stage history, without your notes"),
-    "json": ("Export JSON backup", "everything, to restore on another machine"),
-}
+# The palette's commands, kind -> (title, what), read from the one format
+# registry.  The format libraries (vobject, icalendar) load when an import or
+# export starts, not when the command palette lists these titles.
+IMPORTS = {kind: (f.import_title, f.import_help) for kind, f in IMPORT_FORMATS.items()}
+EXPORTS = {kind: (f.export_title, f.export_help) for kind, f in EXPORT_FORMATS.items()}
 
 
 def start_import(app: CoffeechatApp, kind: str) -> None:
@@ -63,8 +58,6 @@ def start_import(app: CoffeechatApp, kind: str) -> None:
 
 
 def _run(app: CoffeechatApp, kind: str, path: Path, *, dry_run: bool) -> ImportReport | None:
-    from coffeechat.transfer import import_file
-
     try:
         return import_file(app.repository, kind, path, app.clock(), dry_run=dry_run)
     except InterchangeError as error:
@@ -76,8 +69,6 @@ def _run(app: CoffeechatApp, kind: str, path: Path, *, dry_run: bool) -> ImportR
 
 def start_export(app: CoffeechatApp, kind: str) -> None:
     """Ask where, then write the file (0600)."""
-    from coffeechat.transfer import default_export_path, export_bytes, write_private
-
     title, what = EXPORTS[kind]
     default = str(default_export_path(kind, app.clock()))
 

@@ -18,17 +18,18 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label, Static, TextArea
 
 from coffeechat.domain.events import EventKind
+from coffeechat.domain.meetings import DEFAULT_MINUTES
 from coffeechat.domain.model import Contact, Event, printable
 from coffeechat.domain.network import referral_links
 from coffeechat.domain.templates import (
     MessageKind,
     kind_for,
-    load_template,
     render,
     template_values,
 )
 from coffeechat.paths import templates_dir
 from coffeechat.storage.errors import USER_FACING_ERRORS
+from coffeechat.template_files import load_template, template_path
 from coffeechat.ui.editor import EditorError, edit_in_editor
 from coffeechat.ui.screens.app_screen import AppScreen
 
@@ -147,7 +148,7 @@ class DraftScreen(AppScreen[None]):
 
     def _template_source(self) -> str:
         assert self.kind is not None
-        path = templates_dir() / f"{self.kind.value}.txt"
+        path = template_path(self.kind, templates_dir())
         return str(path) if path.is_file() else f"built-in (override: {path})"
 
     def values(self, contact: Contact) -> dict[str, str]:
@@ -163,7 +164,7 @@ class DraftScreen(AppScreen[None]):
             role=contact.role,
             referrer=referrer,
             my_name=self.coffeechat.settings.my_name,
-            minutes=meeting.minutes if meeting else 15,
+            minutes=meeting.minutes if meeting else DEFAULT_MINUTES,
             meeting_format=meeting.format.value if meeting else "",
             meeting_at=meeting.when() if meeting else None,
             takeaways=meeting.takeaways if meeting else (),

@@ -15,15 +15,15 @@ from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from coffeechat.domain.dates import DateParseError, parse_when
-from coffeechat.domain.humanize import moment
-from coffeechat.domain.model import (
+from coffeechat.domain.fields import (
     CONTACT_FIELDS,
     FIELD_LABELS,
-    ArchiveReason,
-    Contact,
+    FIELDS,
     ValidationError,
     clean_fields,
 )
+from coffeechat.domain.humanize import moment
+from coffeechat.domain.model import ArchiveReason, Contact
 from coffeechat.ui.widgets.lists import VimOptionList
 
 ResultT = TypeVar("ResultT")
@@ -104,20 +104,6 @@ class FormScreen(ModalScreen[ResultT]):
         self.action_cancel()
 
 
-_PLACEHOLDERS = {
-    "name": "required, e.g. Priya Raman",
-    "company": "e.g. Northwind Health",
-    "role": "e.g. Product Manager",
-    "email": "name@example.com",
-    "phone": "",
-    "linkedin": "linkedin.com/in/…",
-    "source": "friend, alumni list, LinkedIn, an article…",
-    "referred_by": "who suggested them",
-    "connected_on": "e.g. 2026-11-20 (LinkedIn fills it in)",
-    "cadence": "months between follow-ups (empty: the default, 3)",
-}
-
-
 class ContactForm(FormScreen[dict[str, str] | None]):
     """Add or edit a contact; errors show on the field, nothing saves until all are right."""
 
@@ -132,19 +118,20 @@ class ContactForm(FormScreen[dict[str, str] | None]):
         with Vertical(id="dialog", classes="form"):
             yield Label(title, id="dialog-title", markup=False)
             with VerticalScroll(id="fields"):
-                for name in CONTACT_FIELDS:
+                for spec in FIELDS:
                     with Horizontal(classes="field-row"):
-                        yield Label(FIELD_LABELS[name], classes="field-label")
-                        if name == "notes":
-                            yield TextArea(values.get("notes", ""), id="field-notes", compact=True)
+                        yield Label(spec.label, classes="field-label")
+                        value = values.get(spec.name, "")
+                        if spec.multiline:
+                            yield TextArea(value, id=f"field-{spec.name}", compact=True)
                         else:
                             yield Input(
-                                values.get(name, ""),
-                                placeholder=_PLACEHOLDERS.get(name, ""),
-                                id=f"field-{name}",
+                                value,
+                                placeholder=spec.placeholder,
+                                id=f"field-{spec.name}",
                                 compact=True,
                             )
-                    yield Label("", id=f"error-{name}", classes="field-error")
+                    yield Label("", id=f"error-{spec.name}", classes="field-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
@@ -156,13 +143,12 @@ class ContactForm(FormScreen[dict[str, str] | None]):
 
     def values(self) -> dict[str, str]:
         """What the form holds right now."""
-        values = {
-            name: self.query_one(f"#field-{name}", Input).value
-            for name in CONTACT_FIELDS
-            if name != "notes"
+        return {
+            spec.name: self.query_one(f"#field-{spec.name}", TextArea).text
+            if spec.multiline
+            else self.query_one(f"#field-{spec.name}", Input).value
+            for spec in FIELDS
         }
-        values["notes"] = self.query_one("#field-notes", TextArea).text
-        return values
 
     def action_save(self) -> None:
         """Validate; show each problem on its field, or close with the cleaned values."""
