@@ -298,7 +298,7 @@ def clean_fields(raw: Mapping[str, str]) -> dict[str, str]:
     if cleaned.get("cadence"):
         months = cleaned["cadence"].lower().removesuffix("months").removesuffix("month")
         months = months.removesuffix("m").strip()
-        if not months.isdigit() or not 1 <= int(months) <= MAX_CADENCE_MONTHS:
+        if not months.isdecimal() or not 1 <= int(months) <= MAX_CADENCE_MONTHS:
             errors["cadence"] = (
                 f"{cleaned['cadence']!r} is not a number of months from 1 to {MAX_CADENCE_MONTHS}"
             )
