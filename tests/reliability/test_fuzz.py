@@ -23,6 +23,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
+from textual._compositor import CompositorUpdate
+from textual.app import App
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
@@ -34,7 +36,7 @@ from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, ValidationErro
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.atomic import serialise
 from coffeechat.storage.repository import Repository
-from coffeechat.ui.app import CoffeechatApp, make_app
+from coffeechat.ui.app import make_app
 from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.forms import ContactForm
 from coffeechat.ui.screens.pipeline import PipelineScreen
@@ -637,10 +639,10 @@ async def test_dialogs_and_toasts_show_a_markup_looking_name_literally(tmp_path:
 TERMINAL_CONTROL = "\x1b]0;PWNED\x1b\\Eve\x1b[2J\x9b31m!"  # set title, clear screen, C1 CSI
 
 
-def terminal_output(app: CoffeechatApp) -> str:
+def terminal_output(app: App[None]) -> str:
     """The characters the app would send to the terminal for a full redraw (private API)."""
     update = app.screen._compositor.render_update(full=True)
-    assert update is not None
+    assert isinstance(update, CompositorUpdate)
     return update.render_segments(app.console)
 
 

@@ -42,13 +42,16 @@ def test_child_processes_import_coffeechat_from_src(tmp_path: Path) -> None:
     assert Path(result.stdout.strip()).resolve().is_relative_to(SRC), result.stdout
 
 
-def _run(*command: str | Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def _run(
+    *command: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [str(part) for part in command],
         capture_output=True,
         text=True,
         timeout=120,
-        **kwargs,  # type: ignore[call-overload]
+        env=env,
+        cwd=cwd,
     )
     assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
     return result
