@@ -73,16 +73,18 @@ def test_the_installed_wheel_carries_the_styles_and_runs(tmp_path: Path) -> None
     assert "coffeechat/__main__.py" in names
 
     # A fresh venv holding only the wheel; its dependencies come from this environment
-    # (a .pth line appends our site-packages after the venv's own).
+    # (a .pth line appends our site-packages after the venv's own). The .pth is written
+    # after the install: pip would otherwise see the coffeechat installed here (CI's
+    # non-editable one) as already satisfying the wheel and install nothing.
     target = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(target)
     python = target / "bin" / "python"
+    _run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps",
+         "--no-index", wheel, env=env)  # fmt: skip
     purelib = _run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
     Path(purelib.stdout.strip(), "borrowed-deps.pth").write_text(
         sysconfig.get_paths()["purelib"] + "\n"
     )
-    _run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps",
-         "--no-index", wheel, env=env)  # fmt: skip
 
     where = _run(
         python, "-c", "import coffeechat.paths as p; print(p.__file__); print(p.styles_dir())",
