@@ -11,7 +11,22 @@ from pathlib import Path
 
 import pytest
 
-from coffeechat.storage.repository import Repository
+# The suite tests the source in src/, never a copy installed in site-packages
+# (`pip install '.[test]'` installs one). pyproject's `pythonpath = ["src"]` puts
+# src/ first; this guard fails loudly if anything imported another copy first,
+# and PYTHONPATH hands src/ to every child process (`python -m coffeechat`, writers).
+SRC = Path(__file__).resolve().parents[1] / "src"
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [str(SRC), *os.environ.get("PYTHONPATH", "").split(os.pathsep)])
+)
+import coffeechat  # noqa: E402
+
+if not Path(coffeechat.__file__).resolve().is_relative_to(SRC):
+    pytest.exit(
+        f"the tests imported {coffeechat.__file__}, not the source under {SRC}", returncode=4
+    )
+
+from coffeechat.storage.repository import Repository  # noqa: E402
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # a Sunday
 

@@ -442,7 +442,7 @@ class FullDisk:
 @pytest.fixture
 def full_disk(monkeypatch: pytest.MonkeyPatch) -> FullDisk:
     disk = FullDisk()
-    monkeypatch.setattr(coffeechat.storage.atomic.os, "write", disk.write)
+    monkeypatch.setattr("coffeechat.storage.atomic.os.write", disk.write)
     return disk
 
 

@@ -6,30 +6,37 @@ it never shows a traceback, and what it saves is exactly what it reads back.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
+import platformdirs
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
+from textual._compositor import CompositorUpdate
+from textual.app import App
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 import coffeechat.cli
-from coffeechat.cli import main
+from coffeechat.cli import build_parser, main
 from coffeechat.domain.clock import frozen_clock
 from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, ValidationError, clean_fields
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.atomic import serialise
 from coffeechat.storage.repository import Repository
-from coffeechat.ui.app import CoffeechatApp, make_app
+from coffeechat.ui.app import make_app
 from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.forms import ContactForm
 from coffeechat.ui.screens.pipeline import PipelineScreen
@@ -40,15 +47,43 @@ NOW_TEXT = "2026-11-22 10:00"
 
 # -- (a) random command lines ----------------------------------------------------------------
 
-WORDS = [
-    "add", "advance", "list", "due", "--at", "--db", "--stage", "--json", "--archived",
-    "--company", "--role", "--email", "--linkedin", "--note", "--referred-by", "--demo",
-    "--help", "-h", "--version", "--", "-", "--d", "--st", "--at=", "--db=",
+
+def _parser_words(parser: argparse.ArgumentParser) -> set[str]:
+    """Every command, option and choice the parser knows, read from the parser itself."""
+    words: set[str] = set()
+    for action in parser._actions:
+        words.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                words.add(name)
+                words |= _parser_words(sub)
+        elif action.choices is not None:
+            words.update(str(choice) for choice in action.choices)
+    return words
+
+
+def _command_options() -> list[tuple[str, str]]:
+    """(command, option) for every option of every command, top level as command ""."""
+    parser = build_parser()
+    pairs = [("", o) for a in parser._actions for o in a.option_strings]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                pairs += [(name, o) for a in sub._actions for o in a.option_strings]
+    return pairs
+
+
+# The parser's own words (so a new option is fuzzed the day it is added), then values.
+PARSER_WORDS = sorted(_parser_words(build_parser()))
+VALUES = [
     "Ada", "ada lovelace", "grace", "met", "identified", "follow-up", "FOLLOW_UP",
     "now", "yesterday 3pm", "in 3 days", "2026-11-20 14:00", "tomorrow", "next tuesday 3pm",
     "99999 days ago", "0000-00-00", "9999-12-31 23:59", "a@b.co", "linkedin.com/in/ada",
     "[bold]x[/]", "👩🏽‍💻", "مريم", "\u202eevil", "\t", "\n", " ", "",
+    "0", "-1", "3", "²", "٣", "½", "1e9", "nan", "99999999999999999999", "3 months",
+    "Name=name,Email=email", "=", ",", "..", ".", "contacts.json", "missing.csv",
 ]  # fmt: skip
+WORDS = [*PARSER_WORDS, "--", "-", "--d", "--st", "--at=", "--db=", *VALUES]
 
 # Real argv cannot hold NUL, and a path with "/" or a leading "~" could point outside
 # the test's folder (an absolute --db would write wherever it names, as root).
@@ -58,6 +93,30 @@ ARG_TEXT = st.text(
 )
 ARGV = st.lists(st.one_of(st.sampled_from(WORDS), ARG_TEXT), max_size=8)
 NOW_VALUES = st.one_of(st.just(NOW_TEXT), st.just(""), st.sampled_from(WORDS), ARG_TEXT)
+POSITIONALS = {  # what each command needs before its options, to reach them
+    "": [], "add": ["Ada"], "advance": ["grace"], "list": [], "due": [],
+    "import": ["csv", "contacts.json"], "export": ["json"],
+}  # fmt: skip
+COMMAND_OPTIONS = _command_options()
+
+
+@st.composite
+def option_lines(draw: st.DrawFn) -> list[str]:
+    """A command, what it needs, then one to three of its options with hostile values."""
+    command, option = draw(st.sampled_from(COMMAND_OPTIONS))
+    argv = [command, *POSITIONALS[command]] if command else []
+    for _ in range(draw(st.integers(0, 2))):
+        other = draw(st.sampled_from([o for c, o in COMMAND_OPTIONS if c == command]))
+        argv += [other, draw(st.one_of(st.sampled_from(VALUES), ARG_TEXT))]
+    return [*argv, option, draw(st.one_of(st.sampled_from(VALUES), ARG_TEXT))]
+
+
+def test_the_fuzz_knows_every_option_of_every_command() -> None:
+    expected = {"--cadence", "--connected-on", "--phone", "--source", "--include-notes", "--map"}
+    assert expected <= set(WORDS)
+    assert {command for command, _ in COMMAND_OPTIONS} == set(POSITIONALS)
+    assert ("add", "--cadence") in COMMAND_OPTIONS
+    assert ("export", "-o") in COMMAND_OPTIONS
 
 
 def _template(folder: Path) -> Path:
@@ -86,26 +145,144 @@ def no_tui(monkeypatch: pytest.MonkeyPatch) -> list[Repository]:
     return launched
 
 
+# Where a stray write would land outside the sandbox: captured at import, before the
+# autouse fixture points HOME elsewhere.
+REAL_CWD = Path.cwd()
+REAL_HOME = Path.home()
+REAL_APP_DIRS = [
+    Path(platformdirs.user_data_dir("coffeechat")),
+    Path(platformdirs.user_config_dir("coffeechat")),
+    Path(platformdirs.user_cache_dir("coffeechat")),
+]
+CHURN = {"__pycache__", ".git", ".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+
+Listing = dict[str, tuple[bool, int, int]]
+
+
+def _listing(top: Path, *, recursive: bool = True, skip: Path | None = None) -> Listing:
+    """Every entry under ``top`` (the sandbox left out): files with size and mtime, folders
+    by name only (a folder's mtime moves when another test process writes a .pyc)."""
+    found: Listing = {}
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = [d for d in dirs if d not in CHURN and Path(folder, d) != skip]
+        found.update({os.path.join(folder, d): (True, 0, 0) for d in dirs})
+        for name in files:
+            path = os.path.join(folder, name)
+            with contextlib.suppress(FileNotFoundError):
+                info = os.lstat(path)
+                found[path] = (False, info.st_size, info.st_mtime_ns)
+        if not recursive:
+            break
+    return found
+
+
+def _outside_the_repo_and_home() -> list[Listing]:
+    """The real working folder, the real HOME's own (non-dot) entries, coffeechat's folders."""
+    home = {k: v for k, v in _listing(REAL_HOME, recursive=False).items()
+            if not Path(k).name.startswith(".")}  # fmt: skip
+    return [_listing(REAL_CWD), home, *(_listing(folder) for folder in REAL_APP_DIRS)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def nothing_written_to_the_real_folders() -> Iterator[None]:
+    """Across this module, nothing appeared or changed in the repo, HOME or app folders.
+
+    (Checked once for the module, not per example: the sandbox is the working folder,
+    so only an absolute path could reach these; ``--db ..`` is caught per example.)
+    """
+    before = _outside_the_repo_and_home()
+    yield
+    assert _outside_the_repo_and_home() == before, "the fuzz wrote outside its sandboxes"
+
+
+@dataclass
+class Sandbox:
+    """A folder per example inside a watched parent; every way out points back in."""
+
+    folder: Path
+    environ: dict[str, str]
+
+
+@dataclass
+class Outside:
+    """The folder the sandboxes are made in, with a bystander file a stray write could hit."""
+
+    parent: Path
+
+    def snapshot(self, sandbox: Path) -> Listing:
+        return _listing(self.parent, skip=sandbox)
+
+
+@pytest.fixture(scope="module")
+def outside(tmp_path_factory: pytest.TempPathFactory) -> Outside:
+    parent = tmp_path_factory.mktemp("outside")
+    (parent / "bystander.json").write_text("{}")
+    return Outside(parent)
+
+
 @contextlib.contextmanager
-def sandbox(template: Path) -> Iterator[Path]:
-    """A fresh folder holding a copy of the template database, as the working directory."""
-    with tempfile.TemporaryDirectory(prefix="coffeechat-fuzz-") as name:
+def sandbox(template: Path, outside: Outside) -> Iterator[Sandbox]:
+    """A fresh folder holding a copy of the template database, as the working directory
+    and as HOME, XDG_*_HOME and TMPDIR; on the way out, proves nothing outside changed."""
+    with tempfile.TemporaryDirectory(prefix="sandbox-", dir=outside.parent) as name:
         folder = Path(name)
         shutil.copy2(template, folder / "contacts.json")
-        with contextlib.chdir(folder):
-            yield folder
+        homes = {
+            "HOME": folder / "home",
+            "XDG_DATA_HOME": folder / "home" / "data",
+            "XDG_CONFIG_HOME": folder / "home" / "config",
+            "XDG_CACHE_HOME": folder / "home" / "cache",
+            "XDG_STATE_HOME": folder / "home" / "state",
+            "TMPDIR": folder / "tmp",
+        }
+        (folder / "tmp").mkdir()
+        environ = {key: str(value) for key, value in homes.items()}
+        before = outside.snapshot(folder)
+        with (
+            contextlib.chdir(folder),
+            mock.patch.dict(os.environ, environ),
+            mock.patch.object(tempfile, "tempdir", str(folder / "tmp")),
+        ):
+            yield Sandbox(folder, environ)
+        after = outside.snapshot(folder)
+        assert after == before, "something was written outside the sandbox"
+        # and nothing inside it is a link to elsewhere
+        assert all(p.resolve().is_relative_to(folder.resolve()) for p in folder.rglob("*"))
 
 
 def run_main(argv: list[str], environ: Mapping[str, str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
+    # stdout has a .buffer, as a real one does (`export` writes bytes to it)
+    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main(argv, environ)
             assert code in (0, 1), f"main returned {code!r}"
         except SystemExit as exit_:
-            code = exit_.code  # type: ignore[assignment]
-            assert code in (0, 2), f"SystemExit({code!r})"
-    return code, out.getvalue(), err.getvalue()
+            status = exit_.code
+            assert isinstance(status, int), f"SystemExit({status!r})"
+            assert status in (0, 2), f"SystemExit({status!r})"
+            code = status
+    out.flush()
+    assert isinstance(out.buffer, io.BytesIO)
+    return code, out.buffer.getvalue().decode("utf-8", "replace"), err.getvalue()
+
+
+def check_one_command_line(
+    template: Path, outside: Outside, argv: list[str], now_text: str
+) -> None:
+    """Run ``coffeechat ARGV`` in a sandbox: an exit status and at most one line, no trace."""
+    with sandbox(template, outside) as box:
+        db = box.folder / "contacts.json"
+        environ = {**box.environ, "COFFEECHAT_DB": str(db), "COFFEECHAT_NOW": now_text}
+        code, _, err = run_main(argv, environ)
+
+        assert "Traceback" not in err
+        if code == 1:
+            assert err.startswith("coffeechat: "), err
+            assert len(err.splitlines()) == 1, err
+        # whatever happened, the database still opens and still holds its people
+        names = {c.name for c in Repository(db).contacts(include_archived=True)}
+        assert {"Ada Lovelace", "Grace Hopper"} <= names
 
 
 @settings(
@@ -119,33 +296,80 @@ def run_main(argv: list[str], environ: Mapping[str, str]) -> tuple[int, str, str
 @example(argv=["add", "[bold]x[/]", "--email", "👩🏽‍💻"], now_text=NOW_TEXT)
 @example(argv=["list", "--stage", "\n"], now_text=NOW_TEXT)
 @example(argv=["--db", "..", "list"], now_text=NOW_TEXT)
+@example(argv=["--db", "..", "add", "Ada"], now_text=NOW_TEXT)
+@example(argv=["--demo"], now_text=NOW_TEXT)
 @example(argv=[], now_text="someday")
 def test_any_command_line_ends_in_an_exit_status_never_a_traceback(
-    template: Path, no_tui: list[Repository], argv: list[str], now_text: str
+    template: Path, outside: Outside, no_tui: list[Repository], argv: list[str], now_text: str
 ) -> None:
-    with sandbox(template) as folder:
-        db = folder / "contacts.json"
-        code, _, err = run_main(argv, {"COFFEECHAT_DB": str(db), "COFFEECHAT_NOW": now_text})
+    check_one_command_line(template, outside, argv, now_text)
 
-        assert "Traceback" not in err
-        if code == 1:
-            assert err.startswith("coffeechat: "), err
-            assert len(err.splitlines()) == 1, err
-        # whatever happened, the database still opens and still holds its people
-        names = {c.name for c in Repository(db).contacts(include_archived=True)}
-        assert {"Ada Lovelace", "Grace Hopper"} <= names
-        # and nothing was written outside the sandbox's folder
-        assert all(p.resolve().is_relative_to(folder.resolve()) for p in folder.rglob("*"))
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(argv=option_lines())
+@example(argv=["add", "Ada", "--cadence", "²"])
+def test_every_option_of_every_command_takes_any_value_without_a_traceback(
+    template: Path, outside: Outside, no_tui: list[Repository], argv: list[str]
+) -> None:
+    check_one_command_line(template, outside, argv, NOW_TEXT)
+
+
+@pytest.mark.parametrize(("command", "option"), COMMAND_OPTIONS)
+def test_each_option_with_each_hostile_value(
+    template: Path, outside: Outside, no_tui: list[Repository], command: str, option: str
+) -> None:
+    """Every option once with every listed value: no luck needed to reach `--cadence ²`."""
+    for value in VALUES:
+        argv = [command, *POSITIONALS[command]] if command else []
+        check_one_command_line(template, outside, [*argv, option, value], NOW_TEXT)
+
+
+def test_cadence_that_is_a_digit_but_not_a_number_is_one_line(
+    template: Path, outside: Outside
+) -> None:
+    """Regression: `add --cadence ²` was a ValueError traceback ("²".isdigit() is True)."""
+    with sandbox(template, outside) as box:
+        db = box.folder / "contacts.json"
+        code, out, err = run_main(
+            ["add", "Ada", "--cadence", "²"], {**box.environ, "COFFEECHAT_DB": str(db)}
+        )
+    assert (code, out) == (1, "")
+    assert err == "coffeechat: Follow up every: '²' is not a number of months from 1 to 24\n"
+
+
+def test_export_over_the_database_itself_is_refused(template: Path, outside: Outside) -> None:
+    """Regression: `export json -o contacts.json` next to the database wrote the backup
+    over the database, which then no longer opened."""
+    with sandbox(template, outside) as box:
+        db = box.folder / "contacts.json"
+        before = db.read_bytes()
+        code, _, err = run_main(
+            ["export", "json", "-o", "contacts.json"], {**box.environ, "COFFEECHAT_DB": str(db)}
+        )
+        assert db.read_bytes() == before
+    assert code == 1
+    assert err == "coffeechat: contacts.json is the database itself; export to another file.\n"
+
+
+def test_the_sandbox_check_sees_a_write_outside(template: Path, outside: Outside) -> None:
+    """The "nothing written outside" check is real: a stray file fails it."""
+    with pytest.raises(AssertionError, match="outside the sandbox"), sandbox(template, outside):
+        (outside.parent / "stray.txt").write_text("oops")
+    (outside.parent / "stray.txt").unlink()
 
 
 # Bytes that are not UTF-8 reach Python's argv as lone surrogates ("\udcff"), e.g.
 # `coffeechat add $'Zo\xeb'` typed in a Latin-1 terminal.
 def test_add_with_bytes_that_are_not_utf8_is_one_line(
-    template: Path, no_tui: list[Repository]
+    template: Path, outside: Outside, no_tui: list[Repository]
 ) -> None:
-    with sandbox(template) as folder:
-        db = folder / "contacts.json"
-        code, out, err = run_main(["add", "Zo\udceb"], {"COFFEECHAT_DB": str(db)})
+    with sandbox(template, outside) as box:
+        db = box.folder / "contacts.json"
+        code, out, err = run_main(["add", "Zo\udceb"], {**box.environ, "COFFEECHAT_DB": str(db)})
         assert code in (0, 1)
         if code == 1:
             assert err.startswith("coffeechat: ")
@@ -415,10 +639,10 @@ async def test_dialogs_and_toasts_show_a_markup_looking_name_literally(tmp_path:
 TERMINAL_CONTROL = "\x1b]0;PWNED\x1b\\Eve\x1b[2J\x9b31m!"  # set title, clear screen, C1 CSI
 
 
-def terminal_output(app: CoffeechatApp) -> str:
+def terminal_output(app: App[None]) -> str:
     """The characters the app would send to the terminal for a full redraw (private API)."""
     update = app.screen._compositor.render_update(full=True)
-    assert update is not None
+    assert isinstance(update, CompositorUpdate)
     return update.render_segments(app.console)
 
 

@@ -45,7 +45,13 @@ def _env() -> dict[str, str]:
 
 
 def _run_and_kill(path: Path, delay: float, env: dict[str, str]) -> list[str]:
-    """Start a writer, let it write for ``delay`` seconds, SIGKILL it; the ids it printed."""
+    """Start a writer, let it write for ``delay`` seconds, SIGKILL it; the ids it printed.
+
+    One thread is the only reader of the child's stdout, line by line, from "ready" to
+    end of file: every id the child printed before it died is seen (a readline() on the
+    buffered wrapper followed by communicate() on the raw pipe lost the ids buffered
+    by the first and made their contacts look unexplained).
+    """
     child = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(path)],
         stdin=subprocess.DEVNULL,
@@ -54,24 +60,36 @@ def _run_and_kill(path: Path, delay: float, env: dict[str, str]) -> list[str]:
         env=env,
         text=True,
     )
-    watchdog = threading.Timer(20, child.kill)
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read_stdout() -> None:
+        assert child.stdout is not None
+        for line in child.stdout:
+            lines.append(line)
+            ready.set()
+        ready.set()  # end of file: the child is gone
+
+    reader = threading.Thread(target=read_stdout, daemon=True)
+    reader.start()
+    watchdog = threading.Timer(60, child.kill)
     watchdog.start()
     try:
-        assert child.stdout is not None
-        ready = child.stdout.readline()
-        if ready != "ready\n":
-            child.kill()
-            _, err = child.communicate()
-            raise AssertionError(f"writer did not start: {ready!r}\n{err}")
-        time.sleep(delay)
+        ready.wait()
+        if lines[:1] == ["ready\n"]:
+            time.sleep(delay)  # the writer runs in another process: real time is the point
         child.send_signal(signal.SIGKILL)
-        out, err = child.communicate()
+        assert child.stderr is not None
+        err = child.stderr.read()
+        child.wait()
+        reader.join()
     finally:
         watchdog.cancel()
+    assert lines[:1] == ["ready\n"], f"writer did not start: {lines[:1]!r}\n{err}"
     assert child.returncode == -signal.SIGKILL, f"writer died on its own:\n{err}"
     assert err == "", err
     # Only whole lines were acknowledged (a print cut short is not a promise).
-    return out.split("\n")[:-1]
+    return [line[:-1] for line in lines[1:] if line.endswith("\n")]
 
 
 def test_sigkill_at_random_moments_never_loses_an_acknowledged_write(tmp_path: Path) -> None:
@@ -92,15 +110,17 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_write(tmp_path: P
 
         printed = _run_and_kill(path, rng.uniform(*DELAY), env)
         assert len(printed) == len(set(printed)), context
-        acked.update(printed)
+        assert not set(printed) & acked, f"{context}: an id printed twice"
         total_acked += len(printed)
         kills_with_acks += bool(printed)
 
+        acked.update(printed)
         repo = Repository(path)  # raises if the file does not parse
         now_on_disk = {c.id for c in repo.contacts(include_archived=True)}
         missing = acked - now_on_disk
         assert not missing, f"{context}: acknowledged but lost: {sorted(missing)[:5]}"
         assert on_disk <= now_on_disk, f"{context}: earlier contacts vanished"
+        assert set(printed) <= now_on_disk - on_disk, f"{context}: printed an old id"
         # At most one contact can have reached the disk without being acknowledged.
         extra = now_on_disk - on_disk - set(printed)
         assert len(extra) <= 1, f"{context}: {len(extra)} unexplained contacts"

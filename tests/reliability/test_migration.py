@@ -88,7 +88,8 @@ def db(tmp_path: Path) -> Path:
 
 
 def raw(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_bytes())
+    data: dict[str, Any] = json.loads(path.read_bytes())
+    return data
 
 
 def mode(path: Path) -> int:
@@ -254,7 +255,7 @@ def test_a_full_disk_while_backing_up_before_migrating_is_one_clear_line(
     def copy2(src: os.PathLike[str], dst: os.PathLike[str]) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
 
-    monkeypatch.setattr(repository_module.shutil, "copy2", copy2)
+    monkeypatch.setattr(f"{repository_module.__name__}.shutil.copy2", copy2)
     monkeypatch.setattr(coffeechat.cli, "_launch", lambda *_: 0)
     code = main(["add", "Ida"], {"COFFEECHAT_DB": str(db), "COFFEECHAT_NOW": "2026-11-22 10:00"})
     err = capsys.readouterr().err

@@ -14,9 +14,9 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
@@ -26,9 +26,10 @@ from coffeechat.domain.clock import frozen_clock
 from coffeechat.domain.model import EventKind
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
-from coffeechat.ui.app import CoffeechatApp, make_app
+from coffeechat.ui.app import make_app
 from coffeechat.ui.screens.forms import ContactForm
 from coffeechat.ui.screens.pipeline import PipelineScreen
+from coffeechat.ui.widgets.cards import CardColumn
 from tests.conftest import NOW, counting_ids
 from tests.ui.conftest import SIZE, card_ids, seed
 
@@ -84,14 +85,14 @@ async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: 
     return time.monotonic() - start
 
 
-def board_of(app: CoffeechatApp) -> PipelineScreen:
+def board_of(app: App[None]) -> PipelineScreen:
     """The board, even while a dialog is open over it."""
     return next(s for s in app.screen_stack if isinstance(s, PipelineScreen))
 
 
-def ids_on(screen: Screen[Any], stage: Stage) -> list[str | None]:
+def ids_on(screen: Screen[Any], stage: Stage) -> list[str]:
     """card_ids for a screen that need not be the active one."""
-    return card_ids(SimpleNamespace(screen=screen), stage)  # type: ignore[arg-type]
+    return list(screen.query_one(f"#cards-{stage.value}", CardColumn).ids)
 
 
 async def test_the_board_shows_a_contact_added_elsewhere_without_being_asked(
@@ -173,10 +174,10 @@ async def test_tui_advances_and_cli_adds_at_once_lose_nothing(tmp_path: Path) ->
                     break
                 chosen = pilot.app.screen.selected_contact_id()  # type: ignore[attr-defined]
                 assert chosen is not None
-                before = len(pilot.app.undo_stack)
+                before = len(app.undo_stack)
                 press_times.append(time.monotonic())
                 await pilot.press("a")
-                assert len(pilot.app.undo_stack) == before + 1, "the advance was not saved"
+                assert len(app.undo_stack) == before + 1, "the advance was not saved"
                 advanced.append(chosen)
             out, err = await asyncio.wait_for(communicate, 60)
         finally:

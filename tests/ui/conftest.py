@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
+from textual.app import App
 
 from coffeechat.domain.clock import frozen_clock
 from coffeechat.domain.demo import demo_contacts
@@ -54,13 +55,13 @@ def demo_repo(repo: Repository, now: datetime) -> Repository:
     return repo
 
 
-def highlighted_name(app: CoffeechatApp, repo: Repository) -> str | None:
+def highlighted_name(app: App[None], repo: Repository) -> str | None:
     """The name on the card or row the keys act on."""
     contact_id = app.screen.selected_contact_id()  # type: ignore[attr-defined]
     return repo.get(contact_id).name if contact_id else None
 
 
-def card_ids(app: CoffeechatApp, stage: Stage) -> list[str | None]:
+def card_ids(app: App[None], stage: Stage) -> list[str]:
     """The contact ids in one board column, top to bottom."""
     column = app.screen.query_one(f"#cards-{stage.value}", CardColumn)
     return list(column.ids)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from coffeechat.domain.events import EventKind, Touch
 from coffeechat.domain.meetings import AgendaItem
@@ -20,6 +20,7 @@ from coffeechat.domain.stages import Stage
 from coffeechat.paths import templates_dir
 from coffeechat.storage.repository import Repository
 from coffeechat.ui import editor
+from coffeechat.ui.app import CoffeechatApp
 from coffeechat.ui.editor import EditorError, editor_command
 from coffeechat.ui.screens.draft import DraftScreen
 from coffeechat.ui.screens.forms import MeetingTimeDialog, TextPrompt
@@ -27,8 +28,8 @@ from coffeechat.ui.screens.questions import QuestionForm, QuestionPicker
 from tests.ui.conftest import SIZE, seed
 
 
-def toasts(app, severity: str | None = None) -> list[str]:
-    return [n.message for n in app._notifications if severity in (None, n.severity)]
+def toasts(app: CoffeechatApp, severity: str | None = None) -> list[str]:
+    return [n.message for n in app.toasts if severity in (None, n.severity)]
 
 
 def rendered(screen, selector: str) -> str:
@@ -233,7 +234,7 @@ async def test_e_hands_the_draft_to_the_editor(app_factory, repo, now, monkeypat
         path.write_text("Rewritten in my editor\n", encoding="utf-8")
         return subprocess.CompletedProcess(command, 0)
 
-    monkeypatch.setattr(editor.subprocess, "run", run)
+    monkeypatch.setattr(editor.subprocess, "run", run)  # type: ignore[attr-defined]
     async with app_factory().run_test(size=SIZE) as pilot:
         monkeypatch.setattr(pilot.app, "suspend", contextlib.nullcontext)
         screen = await open_draft(pilot)
@@ -262,7 +263,7 @@ async def test_e_failures_show_an_error_and_keep_the_draft(
     monkeypatch.delenv("VISUAL", raising=False)
     if editor_env is None:
         monkeypatch.delenv("EDITOR", raising=False)
-        monkeypatch.setattr(editor.shutil, "which", lambda name: None)
+        monkeypatch.setattr(editor.shutil, "which", lambda name: None)  # type: ignore[attr-defined]
     else:
         monkeypatch.setenv("EDITOR", editor_env)
 
@@ -272,7 +273,7 @@ async def test_e_failures_show_an_error_and_keep_the_draft(
             Path(command[-1]).unlink()
         return subprocess.CompletedProcess(command, max(exit_status, 0))
 
-    monkeypatch.setattr(editor.subprocess, "run", run)
+    monkeypatch.setattr(editor.subprocess, "run", run)  # type: ignore[attr-defined]
     async with app_factory().run_test(size=SIZE) as pilot:
         if suspend:
             monkeypatch.setattr(pilot.app, "suspend", contextlib.nullcontext)
@@ -301,7 +302,7 @@ async def test_an_editor_that_cannot_start_still_gives_the_terminal_back(
     def run(command: list[str], check: bool) -> subprocess.CompletedProcess[str]:
         raise FileNotFoundError(2, "No such file or directory", command[0])
 
-    monkeypatch.setattr(editor.subprocess, "run", run)
+    monkeypatch.setattr(editor.subprocess, "run", run)  # type: ignore[attr-defined]
     async with app_factory().run_test(size=SIZE) as pilot:
         monkeypatch.setattr(pilot.app, "suspend", suspend)
         screen = await open_draft(pilot)
@@ -324,7 +325,7 @@ async def test_an_editor_that_cannot_start_still_gives_the_terminal_back(
 def test_editor_command_prefers_visual_then_editor_then_a_fallback(
     monkeypatch, environ, found, expected
 ) -> None:
-    monkeypatch.setattr(editor.shutil, "which", lambda name: name if name == found else None)
+    monkeypatch.setattr(editor.shutil, "which", lambda name: name if name == found else None)  # type: ignore[attr-defined]
     if expected is EditorError:
         with pytest.raises(EditorError, match="No editor found"):
             editor_command(environ)
@@ -368,7 +369,9 @@ async def test_space_J_K_pick_and_order_in_both_panes_and_escape_saves(
         await pilot.press("j", "j", "j", "space")  # add career-path-04 at the end
         await pilot.press("K", "K")  # and ask it first
         assert [i.question_id[-2:] for i in screen.agenda] == ["04", "02", "03"]
-        assert str(screen.query_one("#bank").get_option_at_index(3).prompt).startswith(" 1 ")
+        assert str(screen.query_one("#bank", OptionList).get_option_at_index(3).prompt).startswith(
+            " 1 "
+        )
         await pilot.press("tab")  # the meeting's pane: J/K/space act on its highlight
         assert pilot.app.focused is screen.query_one("#agenda")
         await pilot.press("J", "J", "K")
@@ -405,11 +408,11 @@ async def test_warnings_c_category_and_n_new_question(app_factory, repo, now) ->
         await pilot.press(*"Do you like your job?")
         await pilot.press("enter")
         await pilot.pause()
-        assert pilot.app.screen is screen
+        assert pilot.app.screen is screen  # type: ignore[comparison-overlap]
         mine = repo.questions()[-1]
         assert (mine.text, mine.builtin) == ("Do you like your job?", False)
         assert screen.agenda[-1].question_id == mine.id
-        agenda_line = str(screen.query_one("#agenda").get_option_at_index(10).prompt)
+        agenda_line = str(screen.query_one("#agenda", OptionList).get_option_at_index(10).prompt)
         assert agenda_line.endswith("Do you like your job?  yes/no")
         assert "Yes/no question: “Do you like your job?”" in rendered(screen, "#agenda-warnings")
         await pilot.press("ctrl+s")
@@ -470,7 +473,7 @@ async def test_question_bank_e_edits_h_hides_H_shows_hidden(app_factory, repo, n
         assert repo.questions()[0].hidden
         await pilot.press("H")
         assert rendered(screen, "#bank-title") == "Question bank · 51 of 51"
-        bank = screen.query_one("#bank")
+        bank = screen.query_one("#bank", OptionList)
         assert "retired" in str(bank.get_option_at_index(50).prompt)
         assert "hidden" in str(bank.get_option_at_index(0).prompt)
         await pilot.press("end", "h")  # h again brings it back

@@ -93,14 +93,14 @@ async def test_save_failure_is_shown_and_nothing_is_reported_saved(
     async with app_factory().run_test(size=SIZE) as pilot:
         await pilot.press("a")
         await pilot.pause()
-        messages = [n.message for n in pilot.app._notifications]
+        messages = [n.message for n in pilot.app.toasts]
         assert any("read-only" in m and "Nothing was changed" in m for m in messages)
         assert not any(m.startswith("Moved") for m in messages)
         assert db_path.read_bytes() == before
         assert repo.get(contact.id).stage is Stage.IDENTIFIED
         await pilot.press("u")
         await pilot.pause()
-        assert any("Nothing to undo" in n.message for n in pilot.app._notifications)
+        assert any("Nothing to undo" in n.message for n in pilot.app.toasts)
 
 
 async def test_j_and_k_step_over_section_headings(app_factory, repo, now) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from textual.widgets import Input
 
-from coffeechat.domain.events import Snooze, Touch
+from coffeechat.domain.events import Advance, Snooze, Touch
 from coffeechat.domain.rules import DueKind
 from coffeechat.domain.stages import Stage
 from coffeechat.ui.screens.due import DueScreen
@@ -36,7 +36,8 @@ async def test_f_logs_a_follow_up_at_the_typed_time(app_factory, repo, now) -> N
         assert updated.stage is Stage.FOLLOW_UP
         event = updated.events[-1]
         assert event.at == now.replace(hour=16) - timedelta(days=1)
-        assert event.data.note == "Coffee, talked about the new team"  # type: ignore[union-attr]
+        assert isinstance(event.data, Advance)
+        assert event.data.note == "Coffee, talked about the new team"
         assert kinds(pilot.app.screen) == []  # the cadence starts again
         await pilot.press("u")
         await pilot.pause()

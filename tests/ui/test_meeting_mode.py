@@ -131,7 +131,7 @@ async def test_enter_marks_asked_and_saves_the_answer(repo, now, app_factory) ->
         assert not meeting.agenda[0].asked  # unasked questions stay
         await pilot.press("k", "k", "space")  # the answer moved on to question 3
         await pilot.pause()
-        assert repo.get(contact.id).meeting(meeting_id).agenda[0].asked  # type: ignore[union-attr]
+        assert repo.get(contact.id).meeting(meeting_id).agenda[0].asked
 
 
 async def test_lists_save_as_typed_and_promises_need_a_readable_date(
@@ -244,11 +244,11 @@ async def test_due_a_ticks_off_a_promise_and_u_brings_it_back(repo, now, app_fac
             await pilot.press("j")
         await pilot.press("a")
         await pilot.pause()
-        assert repo.get(contact.id).meeting(meeting_id).promises[0].done  # type: ignore[union-attr]
+        assert repo.get(contact.id).meeting(meeting_id).promises[0].done
         assert not [key for key in screen.items if "/promise/" in key]
         await pilot.press("u")
         await pilot.pause()
-        assert not repo.get(contact.id).meeting(meeting_id).promises[0].done  # type: ignore[union-attr]
+        assert not repo.get(contact.id).meeting(meeting_id).promises[0].done
 
 
 async def test_contact_page_lists_meetings_and_referrals(repo, now, app_factory) -> None:

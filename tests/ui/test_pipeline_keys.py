@@ -138,11 +138,11 @@ async def test_u_undoes_the_last_change_and_says_so(app_factory, repo, now) -> N
         await pilot.pause()
         assert repo.get(contact.id).stage is Stage.IDENTIFIED
         assert card_ids(pilot.app, Stage.IDENTIFIED) == [contact.id]
-        messages = [n.message for n in pilot.app._notifications]
+        messages = [n.message for n in pilot.app.toasts]
         assert any("Undid" in m for m in messages)
         await pilot.press("u")
         await pilot.pause()
-        assert any("Nothing to undo" in n.message for n in pilot.app._notifications)
+        assert any("Nothing to undo" in n.message for n in pilot.app.toasts)
 
 
 async def test_u_undoes_an_edit_and_an_add(app_factory, repo) -> None:

@@ -60,7 +60,7 @@ async def test_a_broken_file_is_one_clear_message(app_factory, repo, tmp_path) -
         pilot.app.screen.query_one(Input).value = str(broken)
         await pilot.press("enter")
         await pilot.pause()
-        messages = [n.message for n in pilot.app._notifications]
+        messages = [n.message for n in pilot.app.toasts]
         assert any(str(broken) in m for m in messages)
         assert not isinstance(pilot.app.screen, ConfirmDialog)
 

@@ -454,3 +454,16 @@ def test_calendar_from_the_real_due_list() -> None:
     [todo] = Calendar.from_ical(out.getvalue()).walk("VTODO")
     assert str(todo["summary"]) == "Thank-you to Tomás Ortega"
     assert todo.decoded("due") == met + timedelta(hours=24)
+
+
+def test_a_superscript_pref_is_read_as_no_preference_not_a_crash(tmp_path: Path) -> None:
+    """'²'.isdigit() is true but int('²') fails: an untrusted PREF must not crash the import."""
+    card = tmp_path / "odd.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ada Lovelace\r\n"
+        "EMAIL;PREF=²:ada@example.com\r\nEMAIL;PREF=1:lovelace@example.com\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    [ada], errors = read_vcards(card)
+    assert errors == []
+    assert ada.emails == ("lovelace@example.com", "ada@example.com")

@@ -44,8 +44,8 @@ def thanked_at(touch: datetime, **fields: str) -> Contact:
     return contact
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 # -- follow-up cadence -----------------------------------------------------------

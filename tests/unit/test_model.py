@@ -57,7 +57,7 @@ def test_stage_ignores_archive_restore_edit_and_touch_events(
     assert contact.stage is Stage.MET
     assert contact.stage_changed_at == entered
     contact = contact.with_event(pipeline.restore(contact, now, ids()))
-    contact = contact.with_event(pipeline.edit(contact, {"role": "CTO"}, now, ids()))
+    contact = contact.with_event(pipeline.edit(contact, {"role": "CTO"}, now, ids()))  # type: ignore[arg-type]
     assert contact.stage is Stage.MET
     assert contact.stage_changed_at == entered
 

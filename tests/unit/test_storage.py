@@ -334,6 +334,7 @@ def _record_with(**changes: object) -> dict[str, object]:
 
 def _event_with(**changes: object) -> dict[str, object]:
     record = _good_record()
+    event: dict[str, object]
     [event] = record["events"]  # type: ignore[misc]
     event.update(changes)
     return record
@@ -502,7 +503,7 @@ def test_full_disk_keeps_the_file_and_forgets_the_unsaved_contact(
     before = db.read_bytes()
     changed = repo.refresh()
 
-    monkeypatch.setattr(atomic.os, "write", _full_disk)
+    monkeypatch.setattr(atomic.os, "write", _full_disk)  # type: ignore[attr-defined]
     with pytest.raises(DatabaseWriteError) as caught:
         add(repo, "Grace")
     with pytest.raises(DatabaseWriteError, match="disk is full"):
@@ -532,7 +533,7 @@ def test_full_disk_during_the_daily_backup_changes_nothing(
     backups = listing(db.parent / "backups")
     day[0] = TODAY + timedelta(days=1)
 
-    monkeypatch.setattr(atomic.os, "write", _full_disk)
+    monkeypatch.setattr(atomic.os, "write", _full_disk)  # type: ignore[attr-defined]
     with pytest.raises(DatabaseWriteError, match="disk is full"):
         add(repo, "Grace")
     monkeypatch.undo()

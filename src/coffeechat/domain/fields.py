@@ -62,7 +62,7 @@ def _months(value: str) -> str:
     if not value:
         return value
     months = value.lower().removesuffix("months").removesuffix("month").removesuffix("m").strip()
-    if not months.isdigit() or not 1 <= int(months) <= MAX_CADENCE_MONTHS:
+    if not months.isdecimal() or not 1 <= int(months) <= MAX_CADENCE_MONTHS:
         raise FieldProblem(f"{value!r} is not a number of months from 1 to {MAX_CADENCE_MONTHS}")
     return str(int(months))
 

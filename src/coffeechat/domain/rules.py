@@ -151,7 +151,7 @@ def thank_you_item(contact: Contact, now: datetime, settings: Settings) -> DueIt
 
 def cadence_months(contact: Contact, settings: Settings) -> int:
     """The contact's own follow-up interval, else the default."""
-    return int(contact.cadence) if contact.cadence.isdigit() else settings.follow_up_months
+    return int(contact.cadence) if contact.cadence.isdecimal() else settings.follow_up_months
 
 
 def _follow_up(

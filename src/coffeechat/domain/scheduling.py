@@ -28,7 +28,7 @@ def clean_schedule(
         meeting_format = MeetingFormat.VIDEO
     text = minutes.strip().removesuffix("min").strip() or str(DEFAULT_MINUTES)
     length = 0
-    if not text.isdigit() or not 1 <= (length := int(text)) <= MAX_MINUTES:
+    if not text.isdecimal() or not 1 <= (length := int(text)) <= MAX_MINUTES:
         errors["minutes"] = f"{minutes!r} is not a length in minutes (1 to {MAX_MINUTES})"
     if errors:
         raise ValidationError(errors)

@@ -191,7 +191,7 @@ def _types(prop: Any) -> set[str]:
 def _pref_rank(prop: Any) -> int:
     """1 for the preferred value (4.0 PREF=1, 3.0 TYPE=pref, 2.1 PREF), higher for less."""
     for value in prop.params.get("PREF", []):
-        if value.strip().isdigit():
+        if value.strip().isdecimal():  # not isdigit: int("²") fails
             return int(value)
     return 1 if "pref" in _types(prop) else _NOT_PREFERRED
 

@@ -487,7 +487,7 @@ class Repository:
         """
         data = self._storage.read() or {}
         table = data.setdefault(table_name, {})
-        next_id = max((int(k) for k in table if k.isdigit()), default=0) + 1
+        next_id = max((int(k) for k in table if k.isascii() and k.isdigit()), default=0) + 1
         keys = []
         for key, record in records:
             if key is None:
@@ -536,7 +536,7 @@ class Repository:
 
     def _set_meta(self, **values: Any) -> None:
         table = (self._storage.read() or {}).get(META, {})
-        key = min(table, key=lambda k: int(k) if k.isdigit() else 0, default=None)
+        key = min(table, key=lambda k: int(k) if k.isascii() and k.isdigit() else 0, default=None)
         stored = table.get(key, {}) if key is not None else {}
         self._write_records(META, [(key, {**stored, **values})])
 

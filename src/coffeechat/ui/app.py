@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gc
+from collections import deque
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import ClassVar, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
 
@@ -65,6 +66,9 @@ class CoffeechatApp(App[None]):
         #: Published after any change to the data, ours or another process's.
         self.data_changed: Signal[None] = Signal(self, "data_changed")
         self._storage_broken = False
+        #: The toasts shown so far (the last 100), oldest first, as shown: what tests
+        #: read instead of Textual's private list, which also forgets expired toasts.
+        self.toasts: deque[Notification] = deque(maxlen=100)
 
     def on_mount(self) -> None:
         """Open on the board, and watch the file for changes made elsewhere."""
@@ -216,9 +220,10 @@ class CoffeechatApp(App[None]):
         markup: bool = True,
     ) -> None:
         """Toasts carry names and paths people typed: never parse them as markup."""
-        super().notify(
-            printable(message), title=title, severity=severity, timeout=timeout, markup=False
-        )
+        shown = printable(message)
+        seconds = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        self.toasts.append(Notification(shown, title, severity, seconds, markup=False))
+        super().notify(shown, title=title, severity=severity, timeout=timeout, markup=False)
 
     def action_show_network(self) -> None:
         """Show the referral tree."""
