@@ -12,11 +12,11 @@ from coffeechat.domain.questions import BUILTIN_QUESTIONS
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.app import make_app
+from coffeechat.ui.dialogs.finish import FinishDialog
+from coffeechat.ui.dialogs.schedule import ScheduleDialog
 from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.due import DueScreen
-from coffeechat.ui.screens.finish import FinishDialog
 from coffeechat.ui.screens.meeting import MeetingScreen
-from coffeechat.ui.screens.schedule import ScheduleDialog
 from tests.ui.conftest import SIZE, seed
 
 
