@@ -11,6 +11,11 @@ from coffeechat.storage.errors import USER_FACING_ERRORS
 from coffeechat.ui import actions
 from coffeechat.ui.screens.app_screen import AppScreen
 
+#: The actions that change an active contact: an archived one needs restoring first.
+NEEDS_ACTIVE = frozenset(
+    {"advance", "archive", "schedule", "pick_questions", "meeting", "follow_up"}
+)
+
 
 class ContactActionsScreen(AppScreen[None]):
     """A screen with a selected contact and the keys n/e/a/x/enter that act on it.
