@@ -90,7 +90,8 @@ class CoffeechatApp(App[None]):
         for mode in MODES:
             self.add_mode(mode, SCREENS[mode])
         self.switch_mode("pipeline")
-        self.call_next(freeze_long_lived_objects)
+        # After the first screen has drawn: the loaded contacts and the board's cards.
+        self.call_after_refresh(freeze_long_lived_objects)
         self.set_interval(POLL_SECONDS, self.check_for_outside_changes)
 
     # -- screens, by name ----------------------------------------------------
