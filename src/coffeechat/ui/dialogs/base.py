@@ -124,13 +124,17 @@ class Dialog(ModalScreen[ResultT]):
             found.first().focus()
 
     def show_problem(self, message: str, *, error: bool = True) -> None:
-        """A line at the foot of the dialog: why the save failed (or that it is under way)."""
+        """A line under the dialog's title: why the save failed (or that it is under way).
+
+        Under the title, not at the foot: a tall form in a short terminal
+        scrolls its foot out of sight.
+        """
         found = self.query("#dialog-problem")
         if found:
             line = found.first(Label)
         else:
             line = Label("", id="dialog-problem", classes="field-error", markup=False)
-            self.query_one("#dialog").mount(line)
+            self.query_one("#dialog").mount(line, after="#dialog-title")
         line.update(message)
         line.set_class(True, "shown")
         line.set_class(not error, "-pending")
