@@ -9,7 +9,7 @@ import weakref
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
 from coffeechat.domain.rules import Settings
 from coffeechat.domain.stages import Stage
@@ -122,3 +122,15 @@ async def test_popped_screens_are_collected(app_factory, repo, now, db_path) -> 
         # change) would all stay.
         alive = [ref() for ref in pages if ref() is not None]
         assert len(alive) <= 1, alive
+
+
+async def test_the_empty_due_list_quotes_the_users_own_limits(app_factory, repo) -> None:
+    repo.save_settings(
+        Settings(thank_you_due_hours=12, thank_you_late_hours=36, follow_up_months=6, nudge_days=10)
+    )
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        text = str(pilot.app.screen.query_one("#due-empty", Static).render())
+        assert "due 12 hours after a meeting and late after 36" in text
+        assert "every 6 months" in text
+        assert "a nudge 10 days after a request" in text
