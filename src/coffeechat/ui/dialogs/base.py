@@ -95,7 +95,10 @@ class Dialog(ModalScreen[ResultT]):
             self.show_problem(problem)
 
     def action_cancel(self) -> None:
-        """Close without saving."""
+        """Close without saving (not while a save is under way: it may still land)."""
+        if self._committing:
+            self.notify("Still saving: wait for it to finish or fail.", timeout=3)
+            return
         self.dismiss(self.CANCELLED)  # type: ignore[arg-type]
 
     # -- errors ----------------------------------------------------------------
