@@ -266,3 +266,13 @@ async def test_contact_page_lists_meetings_and_referrals(repo, now, app_factory)
         assert "video · 15 min · held" in meetings
         assert "3 questions" in meetings
         assert "Introduced   Sam Lee" in str(page.query_one("#contact-referrals").render())
+
+
+async def test_delete_removes_a_takeaway_typed_by_mistake(repo, now, app_factory) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m", "t", *"Keep", "enter", *"Oops", "enter")
+        assert repo.get(contact.id).meeting(meeting_id).takeaways == ("Keep", "Oops")  # type: ignore[union-attr]
+        pilot.app.screen.query_one("#takeaways").focus()
+        await pilot.press("j", "j", "delete")  # from no highlight: first, then second
+        assert repo.get(contact.id).meeting(meeting_id).takeaways == ("Keep",)  # type: ignore[union-attr]

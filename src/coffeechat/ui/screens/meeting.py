@@ -32,28 +32,10 @@ from coffeechat.ui.dialogs.finish import FinishDialog, KeepDraft
 from coffeechat.ui.host import undoable
 from coffeechat.ui.screens.app_screen import AppScreen
 from coffeechat.ui.undo import UndoEntry
-from coffeechat.ui.widgets.lists import VimOptionList
+from coffeechat.ui.widgets.lists import ItemList, QuestionList
 
 NOTES_SAVE_DELAY = 0.5
 DEFAULT_PROMISE_DAYS = 2
-
-
-class QuestionList(VimOptionList):
-    """The meeting's questions; j/k move, enter marks asked and opens the answer."""
-
-
-class ItemList(VimOptionList):
-    """A short list (takeaways, promises, referrals); delete removes the highlighted item."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("delete,backspace", "remove", "Remove", id="remove",
-                tooltip="Remove the highlighted item"),
-    ]  # fmt: skip
-
-    def action_remove(self) -> None:
-        """Ask the screen to drop the highlighted item."""
-        if self.highlighted is not None:
-            self.screen.remove_item(self.id or "", self.highlighted)  # type: ignore[attr-defined]
 
 
 class MeetingScreen(AppScreen[None]):
@@ -370,8 +352,10 @@ class MeetingScreen(AppScreen[None]):
             self._draw_lists()
         event.input.value = ""
 
-    def remove_item(self, list_id: str, index: int) -> None:
+    @on(ItemList.RemoveRequested)
+    def _remove_item(self, event: ItemList.RemoveRequested) -> None:
         """Drop one takeaway, promise or referral (a slip of the keyboard)."""
+        list_id, index = event.list_id, event.index
         if self.meeting is None:
             return
         name = {"takeaways": "takeaways", "promises": "promises", "referrals": "referrals"}[list_id]
