@@ -8,8 +8,10 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 # The suite tests the source in src/, never a copy installed in site-packages
 # (`pip install '.[test]'` installs one). pyproject's `pythonpath = ["src"]` puts
@@ -78,3 +80,48 @@ def file_bytes(path: Path) -> bytes:
 
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+
+STORAGE_GROUP = "storage"  # coffeechat.ui.app.STORAGE: the thread workers that touch the file
+
+
+async def settle_storage(pilot: Any) -> None:
+    """Let every database thread the last keys started finish, and the app take its result.
+
+    Saves run in thread workers; a thread blocked in fsync is not "busy" to
+    Pilot's idle check, so a test asserting on the file right after a key
+    could run before the save.  Waiting for the workers (not the wall clock)
+    makes it exact.
+    """
+    app = pilot.app
+    for _ in range(50):  # a flow may start a second save once the first is done
+        running = [w for w in app.workers if w.group == STORAGE_GROUP and not w.is_finished]
+        if not running:
+            return
+        await app.workers.wait_for_complete(running)
+        await _ORIGINAL_PAUSE(pilot)
+
+
+_ORIGINAL_PRESS = Pilot.press
+_ORIGINAL_PAUSE = Pilot.pause
+
+
+@pytest.fixture(autouse=True)
+def pilot_waits_for_saves(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pilot's press and pause also wait for database threads (see ``settle_storage``).
+
+    A test marked ``unsettled`` drives the app while a save is still under way.
+    """
+    if request.node.get_closest_marker("unsettled"):
+        return
+
+    async def press(self: Pilot[Any], *keys: str) -> None:
+        await _ORIGINAL_PRESS(self, *keys)
+        await settle_storage(self)
+
+    async def pause(self: Pilot[Any], delay: float | None = None) -> None:
+        await _ORIGINAL_PAUSE(self, delay)
+        await settle_storage(self)
+
+    monkeypatch.setattr(Pilot, "press", press)
+    monkeypatch.setattr(Pilot, "pause", pause)

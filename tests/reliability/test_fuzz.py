@@ -37,8 +37,8 @@ from coffeechat.domain.stages import Stage
 from coffeechat.storage.atomic import serialise
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.app import make_app
+from coffeechat.ui.dialogs.contact_form import ContactForm
 from coffeechat.ui.screens.contact import ContactScreen
-from coffeechat.ui.screens.forms import ContactForm
 from coffeechat.ui.screens.pipeline import PipelineScreen
 from tests.conftest import NOW, counting_ids
 from tests.ui.conftest import SIZE, card_ids, seed

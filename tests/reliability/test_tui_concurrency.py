@@ -27,7 +27,7 @@ from coffeechat.domain.model import EventKind
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.app import make_app
-from coffeechat.ui.screens.forms import ContactForm
+from coffeechat.ui.dialogs.contact_form import ContactForm
 from coffeechat.ui.screens.pipeline import PipelineScreen
 from coffeechat.ui.widgets.cards import CardColumn
 from tests.conftest import NOW, counting_ids

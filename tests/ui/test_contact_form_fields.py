@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, Label, TextArea
 
 from coffeechat.domain.fields import FIELDS
-from coffeechat.ui.screens.forms import ContactForm
+from coffeechat.ui.dialogs.contact_form import ContactForm
 from tests.ui.conftest import SIZE
 
 

@@ -21,10 +21,12 @@ from coffeechat.paths import templates_dir
 from coffeechat.storage.repository import Repository
 from coffeechat.ui import editor
 from coffeechat.ui.app import CoffeechatApp
+from coffeechat.ui.dialogs.prompts import TextPrompt
+from coffeechat.ui.dialogs.question_form import QuestionForm
+from coffeechat.ui.dialogs.when import MeetingTimeDialog
 from coffeechat.ui.editor import EditorError, editor_command
 from coffeechat.ui.screens.draft import DraftScreen
-from coffeechat.ui.screens.forms import MeetingTimeDialog, TextPrompt
-from coffeechat.ui.screens.questions import QuestionForm, QuestionPicker
+from coffeechat.ui.screens.questions import QuestionPicker
 from tests.ui.conftest import SIZE, seed
 
 

@@ -9,8 +9,8 @@ from textual.widgets import Input
 from coffeechat.domain.events import Advance, Snooze, Touch
 from coffeechat.domain.rules import DueKind
 from coffeechat.domain.stages import Stage
+from coffeechat.ui.dialogs.touch import FollowUpDialog, SnoozeDialog
 from coffeechat.ui.screens.due import DueScreen
-from coffeechat.ui.screens.touch import FollowUpDialog, SnoozeDialog
 from tests.ui.conftest import SIZE, seed
 
 

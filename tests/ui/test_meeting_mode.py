@@ -13,11 +13,11 @@ from coffeechat.domain.scheduling import clean_schedule
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.app import make_app
+from coffeechat.ui.dialogs.finish import FinishDialog
+from coffeechat.ui.dialogs.schedule import ScheduleDialog
 from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.due import DueScreen
-from coffeechat.ui.screens.finish import FinishDialog
 from coffeechat.ui.screens.meeting import MeetingScreen
-from coffeechat.ui.screens.schedule import ScheduleDialog
 from tests.ui.conftest import SIZE, seed
 
 
@@ -267,3 +267,13 @@ async def test_contact_page_lists_meetings_and_referrals(repo, now, app_factory)
         assert "video · 15 min · held" in meetings
         assert "3 questions" in meetings
         assert "Introduced   Sam Lee" in str(page.query_one("#contact-referrals").render())
+
+
+async def test_delete_removes_a_takeaway_typed_by_mistake(repo, now, app_factory) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m", "t", *"Keep", "enter", *"Oops", "enter")
+        assert repo.get(contact.id).meeting(meeting_id).takeaways == ("Keep", "Oops")
+        pilot.app.screen.query_one("#takeaways").focus()
+        await pilot.press("j", "j", "delete")  # from no highlight: first, then second
+        assert repo.get(contact.id).meeting(meeting_id).takeaways == ("Keep",)

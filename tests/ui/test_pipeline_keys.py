@@ -9,9 +9,11 @@ from textual.widgets import HelpPanel, Input
 from coffeechat.domain.model import ArchiveReason
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
+from coffeechat.ui.dialogs.archive import ArchiveDialog
+from coffeechat.ui.dialogs.contact_form import ContactForm
+from coffeechat.ui.dialogs.when import MeetingTimeDialog
 from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.due import DueScreen
-from coffeechat.ui.screens.forms import ArchiveDialog, ContactForm, MeetingTimeDialog
 from coffeechat.ui.screens.pipeline import PipelineScreen
 from tests.ui.conftest import SIZE, card_ids, highlighted_name, seed
 

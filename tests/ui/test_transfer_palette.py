@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from coffeechat.ui import transfer_actions
-from coffeechat.ui.screens.forms import ConfirmDialog
+from coffeechat.ui.dialogs.prompts import ConfirmDialog
 from tests.ui.conftest import SIZE
 
 DATA = Path(__file__).parent.parent / "data" / "interchange"

@@ -194,3 +194,41 @@ def test_only_cli_imports_ui_from_outside_it() -> None:
         if UI not in path.parents and names_any(imports_of(path), ("coffeechat.ui",))
     }
     assert importers == {"cli.py"}
+
+
+def function_local_imports(path: Path) -> list[str]:
+    """Imports of coffeechat modules inside a function or class body ("line: statement")."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: dict[int, str] = {}
+    for scope in ast.walk(tree):
+        if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for node in ast.walk(scope):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] if node.level == 0 else ["coffeechat (relative)"]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(name == "coffeechat" or name.startswith("coffeechat") for name in names):
+                found[id(node)] = f"{node.lineno}: {ast.unparse(node)}"
+    return sorted(found.values(), key=lambda line: int(line.split(":")[0]))
+
+
+def test_ui_has_no_function_local_imports_of_coffeechat() -> None:
+    """Cycles are fixed by moving code, not hidden in an import inside a function."""
+    offenders = {
+        str(path.relative_to(SRC)): function_local_imports(path) for path in python_files(UI)
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_local_import_scanner_sees_them(tmp_path: Path) -> None:
+    module = tmp_path / "example.py"
+    module.write_text(
+        "from coffeechat.domain import model\n"
+        "def f():\n    from coffeechat.ui import app\n"
+        "class C:\n    def g(self):\n        import coffeechat.storage\n"
+        "def h():\n    import json\n"
+    )
+    assert [line.split(":")[0] for line in function_local_imports(module)] == ["3", "6"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass
 from functools import partial
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -20,6 +22,9 @@ from coffeechat.domain.rules import Settings
 from coffeechat.paths import stylesheet
 from coffeechat.storage.errors import USER_FACING_ERRORS, StorageError
 from coffeechat.storage.repository import Repository
+from coffeechat.ui import actions, transfer_actions
+from coffeechat.ui.commands import BindingsProvider
+from coffeechat.ui.factory import MODES, SCREENS
 from coffeechat.ui.undo import UndoEntry, UndoStack
 
 T = TypeVar("T")
@@ -36,6 +41,15 @@ STYLESHEETS = (
     "network.tcss",
 )
 POLL_SECONDS = 1.0
+#: The worker group of every thread that touches the database file.
+STORAGE = "storage"
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    """A storage thread's answer when the change could not be saved."""
+
+    message: str
 
 
 class CoffeechatApp(App[None]):
@@ -44,6 +58,7 @@ class CoffeechatApp(App[None]):
     TITLE = "coffeechat"
     CSS_PATH: ClassVar = [stylesheet(name) for name in STYLESHEETS]
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS: ClassVar = App.COMMANDS | {BindingsProvider}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "show_pipeline", "Pipeline", id="pipeline", tooltip="The board of stages"),
@@ -69,17 +84,33 @@ class CoffeechatApp(App[None]):
         #: The toasts shown so far (the last 100), oldest first, as shown: what tests
         #: read instead of Textual's private list, which also forgets expired toasts.
         self.toasts: deque[Notification] = deque(maxlen=100)
+        # One storage thread at a time: the repository is not made for two writers
+        # in one process, and a poll must not re-read the file under a save.
+        self._storage_lock = threading.Lock()
+        self._checking = False
 
     def on_mount(self) -> None:
         """Open on the board, and watch the file for changes made elsewhere."""
-        from coffeechat.ui.screens.due import DueScreen
-        from coffeechat.ui.screens.pipeline import PipelineScreen
-
-        self.add_mode("pipeline", PipelineScreen)
-        self.add_mode("due", DueScreen)
+        for mode in MODES:
+            self.add_mode(mode, SCREENS[mode])
         self.switch_mode("pipeline")
-        self.call_next(freeze_long_lived_objects)
+        # After the first screen has drawn: the loaded contacts and the board's cards.
+        self.call_after_refresh(freeze_long_lived_objects)
         self.set_interval(POLL_SECONDS, self.check_for_outside_changes)
+
+    # -- screens, by name ----------------------------------------------------
+
+    def make_screen(self, name: str, *args: Any) -> Screen[Any]:
+        """A screen from the factory's registry."""
+        return SCREENS[name](*args)
+
+    def show_screen(self, name: str, *args: Any) -> None:
+        """Push a registered screen."""
+        self.push_screen(self.make_screen(name, *args))
+
+    def run_flow(self, flow: Coroutine[Any, Any, object]) -> None:
+        """Run a flow (dialogs, then a save) in a worker, so it may wait for dialogs."""
+        self.run_worker(flow, group="flow")
 
     # -- data ---------------------------------------------------------------
 
@@ -89,36 +120,69 @@ class CoffeechatApp(App[None]):
         return self.repository.settings()
 
     def check_for_outside_changes(self) -> None:
-        """Reload the screens if another process changed the file."""
+        """Reload the screens if another process changed the file (checked in a thread)."""
+        if self._checking:
+            return  # the last check is still waiting for the file
+        self._checking = True
+        self.run_worker(self._check_in_thread, thread=True, group=STORAGE)
+
+    def _check_in_thread(self) -> None:
         try:
-            changed = self.repository.refresh()
+            with self._storage_lock:
+                changed = self.repository.refresh()
         except StorageError as error:
+            self.call_from_thread(self._outside_check_done, False, str(error))
+        else:
+            self.call_from_thread(self._outside_check_done, changed, None)
+
+    def _outside_check_done(self, changed: bool, problem: str | None) -> None:
+        self._checking = False
+        if problem is not None:
             if not self._storage_broken:
                 self._storage_broken = True
-                self.notify(str(error), title="Database problem", severity="error", timeout=30)
+                self.notify(problem, title="Database problem", severity="error", timeout=30)
             return
         self._storage_broken = False
         if changed:
             self.data_changed.publish(None)
-            self.call_next(freeze_long_lived_objects)
 
-    def save(self, change: Callable[[], T], success: str | None = None) -> T | None:
+    def _in_storage_thread(self, change: Callable[[], T]) -> T | _Failed:
+        with self._storage_lock:
+            try:
+                return change()
+            except USER_FACING_ERRORS as error:
+                return _Failed(str(error))
+
+    async def try_save(self, change: Callable[[], T]) -> T | str:
+        """Run a repository change in a thread worker; the result, or the error sentence.
+
+        The screen keeps drawing and taking keys meanwhile, even while another
+        process holds the file's lock.
+        """
+        worker = self.run_worker(
+            partial(self._in_storage_thread, change), thread=True, group=STORAGE
+        )
+        outcome = await worker.wait()
+        if isinstance(outcome, _Failed):
+            return outcome.message
+        return outcome
+
+    async def save(self, change: Callable[[], T], success: str | None = None) -> T | None:
         """Run a repository change; show a toast either way, return None on failure.
 
         A failed change is never reported as saved: the error says what went
         wrong and that nothing was changed.
         """
-        try:
-            result = change()
-        except USER_FACING_ERRORS as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=8)
+        result = await self.try_save(change)
+        if isinstance(result, str):
+            self.notify(result, title="Not saved", severity="error", timeout=8)
             return None
         if success:
             self.notify(success, timeout=4)
         self.data_changed.publish(None)
         return result
 
-    def apply_change(
+    async def apply_change(
         self,
         change: Callable[[], tuple[Contact, Event | None]],
         describe: Callable[[Contact, Event], tuple[str, str]],
@@ -128,17 +192,33 @@ class CoffeechatApp(App[None]):
         ``describe`` gives (what undo will call it, the toast) for the saved
         contact and event.  Returns the contact, or None if nothing was saved.
         """
-        result = self.save(change)
+        result = await self.save(change)
         if result is None:
             return None
         contact, event = result
         if event is None:
             self.notify("No changes to save.", timeout=3)
             return contact
-        undo_description, toast = describe(contact, event)
-        self.undo_stack.push(UndoEntry.single(contact.id, event.id, undo_description))
-        self.notify(toast, timeout=4)
+        self.record(contact, event, describe(contact, event), publish=False)
         return contact
+
+    def record(
+        self,
+        contact: Contact,
+        event: Event | None,
+        said: tuple[str, str],
+        *,
+        publish: bool = True,
+    ) -> None:
+        """After a saved change: remember it for `u`, show its toast, redraw."""
+        if event is None:
+            self.notify("No changes to save.", timeout=3)
+        else:
+            undo_description, toast = said
+            self.undo_stack.push(UndoEntry.single(contact.id, event.id, undo_description))
+            self.notify(toast, timeout=4)
+        if publish:
+            self.data_changed.publish(None)
 
     # -- actions ------------------------------------------------------------
 
@@ -162,7 +242,10 @@ class CoffeechatApp(App[None]):
         if entry is None:
             self.notify("Nothing to undo in this session.", timeout=3)
             return
-        done = self.save(lambda: self.repository.undo_all(entry.steps, self.clock()) or True)
+        self.run_flow(self._undo(entry))
+
+    async def _undo(self, entry: UndoEntry) -> None:
+        done = await self.save(lambda: self.repository.undo_all(entry.steps, self.clock()) or True)
         if done:
             self.notify(f"Undid: {entry.description}", timeout=4)
 
@@ -174,41 +257,23 @@ class CoffeechatApp(App[None]):
             self.action_show_help_panel()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Every action reachable from the command palette (ctrl+p)."""
+        """Palette entries that are no key: imports, exports, settings, the archive.
+
+        Every key of the screen is in the palette too, from ``BindingsProvider``.
+        """
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Pipeline", "Show the board of stages", self.action_show_pipeline)
-        yield SystemCommand("Due", "What needs doing, most urgent first", self.action_show_due)
-        yield SystemCommand("Undo", "Take back this session's last change", self.action_undo)
         yield SystemCommand("Archived contacts", "Show and restore archived contacts",
                             self.action_show_archive)  # fmt: skip
-        yield SystemCommand("Network", "The referral tree: who introduced whom",
-                            self.action_show_network)  # fmt: skip
         yield SystemCommand("Question bank", "Add, edit, tag and hide your questions",
                             self.action_question_bank)  # fmt: skip
         yield SystemCommand("Your name", "The name your message drafts are signed with",
                             self.action_set_my_name)  # fmt: skip
-        from coffeechat.ui import transfer_actions
-
         for kind, (title, what) in transfer_actions.IMPORTS.items():
             yield SystemCommand(title, what.capitalize(),
                                 partial(transfer_actions.start_import, self, kind))  # fmt: skip
         for kind, (title, what) in transfer_actions.EXPORTS.items():
             yield SystemCommand(title, what.capitalize(),
                                 partial(transfer_actions.start_export, self, kind))  # fmt: skip
-        for binding_id, title, help_text in (
-            ("new", "New contact", "Add a person to the pipeline"),
-            ("edit", "Edit contact", "Edit the selected contact"),
-            ("advance", "Advance contact", "Move the selected contact one stage on"),
-            ("archive", "Archive contact", "Take the selected contact off the board"),
-            ("open", "Open contact", "Show the selected contact's details"),
-            ("schedule", "Schedule meeting", "Plan the selected contact's next meeting"),
-            ("pick_questions", "Pick questions", "Choose and order the next meeting's questions"),
-            ("meeting", "Meeting mode", "Run the meeting: timer, questions, notes"),
-            ("draft", "Draft message", "The request, thank-you or follow-up for this stage"),
-        ):
-            action = getattr(screen, f"action_{binding_id}", None)
-            if action is not None:
-                yield SystemCommand(title, help_text, action)
 
     def notify(
         self,
@@ -227,42 +292,20 @@ class CoffeechatApp(App[None]):
 
     def action_show_network(self) -> None:
         """Show the referral tree."""
-        from coffeechat.ui.screens.network import NetworkScreen
-
-        if not isinstance(self.screen, NetworkScreen):
-            self.push_screen(NetworkScreen())
+        if type(self.screen) is not SCREENS["network"]:
+            self.show_screen("network")
 
     def action_question_bank(self) -> None:
         """Manage the question bank (no meeting to pick for)."""
-        from coffeechat.ui.screens.questions import QuestionPicker
-
-        self.push_screen(QuestionPicker(None))
+        self.show_screen("questions", None)
 
     def action_set_my_name(self) -> None:
         """Ask for the name drafts are signed with, and store it in the settings."""
-        from dataclasses import replace
-
-        from coffeechat.ui.screens.forms import TextPrompt
-
-        def chosen(name: str | None) -> None:
-            if name is not None:
-                settings = replace(self.settings, my_name=" ".join(name.split()))
-                self.save(
-                    lambda: self.repository.save_settings(settings),
-                    f"Drafts will be signed “{settings.my_name}”."
-                    if settings.my_name
-                    else "Drafts will ask for your name.",
-                )
-
-        self.push_screen(
-            TextPrompt("Your name", "Drafts are signed with it.", self.settings.my_name), chosen
-        )
+        self.run_flow(actions.set_my_name(self))
 
     def action_show_archive(self) -> None:
         """Show archived contacts, with restore."""
-        from coffeechat.ui.screens.archive import ArchiveScreen
-
-        self.push_screen(ArchiveScreen())
+        self.show_screen("archive")
 
 
 def freeze_long_lived_objects() -> None:
@@ -270,7 +313,9 @@ def freeze_long_lived_objects() -> None:
 
     10,000 contacts are about a million long-lived objects; every full
     collection walked them all and stalled a keystroke by 100-200 ms.
-    Frozen objects are still freed normally once unreferenced.
+    Run once, after the first load: frozen objects are never collected by
+    the cycle collector, so freezing again after every outside change kept
+    every screen alive at that moment (popped screens) forever.
     """
     gc.freeze()
 

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label
 
 from coffeechat.domain.model import printable
-from coffeechat.ui.screens.base import ContactActionsScreen
+from coffeechat.ui.screens.base import NEEDS_ACTIVE, ContactActionsScreen
 from coffeechat.ui.widgets.keyed_table import KeyedTable
 
 
@@ -22,8 +22,6 @@ class ArchiveScreen(ContactActionsScreen):
         Binding("escape", "app.pop_screen", "Back", id="back", tooltip="Back to the board"),
         Binding("r", "restore", "Restore", id="restore",
                 tooltip="Put the selected contact back on the board"),
-        Binding("a", "noop", show=False, id="advance"),
-        Binding("x", "noop", show=False, id="archive"),
     ]  # fmt: skip
 
     def compose(self) -> ComposeResult:
@@ -68,9 +66,9 @@ class ArchiveScreen(ContactActionsScreen):
         """The contact on the highlighted line."""
         return self.query_one(KeyedTable).selected_key
 
-    def action_noop(self) -> None:
-        """Archived contacts can't be advanced or archived again: restore first."""
-        self.notify("Restore the contact first (r).", timeout=3)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Everyone here is archived: the keys that change a contact wait for `r`."""
+        return action not in NEEDS_ACTIVE
 
     @on(DataTable.RowSelected)
     def _open_row(self) -> None:

@@ -30,7 +30,7 @@ from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, Contact, print
 from coffeechat.domain.network import referral_links
 from coffeechat.domain.rules import cadence_months, next_follow_up, thank_you_item
 from coffeechat.storage.errors import NotFoundError
-from coffeechat.ui.screens.base import ContactActionsScreen
+from coffeechat.ui.screens.base import NEEDS_ACTIVE, ContactActionsScreen
 from coffeechat.ui.widgets.cards import URGENCY_STYLES
 from coffeechat.ui.widgets.keyed_table import Cell, KeyedTable
 
@@ -210,7 +210,7 @@ class ContactScreen(ContactActionsScreen):
             return True
         if action == "restore":
             return contact.archived
-        if action in ("advance", "archive"):
+        if action in NEEDS_ACTIVE:
             return not contact.archived
         return True
 

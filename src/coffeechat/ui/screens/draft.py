@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Label, Static, TextArea
 
-from coffeechat.domain.events import EventKind
 from coffeechat.domain.meetings import DEFAULT_MINUTES
-from coffeechat.domain.model import Contact, Event, printable
+from coffeechat.domain.model import Contact, printable
 from coffeechat.domain.network import referral_links
 from coffeechat.domain.templates import (
     MessageKind,
@@ -30,6 +30,8 @@ from coffeechat.domain.templates import (
 from coffeechat.paths import templates_dir
 from coffeechat.storage.errors import USER_FACING_ERRORS
 from coffeechat.template_files import load_template, template_path
+from coffeechat.ui import actions
+from coffeechat.ui.dialogs.prompts import TextPrompt
 from coffeechat.ui.editor import EditorError, edit_in_editor
 from coffeechat.ui.screens.app_screen import AppScreen
 
@@ -88,7 +90,7 @@ class DraftScreen(AppScreen[None]):
         self.fill(contact)
         self.query_one(TextArea).focus()
         # A name set from the palette (or a change made elsewhere) re-signs an unedited draft.
-        self.coffeechat.data_changed.subscribe(self, lambda _: self._refill())
+        self.redraw_on_change(self._refill)
 
     def _refill(self) -> None:
         if self.kind is None or not self.query_one(TextArea).read_only:
@@ -224,22 +226,19 @@ class DraftScreen(AppScreen[None]):
 
     def action_save_file(self) -> None:
         """Ask for a file name, then write the draft there (never over an existing file)."""
-        from coffeechat.ui.screens.forms import TextPrompt
-
         contact = self._contact()
         if contact is None or self.kind is None:
             return
         slug = re.sub(r"[^a-z0-9]+", "-", contact.name.casefold()).strip("-") or "contact"
-        default = str(Path.cwd() / f"{self.kind.value}-{slug}.txt")
+        self._save_file(str(Path.cwd() / f"{self.kind.value}-{slug}.txt"))
 
-        def chosen(name: str | None) -> None:
-            if name:
-                self._write(Path(name.strip()).expanduser())
-
-        self.app.push_screen(
-            TextPrompt("Save the draft to", "A new text file, readable only by you.", default),
-            chosen,
+    @work(group="flow")
+    async def _save_file(self, default: str) -> None:
+        name = await self.app.push_screen_wait(
+            TextPrompt("Save the draft to", "A new text file, readable only by you.", default)
         )
+        if name:
+            self._write(Path(name.strip()).expanduser())
 
     def _write(self, path: Path) -> None:
         try:
@@ -261,36 +260,15 @@ class DraftScreen(AppScreen[None]):
 
     def action_mark_sent(self) -> None:
         """Ask when it was sent, then record it (and move the contact on)."""
-        from coffeechat.ui.screens.forms import MeetingTimeDialog
-
         contact = self._contact()
         if contact is None or self.kind is None:
             return
-        kind = self.kind
-        now = self.now()
+        self._mark_sent(contact, self.kind)
 
-        def when(at: object) -> None:
-            if at is None:
-                return
-            repository = self.coffeechat.repository
-
-            def describe(updated: Contact, event: Event) -> tuple[str, str]:
-                what = f"sent the {kind.value} to {updated.name}"
-                if event.kind is EventKind.ADVANCE:
-                    what += f" (now {updated.stage.label})"
-                return what, what[0].upper() + what[1:] + ".  (u to undo)"
-
-            saved = self.coffeechat.apply_change(
-                lambda: repository.message_sent(contact.id, kind.value, at, now),  # type: ignore[arg-type]
-                describe,
-            )
-            if saved is not None:
-                self.app.pop_screen()
-
-        self.app.push_screen(
-            MeetingTimeDialog(contact, now, question=f"When did you send the {kind.value}?"),
-            when,
-        )
+    @work(group="flow")
+    async def _mark_sent(self, contact: Contact, kind: MessageKind) -> None:
+        if await actions.mark_sent(self.coffeechat, contact, kind.value):
+            self.app.pop_screen()
 
     def action_next_kind(self) -> None:
         """Cycle through the four messages."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from itertools import groupby
 from typing import ClassVar
 
@@ -13,19 +12,30 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from coffeechat.domain.humanize import due_reason, due_summary
-from coffeechat.domain.model import ArchiveReason, printable
-from coffeechat.domain.rules import GIVE_UP, DueItem, DueKind, Urgency, due_items, snooze_key
+from coffeechat.domain.model import printable
+from coffeechat.domain.rules import GIVE_UP, DueItem, DueKind, Settings, Urgency, due_items
+from coffeechat.ui import actions
 from coffeechat.ui.screens.base import ContactActionsScreen
 from coffeechat.ui.widgets.cards import URGENCY_STYLES
 from coffeechat.ui.widgets.keyed_table import Cell, KeyedTable
 
-NOTHING_DUE = """\
-[b]Nothing due.[/b]  Every thank-you is sent and every promise kept.
 
-A thank-you is due 24 hours after a meeting and late after 48; a follow-up
-every 3 months after you were last in touch; a nudge a week after a request
-nobody answered.  Meetings (s) and promises (m) show on their day and the
-week before.  z snoozes a line; f logs a follow-up."""
+def nothing_due(settings: Settings) -> str:
+    """The empty list's text, with the user's own limits (not the defaults)."""
+    return (
+        "[b]Nothing due.[/b]  Every thank-you is sent and every promise kept.\n\n"
+        f"A thank-you is due {settings.thank_you_due_hours} hours after a meeting and late "
+        f"after {settings.thank_you_late_hours}; a follow-up\n"
+        f"every {settings.follow_up_months} months after you were last in touch; a nudge "
+        f"{_days(settings.nudge_days)} after a request\n"
+        "nobody answered.  Meetings (s) and promises (m) show on their day and the\n"
+        "week before.  z snoozes a line; f logs a follow-up."
+    )
+
+
+def _days(days: int) -> str:
+    return "a week" if days == 7 else f"{days} days"
+
 
 _STATUS = {Urgency.LATE: "LATE", Urgency.OVERDUE: "overdue", Urgency.DUE: "due"}
 _KIND_LABEL = {
@@ -64,7 +74,7 @@ class DueScreen(ContactActionsScreen):
         # word ("Thank-you" after "Meeting") would otherwise be clipped.
         table.add_columns("Status", "What", "Contact", "Company", "Why")
         yield table
-        yield Static(NOTHING_DUE, id="due-empty")
+        yield Static("", id="due-empty")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -75,7 +85,8 @@ class DueScreen(ContactActionsScreen):
     def reload(self) -> None:
         """Recompute what is due at the app clock's now."""
         now = self.now()
-        items = due_items(self.coffeechat.repository.contacts(), now, self.coffeechat.settings)
+        settings = self.coffeechat.settings
+        items = due_items(self.coffeechat.repository.contacts(), now, settings)
         self.items = {item.key: item for item in items}
         self.query_one("#due-summary", Label).update(
             f"{due_summary(items, now)} · [b]{len(items)}[/b] on the list"
@@ -107,7 +118,10 @@ class DueScreen(ContactActionsScreen):
             table.move_cursor(row=table.cursor_row + 1, animate=False)
             self._last_row = table.cursor_row
         self.query_one("#due-table").display = bool(items)
-        self.query_one("#due-empty").display = not items
+        empty = self.query_one("#due-empty", Static)
+        empty.display = not items
+        if not items:
+            empty.update(nothing_due(settings))
         self.sub_title = "Due"
 
     def selected_item(self) -> DueItem | None:
@@ -128,71 +142,19 @@ class DueScreen(ContactActionsScreen):
         elif item.kind is DueKind.MEETING:
             self.action_meeting()
         elif item.kind is DueKind.PROMISE:
-            self._tick_off(item)
+            self.run_flow(actions.tick_off(self.coffeechat, item))
         elif item.kind is DueKind.NUDGE and item.detail == GIVE_UP:
-            self._give_up(item)
+            self.run_flow(actions.give_up(self.coffeechat, item))
         else:
-            self._touched_now(item)
-
-    def _touched_now(self, item: DueItem) -> None:
-        """A follow-up or nudge sent just now, by email (f asks for the details)."""
-        what = "nudge" if item.kind is DueKind.NUDGE else "follow-up"
-        self.coffeechat.apply_change(
-            lambda: self.coffeechat.repository.follow_up(
-                item.contact_id, self.now(), "email", what, self.now()
-            ),
-            lambda c, _: (
-                f"logged a {what} to {c.name}",
-                f"Logged a {what} to {c.name} (f for a call or a coffee).  (u to undo)",
-            ),
-        )
-
-    def _give_up(self, item: DueItem) -> None:
-        self.coffeechat.apply_change(
-            lambda: self.coffeechat.repository.archive(
-                item.contact_id, ArchiveReason.NO_RESPONSE, self.now()
-            ),
-            lambda c, _: (
-                f"archived {c.name}",
-                f"Archived {c.name} (no response).  (u to undo)",
-            ),
-        )
+            self.run_flow(actions.touched_now(self.coffeechat, item))
 
     def action_snooze(self) -> None:
         """Hide the highlighted item until a later date."""
-        from coffeechat.ui.screens.touch import SnoozeDialog
-
         item = self.selected_item()
         if item is None:
             self.notify("Select a line first.", timeout=3)
             return
-        what = f"the {item.kind.value} for {item.name}"
-
-        def chosen(until: datetime | None) -> None:
-            if until is None:
-                return
-            self.coffeechat.apply_change(
-                lambda: self.coffeechat.repository.snooze(
-                    item.contact_id, snooze_key(item), until, self.now()
-                ),
-                lambda c, _: (
-                    f"snoozed {what}",
-                    f"Snoozed {what} until {until:%a %d %b}.  (u to undo)",
-                ),
-            )
-
-        self.app.push_screen(SnoozeDialog(what, self.now()), chosen)
-
-    def _tick_off(self, item: DueItem) -> None:
-        repository = self.coffeechat.repository
-        contact_id, promise_id = item.contact_id, item.ref
-        self.coffeechat.apply_change(
-            lambda: repository.tick_promise(contact_id, promise_id, self.now()),
-            lambda c, _: (
-                f"ticked off “{item.detail}”",
-                f"Ticked off “{item.detail}” for {c.name}.  (u to undo)",
-            ),
-        )
+        self.run_flow(actions.snooze(self.coffeechat, item))
 
     @on(DataTable.RowHighlighted)
     def _skip_headings(self, event: DataTable.RowHighlighted) -> None:

@@ -8,17 +8,19 @@ time, so the thank-you clock starts at the meeting, not at the typing.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from coffeechat.domain.dates import DateParseError, parse_when
 from coffeechat.domain.humanize import moment
@@ -26,30 +28,14 @@ from coffeechat.domain.meetings import Meeting, Promise, countdown, referral_fie
 from coffeechat.domain.model import Contact, printable
 from coffeechat.domain.questions import is_yes_no, open_questions_left
 from coffeechat.storage.errors import USER_FACING_ERRORS
+from coffeechat.ui.dialogs.finish import FinishDialog, KeepDraft
+from coffeechat.ui.host import undoable
 from coffeechat.ui.screens.app_screen import AppScreen
 from coffeechat.ui.undo import UndoEntry
-from coffeechat.ui.widgets.lists import VimOptionList
+from coffeechat.ui.widgets.lists import ItemList, QuestionList
 
 NOTES_SAVE_DELAY = 0.5
 DEFAULT_PROMISE_DAYS = 2
-
-
-class QuestionList(VimOptionList):
-    """The meeting's questions; j/k move, enter marks asked and opens the answer."""
-
-
-class ItemList(VimOptionList):
-    """A short list (takeaways, promises, referrals); delete removes the highlighted item."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("delete,backspace", "remove", "Remove", id="remove",
-                tooltip="Remove the highlighted item"),
-    ]  # fmt: skip
-
-    def action_remove(self) -> None:
-        """Ask the screen to drop the highlighted item."""
-        if self.highlighted is not None:
-            self.screen.remove_item(self.id or "", self.highlighted)  # type: ignore[attr-defined]
 
 
 class MeetingScreen(AppScreen[None]):
@@ -81,6 +67,8 @@ class MeetingScreen(AppScreen[None]):
         self.meeting: Meeting | None = None
         self._notes_timer: Timer | None = None
         self._answering: int | None = None
+        self._unsaved: Meeting | None = None
+        self._saver: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
         """Bar with countdown; questions on the left; notes and lists on the right."""
@@ -219,13 +207,29 @@ class MeetingScreen(AppScreen[None]):
     # -- saving --------------------------------------------------------------
 
     def _save(self, meeting: Meeting) -> None:
-        """Keep the change on screen and on disk; a failed save says so (and keeps the screen)."""
+        """Keep the change on screen, and save it in the background (newest state wins).
+
+        Saves run one after another in a thread worker; a burst of keys
+        saves the latest meeting, and a failed save says so (and keeps the screen).
+        """
         self.meeting = meeting
-        saved = self.coffeechat.save(
-            lambda: self.coffeechat.repository.save_meeting(self.contact_id, meeting)
-        )
-        if saved is not None:
-            self.contact = saved
+        self._unsaved = meeting
+        if self._saver is None or self._saver.is_finished:
+            self._saver = self.run_worker(self._save_pending(), group="meeting-save")
+
+    async def _save_pending(self) -> None:
+        while self._unsaved is not None:
+            meeting, self._unsaved = self._unsaved, None
+            saved = await self.coffeechat.save(
+                partial(self.coffeechat.repository.save_meeting, self.contact_id, meeting)
+            )
+            if saved is not None:
+                self.contact = saved
+
+    async def saved(self) -> None:
+        """Wait until everything typed so far is on disk (or failed to be)."""
+        if self._saver is not None:
+            await self._saver.wait()
 
     def flush_notes(self) -> None:
         """Save the notes now if they changed (called after a pause, and before leaving)."""
@@ -348,8 +352,10 @@ class MeetingScreen(AppScreen[None]):
             self._draw_lists()
         event.input.value = ""
 
-    def remove_item(self, list_id: str, index: int) -> None:
+    @on(ItemList.RemoveRequested)
+    def _remove_item(self, event: ItemList.RemoveRequested) -> None:
         """Drop one takeaway, promise or referral (a slip of the keyboard)."""
+        list_id, index = event.list_id, event.index
         if self.meeting is None:
             return
         name = {"takeaways": "takeaways", "promises": "promises", "referrals": "referrals"}[list_id]
@@ -374,50 +380,47 @@ class MeetingScreen(AppScreen[None]):
 
     def action_finish(self) -> None:
         """Ask when the meeting was, then record it as held (or keep it as a draft)."""
-        from coffeechat.ui.screens.finish import FinishDialog, KeepDraft
-
         self.flush_notes()
         if self.meeting is None or self.contact is None:
             self.app.pop_screen()
             return
-        meeting, contact = self.meeting, self.contact
-        now = self.now()
+        self._finish(self.contact, self.meeting)
 
-        def chosen(result: datetime | KeepDraft | None) -> None:
-            if result is None:
-                return
-            if isinstance(result, KeepDraft):
-                self.app.pop_screen()
-                self.notify(
-                    f"Kept your notes with {contact.name}; the meeting is not recorded "
-                    "as held yet (m to go on).",
-                    timeout=5,
-                )
-                return
-            self._record_held(result)
-
-        self.app.push_screen(FinishDialog(contact, meeting, now), chosen)
-
-    def _record_held(self, held_at: datetime) -> None:
-        repository = self.coffeechat.repository
-        result = self.coffeechat.save(
-            lambda: repository.finish_meeting(self.contact_id, self.meeting_id, held_at, self.now())
-        )
+    @work(group="flow")
+    async def _finish(self, contact: Contact, meeting: Meeting) -> None:
+        result = await self.app.push_screen_wait(FinishDialog(contact, meeting, self.now()))
         if result is None:
             return
-        contact, events, added = result
-        steps = [(contact.id, event.id) for event in reversed(events)]
+        if isinstance(result, KeepDraft):
+            await self.saved()
+            self.app.pop_screen()
+            self.notify(
+                f"Kept your notes with {contact.name}; the meeting is not recorded "
+                "as held yet (m to go on).",
+                timeout=5,
+            )
+            return
+        await self.saved()
+        held_at = result
+        repository = self.coffeechat.repository
+        saved = await self.coffeechat.save(
+            lambda: repository.finish_meeting(self.contact_id, self.meeting_id, held_at, self.now())
+        )
+        if saved is None:
+            return
+        updated, events, added = saved
+        steps = [(updated.id, event.id) for event in reversed(events)]
         steps += [(new.id, new.events[0].id) for new in added]
         self.coffeechat.undo_stack.push(
-            UndoEntry(tuple(steps), f"recorded the meeting with {contact.name}")
+            UndoEntry(tuple(steps), f"recorded the meeting with {updated.name}")
         )
-        said = [f"Recorded the meeting with {contact.name}"]
+        said = [f"Recorded the meeting with {updated.name}"]
         if any(e.to_stage is not None for e in events):
-            said.append(f"moved to {contact.stage.label}")
+            said.append(f"moved to {updated.stage.label}")
         if added:
             said.append(f"added {len(added)} referral{'s' * (len(added) != 1)}")
         self.app.pop_screen()
-        self.notify(", ".join(said) + ".  (u to undo)", timeout=6)
+        self.notify(undoable(", ".join(said) + "."), timeout=6)
 
     def on_screen_suspend(self) -> None:
         """Save the notes when another screen covers this one (help, the palette)."""

@@ -47,7 +47,7 @@ class NetworkScreen(AppScreen[None]):
     def on_mount(self) -> None:
         """Draw, redraw on change, focus the tree."""
         self.sub_title = "Network"
-        self.coffeechat.data_changed.subscribe(self, lambda _: self.reload())
+        self.redraw_on_change(self.reload)
         self.reload()
         self.query_one(Tree).focus()
 
@@ -108,7 +108,5 @@ class NetworkScreen(AppScreen[None]):
 
     @on(Tree.NodeSelected)
     def _open(self, event: Tree.NodeSelected[str]) -> None:
-        from coffeechat.ui.screens.contact import ContactScreen
-
         if event.node.data is not None:
-            self.app.push_screen(ContactScreen(event.node.data))
+            self.coffeechat.show_screen("contact", event.node.data)

@@ -12,25 +12,24 @@ from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Footer, Header, Input, Label, Static
 from textual.widgets.option_list import Option
 
 from coffeechat.domain.meetings import AgendaItem, Meeting
-from coffeechat.domain.model import ValidationError, printable
+from coffeechat.domain.model import printable
 from coffeechat.domain.questions import (
     Category,
     Question,
     agenda_warnings,
-    clean_question,
     filter_questions,
     is_yes_no,
 )
+from coffeechat.ui.dialogs.question_form import QuestionForm
 from coffeechat.ui.screens.app_screen import AppScreen
-from coffeechat.ui.screens.forms import FormScreen
 from coffeechat.ui.widgets.lists import VimOptionList
 
 _CATEGORIES: tuple[Category | None, ...] = (None, *Category)
@@ -229,57 +228,61 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
 
     def action_new_question(self) -> None:
         """Write a question of your own; it joins the bank (and this meeting)."""
+        self._new_question()
 
-        def written(result: tuple[str, Category, tuple[str, ...]] | None) -> None:
-            if result is None:
-                return
-            text, category, tags = result
-            question = Question(self.coffeechat.repository.new_id(), text, category, tags)
-            if self.coffeechat.save(
-                lambda: self.coffeechat.repository.save_question(question), "Added your question."
-            ):
-                if self.meeting is not None:
-                    self.agenda.append(AgendaItem(question.id, text, category.value))
-                self.reload()
-
-        self.app.push_screen(QuestionForm(None), written)
+    @work(group="flow")
+    async def _new_question(self) -> None:
+        written = await self.app.push_screen_wait(QuestionForm(None))
+        if written is None:
+            return
+        text, category, tags = written
+        question = Question(self.coffeechat.repository.new_id(), text, category, tags)
+        if await self.coffeechat.save(
+            lambda: self.coffeechat.repository.save_question(question), "Added your question."
+        ):
+            if self.meeting is not None:
+                self.agenda.append(AgendaItem(question.id, text, category.value))
+            self.reload()
 
     def action_edit_question(self) -> None:
         """Edit your own question (built-ins: only their tags)."""
         question = self._bank_question()
-        if question is None:
+        if question is not None:
+            self._edit_question(question)
+
+    @work(group="flow")
+    async def _edit_question(self, question: Question) -> None:
+        written = await self.app.push_screen_wait(QuestionForm(question))
+        if written is None:
             return
-
-        def written(result: tuple[str, Category, tuple[str, ...]] | None) -> None:
-            if result is None:
-                return
-            text, category, tags = result
-            changed = replace(question, tags=tags)
-            if not question.builtin:
-                changed = replace(changed, text=text, category=category)
-            if self.coffeechat.save(
-                lambda: self.coffeechat.repository.save_question(changed), "Saved the question."
-            ):
-                # The meeting being planned takes the new words; held meetings keep
-                # the snapshot of what was actually asked.
-                self.agenda = [
-                    replace(item, text=changed.text, category=changed.category.value)
-                    if item.question_id == changed.id
-                    else item
-                    for item in self.agenda
-                ]
-                self.reload()
-
-        self.app.push_screen(QuestionForm(question), written)
+        text, category, tags = written
+        changed = replace(question, tags=tags)
+        if not question.builtin:
+            changed = replace(changed, text=text, category=category)
+        if await self.coffeechat.save(
+            lambda: self.coffeechat.repository.save_question(changed), "Saved the question."
+        ):
+            # The meeting being planned takes the new words; held meetings keep
+            # the snapshot of what was actually asked.
+            self.agenda = [
+                replace(item, text=changed.text, category=changed.category.value)
+                if item.question_id == changed.id
+                else item
+                for item in self.agenda
+            ]
+            self.reload()
 
     def action_hide_question(self) -> None:
         """Hide (built-in) or retire (your own) the highlighted question; again to bring back."""
         question = self._bank_question()
-        if question is None:
-            return
+        if question is not None:
+            self._hide_question(question)
+
+    @work(group="flow")
+    async def _hide_question(self, question: Question) -> None:
         changed = replace(question, hidden=not question.hidden)
         verb = ("Hid" if question.builtin else "Retired") if changed.hidden else "Brought back"
-        if self.coffeechat.save(
+        if await self.coffeechat.save(
             lambda: self.coffeechat.repository.save_question(changed),
             f"{verb} “{question.text}”." + ("  (H shows hidden ones)" if changed.hidden else ""),
         ):
@@ -300,72 +303,3 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
     def action_save(self) -> None:
         """Close from anywhere (the filter too), handing the meeting's list to the caller."""
         self.dismiss(tuple(self.agenda) if self.meeting is not None else None)
-
-
-class QuestionForm(FormScreen[tuple[str, Category, tuple[str, ...]] | None]):
-    """Write or edit a question: text, category, tags."""
-
-    def __init__(self, question: Question | None) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        """Three rows, each with room for an error."""
-        question = self.question
-        builtin = question is not None and question.builtin
-        title = "New question" if question is None else "Edit question"
-        with Vertical(id="dialog", classes="form"):
-            yield Label(title, id="dialog-title")
-            with Horizontal(classes="field-row"):
-                yield Label("Question", classes="field-label")
-                yield Input(
-                    question.text if question else "",
-                    id="field-text",
-                    compact=True,
-                    disabled=builtin,
-                    placeholder="an open question: what, how, why…",
-                )
-            yield Label("", id="error-text", classes="field-error")
-            with Horizontal(classes="field-row"):
-                yield Label("Category", classes="field-label")
-                yield Select(
-                    [(c.value.capitalize(), c.value) for c in Category],
-                    value=(question.category if question else Category.CAREER_PATH).value,
-                    allow_blank=False,
-                    id="field-category",
-                    compact=True,
-                    disabled=builtin,
-                )
-            yield Label("", id="error-category", classes="field-error")
-            with Horizontal(classes="field-row"):
-                yield Label("Tags", classes="field-label")
-                yield Input(" ".join(question.tags) if question else "", id="field-tags",
-                            compact=True, placeholder="remote, startup…")  # fmt: skip
-            yield Label("", id="error-tags", classes="field-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
-            hint = (
-                "Built-in questions keep their words; you can tag or hide them.  "
-                if builtin
-                else ""
-            )
-            yield Static(hint + "ctrl+s or enter saves · escape cancels", classes="hint")
-
-    def on_mount(self) -> None:
-        """Start typing where it makes sense."""
-        builtin = self.question is not None and self.question.builtin
-        self.query_one("#field-tags" if builtin else "#field-text", Input).focus()
-
-    def action_save(self) -> None:
-        """Check; show problems on their fields, or close with the cleaned values."""
-        try:
-            result = clean_question(
-                self.query_one("#field-text", Input).value,
-                str(self.query_one("#field-category", Select).value),
-                self.query_one("#field-tags", Input).value,
-            )
-        except ValidationError as error:
-            self.show_errors(error.errors, order=("text", "category", "tags"))
-            return
-        self.dismiss(result)

@@ -11,15 +11,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from coffeechat.domain.dates import DateParseError, parse_when
+from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import CHANNELS
-from coffeechat.ui.screens.forms import FormScreen, past_moment, show_preview
+from coffeechat.ui.dialogs.base import Dialog, Invalid
 from coffeechat.ui.widgets.lists import VimOptionList
+from coffeechat.ui.widgets.time_field import TimeField, future_reader, past_reader
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ class FollowUp:
     note: str
 
 
-class FollowUpDialog(FormScreen[FollowUp | None]):
+class FollowUpDialog(Dialog[FollowUp | None]):
     """When, how, and a short note; the cadence starts again from then."""
 
     def __init__(self, contact: Contact, now: datetime) -> None:
@@ -43,11 +43,7 @@ class FollowUpDialog(FormScreen[FollowUp | None]):
         """Three rows and a preview of the time."""
         with Vertical(id="dialog", classes="small"):
             yield Label(f"Follow-up with {self.contact.name}", id="dialog-title", markup=False)
-            with Horizontal(classes="field-row"):
-                yield Label("When", classes="field-label")
-                yield Input("now", id="field-when", compact=True)
-            yield Label("", id="when-preview", classes="preview")
-            yield Label("", id="error-when", classes="field-error")
+            yield TimeField("now", past_reader(self.now), input_id="field-when", label="When")
             with Horizontal(classes="field-row"):
                 yield Label("How", classes="field-label")
                 yield Select(
@@ -63,29 +59,18 @@ class FollowUpDialog(FormScreen[FollowUp | None]):
             yield Static("enter or ctrl+s logs it · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
-        """Start in the time, showing how it reads."""
+        """Start in the time."""
         self.query_one("#field-when", Input).focus()
-        self._preview(self.query_one("#field-when", Input).value)
 
-    def _read(self, text: str) -> datetime:
-        return past_moment(text, self.now)
-
-    def _preview(self, text: str) -> None:
-        show_preview(self.query_one("#when-preview", Label), self._read, text)
-
-    @on(Input.Changed, "#field-when")
-    def _changed(self, event: Input.Changed) -> None:
-        self._preview(event.value)
-
-    def action_save(self) -> None:
-        """Check the time, then close with the follow-up."""
+    def collect(self) -> FollowUp | None:
+        """The follow-up, once its time reads."""
         try:
-            when = self._read(self.query_one("#field-when", Input).value)
+            when = self.query_one(TimeField).read()
         except DateParseError as problem:
-            self.show_errors({"when": str(problem)}, {"when": "When"})
-            return
+            raise Invalid({"when": str(problem)}, {"when": "When"}) from None
+        assert when is not None
         channel = str(self.query_one("#field-channel", Select).value)
-        self.dismiss(FollowUp(when, channel, self.query_one("#field-note", Input).value))
+        return FollowUp(when, channel, self.query_one("#field-note", Input).value)
 
 
 _PERIODS = (
@@ -96,7 +81,7 @@ _PERIODS = (
 )
 
 
-class SnoozeDialog(ModalScreen[datetime | None]):
+class SnoozeDialog(Dialog[datetime | None]):
     """Hide a due item for a while: a week, two, a month, three, or until a date."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -120,8 +105,13 @@ class SnoozeDialog(ModalScreen[datetime | None]):
                 Option("Until a date…", id="date"),
                 id="periods",
             )
-            yield Input(id="snooze-date", placeholder="friday, 2027-01-15, in 10 days")
-            yield Label("", id="error-snooze", classes="field-error")
+            yield TimeField(
+                "",
+                future_reader(self.now, strictly_after=True),
+                input_id="snooze-date",
+                name="snooze",
+                placeholder="friday, 2027-01-15, in 10 days",
+            )
             yield Static("enter snoozes · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
@@ -129,33 +119,27 @@ class SnoozeDialog(ModalScreen[datetime | None]):
         periods = self.query_one("#periods", OptionList)
         periods.highlighted = 0
         periods.focus()
-        self.query_one("#snooze-date").display = False
+        self.query_one(TimeField).display = False
 
     @on(OptionList.OptionSelected, "#periods")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == "date":
-            box = self.query_one("#snooze-date", Input)
-            box.display = True
-            box.focus()
+            self.query_one(TimeField).display = True
+            self.query_one("#snooze-date", Input).focus()
             return
-        period = dict(_PERIODS)[str(event.option.id)]
-        self.dismiss(self.now + period)
+        self.dismiss(self.now + dict(_PERIODS)[str(event.option.id)])
 
-    @on(Input.Submitted, "#snooze-date")
-    def _dated(self, event: Input.Submitted) -> None:
-        error = self.query_one("#error-snooze", Label)
+    def collect(self) -> datetime | None:
+        """The date typed in the box, or the highlighted period."""
+        field = self.query_one(TimeField)
+        if not field.display:
+            periods = self.query_one("#periods", OptionList)
+            option = periods.get_option_at_index(periods.highlighted or 0)
+            if option.id != "date":
+                return self.now + dict(_PERIODS)[str(option.id)]
         try:
-            until = parse_when(event.value, self.now, prefer="future")
+            until = field.read()
         except DateParseError as problem:
-            error.update(str(problem))
-            error.add_class("shown")
-            return
-        if until <= self.now:
-            error.update("Pick a moment in the future.")
-            error.add_class("shown")
-            return
-        self.dismiss(until)
-
-    def action_cancel(self) -> None:
-        """Close; the item stays."""
-        self.dismiss(None)
+            raise Invalid({"snooze": str(problem)}) from None
+        assert until is not None
+        return until

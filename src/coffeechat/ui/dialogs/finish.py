@@ -9,13 +9,15 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
-from textual.widgets import Button, Input
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
 
+from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.meetings import Meeting, referral_fields
 from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import PIPELINE, Stage
-from coffeechat.ui.screens.forms import MeetingTimeDialog
+from coffeechat.ui.dialogs.base import Dialog, Invalid
+from coffeechat.ui.widgets.time_field import TimeField, past_reader
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +25,7 @@ class KeepDraft:
     """The answer "leave, but don't record the meeting yet"."""
 
 
-class FinishDialog(MeetingTimeDialog):
+class FinishDialog(Dialog[datetime | KeepDraft | None]):
     """ "Record the meeting as held at …?" with what that will do; ctrl+d keeps a draft."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -31,30 +33,51 @@ class FinishDialog(MeetingTimeDialog):
         Binding("ctrl+d", "keep_draft", "Keep as draft", id="keep_draft", priority=True,
                 tooltip="Leave meeting mode without recording the meeting as held"),
     ]  # fmt: skip
-
-    def __init__(self, contact: Contact, meeting: Meeting, now: datetime) -> None:
-        start = meeting.started_at or meeting.scheduled_at or now
-        start = min(start, now)
-        default = f"{start.astimezone(now.tzinfo):%Y-%m-%d %H:%M}"
-        super().__init__(
-            contact,
-            now,
-            question=f"Record the meeting with {contact.name} as held, at:",
-            default=default,
-            explanation=_consequences(contact, meeting),
-        )
-
     HINT = "enter records · ctrl+d keeps it as a draft · escape goes back"
 
-    def compose_extra(self) -> ComposeResult:
-        """The two ways out, as buttons too."""
-        with Horizontal(classes="buttons"):
-            yield Button("Record", variant="primary", id="record")
-            yield Button("Keep as draft", id="keep-draft")
+    def __init__(self, contact: Contact, meeting: Meeting, now: datetime) -> None:
+        super().__init__()
+        start = min(meeting.started_at or meeting.scheduled_at or now, now)
+        self.contact = contact
+        self.now = now
+        self.default = f"{start.astimezone(now.tzinfo):%Y-%m-%d %H:%M}"
+        self.explanation = _consequences(contact, meeting)
+
+    def compose(self) -> ComposeResult:
+        """The question, what recording does, the time, and the two ways out."""
+        with Vertical(id="dialog", classes="small"):
+            yield Label(
+                f"Record the meeting with {self.contact.name} as held, at:",
+                id="dialog-title",
+                markup=False,
+            )
+            if self.explanation:
+                yield Label(self.explanation, id="dialog-explanation", markup=False)
+            yield TimeField(
+                self.default,
+                past_reader(self.now),
+                input_id="when",
+                placeholder="now, yesterday 3pm, tue 14:00…",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Record", variant="primary", id="record")
+                yield Button("Keep as draft", id="keep-draft")
+            yield Static(self.HINT, classes="hint")
+
+    def on_mount(self) -> None:
+        """Ready to overtype the time."""
+        self.query_one("#when", Input).focus()
+
+    def collect(self) -> datetime | KeepDraft | None:
+        """When the meeting was held."""
+        try:
+            return self.query_one(TimeField).read()
+        except DateParseError as error:
+            raise Invalid({"when": str(error)}) from None
 
     def action_keep_draft(self) -> None:
         """Leave without recording."""
-        self.dismiss(KeepDraft())  # type: ignore[arg-type]
+        self.dismiss(KeepDraft())
 
     @on(Button.Pressed, "#keep-draft")
     def _keep_pressed(self) -> None:
@@ -62,8 +85,7 @@ class FinishDialog(MeetingTimeDialog):
 
     @on(Button.Pressed, "#record")
     def _record_pressed(self) -> None:
-        field = self.query_one("#when", Input)
-        field.post_message(Input.Submitted(field, field.value))
+        self.action_save()
 
 
 def _consequences(contact: Contact, meeting: Meeting) -> str:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from coffeechat.domain.dates import DateParseError, parse_when
+from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.meetings import Meeting, MeetingFormat
 from coffeechat.domain.model import Contact, ValidationError
 from coffeechat.domain.scheduling import clean_schedule
-from coffeechat.ui.screens.forms import FormScreen, show_preview
+from coffeechat.ui.dialogs.base import Dialog, Invalid
+from coffeechat.ui.widgets.time_field import TimeField, future_reader
 
 _LABELS = {
     "when": "When",
@@ -25,7 +25,7 @@ _LABELS = {
 }
 
 
-class ScheduleDialog(FormScreen[dict[str, object] | None]):
+class ScheduleDialog(Dialog[dict[str, object] | None]):
     """Schedule a meeting or change one; dismisses with checked fields (None = cancelled)."""
 
     def __init__(self, contact: Contact, meeting: Meeting | None, now: datetime) -> None:
@@ -45,16 +45,13 @@ class ScheduleDialog(FormScreen[dict[str, object] | None]):
             yield Label(f"{verb} a meeting with {self.contact.name}", id="dialog-title",
                         markup=False)  # fmt: skip
             with VerticalScroll(id="fields"):
-                with Horizontal(classes="field-row"):
-                    yield Label(_LABELS["when"], classes="field-label")
-                    yield Input(
-                        when,
-                        id="field-when",
-                        compact=True,
-                        placeholder="tue 3pm, 2026-12-01 09:30, empty if not agreed yet",
-                    )
-                yield Label("", id="when-preview", classes="preview")
-                yield Label("", id="error-when", classes="field-error")
+                yield TimeField(
+                    when,
+                    future_reader(self.now, optional=True),
+                    input_id="field-when",
+                    label=_LABELS["when"],
+                    placeholder="tue 3pm, 2026-12-01 09:30, empty if not agreed yet",
+                )
                 with Horizontal(classes="field-row"):
                     yield Label(_LABELS["format"], classes="field-label")
                     yield Select(
@@ -89,27 +86,15 @@ class ScheduleDialog(FormScreen[dict[str, object] | None]):
             )
 
     def on_mount(self) -> None:
-        """Start in the time field, showing how it reads."""
-        field = self.query_one("#field-when", Input)
-        field.focus()
-        self._preview(field.value)
+        """Start in the time field."""
+        self.query_one("#field-when", Input).focus()
 
-    def _read_when(self, text: str) -> datetime | None:
-        return parse_when(text, self.now, prefer="future") if text.strip() else None
-
-    def _preview(self, text: str) -> None:
-        show_preview(self.query_one("#when-preview", Label), self._read_when, text)
-
-    @on(Input.Changed, "#field-when")
-    def _when_changed(self, event: Input.Changed) -> None:
-        self._preview(event.value)
-
-    def action_save(self) -> None:
-        """Check every field; show problems on their fields, or close with the values."""
+    def collect(self) -> dict[str, object] | None:
+        """Every field checked; all the problems at once, each on its field."""
         errors: dict[str, str] = {}
         when: datetime | None = None
         try:
-            when = self._read_when(self.query_one("#field-when", Input).value)
+            when = self.query_one(TimeField).read()
         except DateParseError as error:
             errors["when"] = str(error)
         try:
@@ -125,6 +110,5 @@ class ScheduleDialog(FormScreen[dict[str, object] | None]):
             errors.update(error.errors)
             fields = {}
         if errors:
-            self.show_errors(errors, _LABELS)
-            return
-        self.dismiss(fields)
+            raise Invalid(errors, _LABELS)
+        return fields

@@ -1,0 +1,267 @@
+"""The contact actions as linear flows: ask (a dialog), save (a thread worker), say so.
+
+Any screen can run them (inside a worker, as ``push_screen_wait`` needs);
+they reach the app only through ``Host``, and other screens only by name,
+so no screen imports another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from coffeechat.domain.events import EventKind, MeetingChange
+from coffeechat.domain.meetings import AgendaItem
+from coffeechat.domain.model import ArchiveReason, Contact, Event
+from coffeechat.domain.rules import DueItem, DueKind, snooze_key
+from coffeechat.domain.stages import Stage
+from coffeechat.ui.dialogs.archive import ArchiveDialog
+from coffeechat.ui.dialogs.contact_form import ContactForm
+from coffeechat.ui.dialogs.prompts import TextPrompt
+from coffeechat.ui.dialogs.schedule import ScheduleDialog
+from coffeechat.ui.dialogs.touch import FollowUpDialog, SnoozeDialog
+from coffeechat.ui.dialogs.when import MeetingTimeDialog
+from coffeechat.ui.host import Host, undoable
+
+
+async def new_contact(host: Host) -> None:
+    """Ask for a new contact's details; the form stays open until the save succeeds."""
+
+    async def commit(fields: dict[str, str] | None) -> str | None:
+        assert fields is not None
+        saved = await host.try_save(lambda: host.repository.add(fields, host.clock()))
+        if isinstance(saved, str):
+            return saved
+        host.record(saved, saved.events[-1],
+                    (f"added {saved.name}", f"Added {saved.name} to Identified."))  # fmt: skip
+        return None
+
+    await host.push_screen_wait(ContactForm(None, commit=commit))
+
+
+async def edit_contact(host: Host, contact: Contact) -> None:
+    """Edit a contact's fields; the form stays open until the save succeeds."""
+
+    async def commit(fields: dict[str, str] | None) -> str | None:
+        assert fields is not None
+        saved = await host.try_save(lambda: host.repository.edit(contact.id, fields, host.clock()))
+        if isinstance(saved, str):
+            return saved
+        updated, event = saved
+        host.record(updated, event, (f"edited {updated.name}", f"Saved {updated.name}."))
+        return None
+
+    await host.push_screen_wait(ContactForm(contact, commit=commit))
+
+
+async def advance(host: Host, contact: Contact) -> None:
+    """Move the contact on; moving into "met" first asks when the meeting was."""
+    at: datetime | None = None
+    if contact.stage.next is Stage.MET:
+        at = await host.push_screen_wait(MeetingTimeDialog(contact, host.clock()))
+        if at is None:
+            return
+
+    def describe(updated: Contact, event: Event) -> tuple[str, str]:
+        if event.kind is EventKind.TOUCH:
+            what = f"logged a follow-up with {updated.name}"
+        else:
+            what = f"moved {updated.name} to {updated.stage.label}"
+        return what, undoable(what[0].upper() + what[1:] + ".")
+
+    await host.apply_change(
+        lambda: host.repository.advance(contact.id, host.clock(), at=at), describe
+    )
+
+
+async def archive(host: Host, contact: Contact, reason: ArchiveReason | None = None) -> None:
+    """Take the contact off the board; asks for the reason unless given one."""
+    if contact.archived:
+        host.notify(f"{contact.name} is already archived.", timeout=3)
+        return
+    if reason is None:
+        reason = await host.push_screen_wait(ArchiveDialog(contact))
+        if reason is None:
+            return
+    chosen = reason
+    await host.apply_change(
+        lambda: host.repository.archive(contact.id, chosen, host.clock()),
+        lambda c, _: (f"archived {c.name}", undoable(f"Archived {c.name} ({chosen}).")),
+    )
+
+
+async def restore(host: Host, contact: Contact) -> None:
+    """Put an archived contact back on the board, in the stage it left."""
+    if not contact.archived:
+        host.notify(f"{contact.name} is not archived.", timeout=3)
+        return
+    await host.apply_change(
+        lambda: host.repository.restore(contact.id, host.clock()),
+        lambda c, _: (f"restored {c.name}", f"Restored {c.name} to {c.stage.label}."),
+    )
+
+
+async def schedule(host: Host, contact: Contact) -> None:
+    """Schedule the contact's next meeting, or change the one already planned."""
+    meeting = contact.next_meeting
+    fields = await host.push_screen_wait(ScheduleDialog(contact, meeting, host.clock()))
+    if fields is None:
+        return
+    chosen = fields
+    await host.apply_change(
+        lambda: host.repository.schedule_meeting(
+            contact.id, meeting.id if meeting else None, chosen, host.clock()
+        ),
+        lambda c, e: (
+            f"{_meeting_action(e)} a meeting with {c.name}",
+            undoable(f"{_meeting_action(e).capitalize()} a meeting with {c.name}."),
+        ),
+    )
+
+
+async def ensure_meeting(host: Host, contact: Contact) -> Contact | None:
+    """The contact with a next meeting, scheduling one for now if there is none."""
+    if contact.next_meeting is not None:
+        return contact
+    fields: dict[str, object] = {"scheduled_at": host.clock()}
+    return await host.apply_change(
+        lambda: host.repository.schedule_meeting(contact.id, None, fields, host.clock()),
+        lambda c, _: (f"started a meeting with {c.name}", f"Started a meeting with {c.name}."),
+    )
+
+
+async def meeting(host: Host, contact: Contact) -> None:
+    """Meeting mode for the contact's next meeting (one is started now if none is planned)."""
+    ready = await ensure_meeting(host, contact)
+    if ready is not None and ready.next_meeting is not None:
+        host.show_screen("meeting", ready.id, ready.next_meeting.id)
+
+
+async def pick_questions(host: Host, contact: Contact) -> None:
+    """Choose and order the next meeting's questions, then save the list."""
+    planned = contact.next_meeting
+    if planned is None:
+        host.notify(f"Schedule a meeting with {contact.name} first (s).", severity="warning")
+        return
+    agenda: tuple[AgendaItem, ...] | None = await host.push_screen_wait(
+        host.make_screen("questions", planned, contact.name)
+    )
+    if agenda is None:
+        return
+    fresh = host.repository.get(contact.id).meeting(planned.id)
+    if fresh is None:
+        host.notify("That meeting no longer exists.", severity="error")
+        return
+    count = len(agenda)
+    picked = agenda
+    await host.save(
+        lambda: host.repository.save_meeting(contact.id, replace(fresh, agenda=picked)),
+        f"Saved {count} question{'s' * (count != 1)} for {contact.name}.",
+    )
+
+
+async def follow_up(host: Host, contact: Contact) -> None:
+    """Log a follow-up (when, how, a note); the cadence starts again from then."""
+    logged = await host.push_screen_wait(FollowUpDialog(contact, host.clock()))
+    if logged is None:
+        return
+    touch = logged
+    await host.apply_change(
+        lambda: host.repository.follow_up(
+            contact.id, touch.at, touch.channel, touch.note, host.clock()
+        ),
+        lambda c, _: (
+            f"logged a follow-up with {c.name}",
+            undoable(f"Logged a follow-up ({touch.channel}) with {c.name}."),
+        ),
+    )
+
+
+async def touched_now(host: Host, item: DueItem) -> None:
+    """A follow-up or nudge sent just now, by email (f asks for the details)."""
+    what = "nudge" if item.kind is DueKind.NUDGE else "follow-up"
+    await host.apply_change(
+        lambda: host.repository.follow_up(
+            item.contact_id, host.clock(), "email", what, host.clock()
+        ),
+        lambda c, _: (
+            f"logged a {what} to {c.name}",
+            undoable(f"Logged a {what} to {c.name} (f for a call or a coffee)."),
+        ),
+    )
+
+
+async def give_up(host: Host, item: DueItem) -> None:
+    """Three nudges and no answer: archive, politely."""
+    contact = host.repository.get(item.contact_id)
+    await archive(host, contact, ArchiveReason.NO_RESPONSE)
+
+
+async def snooze(host: Host, item: DueItem) -> None:
+    """Hide a due item until a later date."""
+    what = f"the {item.kind.value} for {item.name}"
+    chosen = await host.push_screen_wait(SnoozeDialog(what, host.clock()))
+    if chosen is None:
+        return
+    until = chosen
+    await host.apply_change(
+        lambda: host.repository.snooze(item.contact_id, snooze_key(item), until, host.clock()),
+        lambda c, _: (f"snoozed {what}", undoable(f"Snoozed {what} until {until:%a %d %b}.")),
+    )
+
+
+async def tick_off(host: Host, item: DueItem) -> None:
+    """Mark a promise kept."""
+    repository = host.repository
+    contact_id, promise_id = item.contact_id, item.ref
+    await host.apply_change(
+        lambda: repository.tick_promise(contact_id, promise_id, host.clock()),
+        lambda c, _: (
+            f"ticked off “{item.detail}”",
+            undoable(f"Ticked off “{item.detail}” for {c.name}."),
+        ),
+    )
+
+
+async def mark_sent(host: Host, contact: Contact, kind: str) -> bool:
+    """Ask when a message was sent, then record it (moving the contact on); True if saved."""
+    now = host.clock()
+    at = await host.push_screen_wait(
+        MeetingTimeDialog(contact, now, question=f"When did you send the {kind}?")
+    )
+    if at is None:
+        return False
+    sent_at = at
+
+    def describe(updated: Contact, event: Event) -> tuple[str, str]:
+        what = f"sent the {kind} to {updated.name}"
+        if event.kind is EventKind.ADVANCE:
+            what += f" (now {updated.stage.label})"
+        return what, undoable(what[0].upper() + what[1:] + ".")
+
+    saved = await host.apply_change(
+        lambda: host.repository.message_sent(contact.id, kind, sent_at, now),
+        describe,
+    )
+    return saved is not None
+
+
+async def set_my_name(host: Host) -> None:
+    """Ask for the name drafts are signed with, and store it in the settings."""
+    name = await host.push_screen_wait(
+        TextPrompt("Your name", "Drafts are signed with it.", host.settings.my_name)
+    )
+    if name is None:
+        return
+    settings = replace(host.settings, my_name=" ".join(name.split()))
+    await host.save(
+        lambda: host.repository.save_settings(settings),
+        f"Drafts will be signed “{settings.my_name}”."
+        if settings.my_name
+        else "Drafts will ask for your name.",
+    )
+
+
+def _meeting_action(event: Event) -> str:
+    """ "scheduled", "rescheduled" or "held", from a meeting event."""
+    return event.data.action.value if isinstance(event.data, MeetingChange) else "changed"

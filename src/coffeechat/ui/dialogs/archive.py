@@ -1,0 +1,55 @@
+"""Confirm archiving a contact, with the reason picked from a short list."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coffeechat.domain.model import ArchiveReason, Contact
+from coffeechat.ui.dialogs.base import Dialog
+from coffeechat.ui.widgets.lists import VimOptionList
+
+
+class ArchiveDialog(Dialog[ArchiveReason | None]):
+    """ "Archive NAME?" with the reasons; enter archives with the highlighted one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Keep the contact on the board"),
+    ]
+
+    def __init__(self, contact: Contact) -> None:
+        super().__init__()
+        self.contact = contact
+
+    def compose(self) -> ComposeResult:
+        """The question and the reasons."""
+        with Vertical(id="dialog", classes="small"):
+            yield Label(f"Archive {self.contact.name}?", id="dialog-title", markup=False)
+            yield Label("They leave the board; you can restore them from Archived.")
+            yield VimOptionList(
+                *[Option(reason.value.capitalize(), id=reason.value) for reason in ArchiveReason],
+                id="reasons",
+            )
+            yield Static("enter archives with the highlighted reason · escape cancels",
+                         classes="hint")  # fmt: skip
+
+    def on_mount(self) -> None:
+        """Highlight the first reason."""
+        reasons = self.query_one("#reasons", OptionList)
+        reasons.highlighted = 0
+        reasons.focus()
+
+    def collect(self) -> ArchiveReason | None:
+        """The highlighted reason."""
+        reasons = self.query_one("#reasons", OptionList)
+        return ArchiveReason(str(reasons.get_option_at_index(reasons.highlighted or 0).id))
+
+    @on(OptionList.OptionSelected, "#reasons")
+    def _chosen(self) -> None:
+        self.action_save()

@@ -1,0 +1,157 @@
+"""The one dialog base: escape cancels, ctrl+s or enter submits, errors show inline.
+
+A dialog can be given a ``commit``: an async function that saves the value
+(in a thread worker) and returns an error sentence or None.  Then the dialog
+stays open until the save succeeds, showing why it did not, so nothing the
+person typed is lost to a locked or read-only file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import ClassVar, TypeVar
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+ResultT = TypeVar("ResultT")
+
+#: Saves a dialog's value; returns why it could not (shown in the dialog), or None.
+Commit = Callable[[ResultT], Awaitable[str | None]]
+
+
+class Invalid(Exception):
+    """What ``Dialog.collect`` raises when a field is wrong: field name → sentence."""
+
+    def __init__(
+        self,
+        errors: Mapping[str, str],
+        labels: Mapping[str, str] | None = None,
+        order: Iterable[str] = (),
+    ) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = dict(errors)
+        self.labels = labels
+        self.order = tuple(order)
+
+
+class Dialog(ModalScreen[ResultT]):
+    """A modal that collects one typed value.
+
+    Subclasses compose ``#field-NAME`` widgets, each with an ``#error-NAME``
+    label (class ``field-error``) under it, inside a ``#dialog`` container;
+    they implement ``collect`` (the value, or raise ``Invalid``) and may set
+    ``CANCELLED`` (what escape returns).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "save", "Save", id="save", priority=True, tooltip="Check and save"),
+    ]
+
+    #: The result of escape.
+    CANCELLED: ClassVar[object] = None
+
+    def __init__(self, *, commit: Commit[ResultT] | None = None) -> None:
+        super().__init__()
+        self._commit = commit
+        self._committing = False
+
+    def collect(self) -> ResultT:
+        """The value the fields hold, or raise ``Invalid``; subclasses implement it."""
+        raise NotImplementedError
+
+    # -- submitting ------------------------------------------------------------
+
+    def action_save(self) -> None:
+        """Check the fields; dismiss with the value (after saving it, given a commit)."""
+        if self._committing:
+            return
+        try:
+            value = self.collect()
+        except Invalid as problem:
+            self.show_errors(problem.errors, problem.labels, problem.order)
+            return
+        self.clear_errors()
+        if self._commit is None:
+            self.dismiss(value)
+        else:
+            self._run_commit(value)
+
+    @work(group="dialog-commit")
+    async def _run_commit(self, value: ResultT) -> None:
+        assert self._commit is not None
+        self._committing = True
+        self.show_problem("Saving…", error=False)
+        try:
+            problem = await self._commit(value)
+        finally:
+            self._committing = False
+        if problem is None:
+            self.dismiss(value)
+        else:
+            self.show_problem(problem)
+
+    def action_cancel(self) -> None:
+        """Close without saving (not while a save is under way: it may still land)."""
+        if self._committing:
+            self.notify("Still saving: wait for it to finish or fail.", timeout=3)
+            return
+        self.dismiss(self.CANCELLED)  # type: ignore[arg-type]
+
+    # -- errors ----------------------------------------------------------------
+
+    def clear_errors(self) -> None:
+        """Empty every error line (before checking again)."""
+        for label in self.query(".field-error").results(Label):
+            label.update("")
+            label.remove_class("shown")
+
+    def show_errors(
+        self,
+        errors: Mapping[str, str],
+        labels: Mapping[str, str] | None = None,
+        order: Iterable[str] = (),
+    ) -> None:
+        """Show each message under its field ("Label: message") and focus the first bad field."""
+        self.clear_errors()
+        for name, message in errors.items():
+            label = self.query_one(f"#error-{name}", Label)
+            label.update(f"{labels[name]}: {message}" if labels else message)
+            label.add_class("shown")
+        first = next((name for name in order if name in errors), next(iter(errors)))
+        found = self.query(f"#field-{first}")
+        if found:
+            found.first().focus()
+
+    def show_problem(self, message: str, *, error: bool = True) -> None:
+        """A line under the dialog's title: why the save failed (or that it is under way).
+
+        Under the title, not at the foot: a tall form in a short terminal
+        scrolls its foot out of sight.
+        """
+        found = self.query("#dialog-problem")
+        if found:
+            line = found.first(Label)
+        else:
+            line = Label("", id="dialog-problem", classes="field-error", markup=False)
+            self.query_one("#dialog").mount(line, after="#dialog-title")
+        line.update(message)
+        line.set_class(True, "shown")
+        line.set_class(not error, "-pending")
+
+    # -- the usual ways to submit and cancel ------------------------------------
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

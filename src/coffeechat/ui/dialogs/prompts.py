@@ -1,0 +1,75 @@
+"""The small dialogs: one line of text, and a yes/no with the consequences spelled out."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, Static
+
+from coffeechat.ui.dialogs.base import Dialog
+
+
+class TextPrompt(Dialog[str | None]):
+    """Ask for one line of text; enter returns it, escape cancels."""
+
+    def __init__(
+        self, title: str, explanation: str, value: str = "", placeholder: str = ""
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.explanation = explanation
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        """The question, a hint and one input."""
+        with Vertical(id="dialog", classes="small"):
+            yield Label(self.title_text, id="dialog-title", markup=False)
+            yield Label(self.explanation, markup=False)
+            yield Input(self.value, id="prompt-value", placeholder=self.placeholder)
+            yield Static("enter saves · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        """Ready to type."""
+        self.query_one("#prompt-value", Input).focus()
+
+    def collect(self) -> str | None:
+        """What was typed."""
+        return self.query_one("#prompt-value", Input).value
+
+
+class ConfirmDialog(Dialog[bool]):
+    """A yes/no question with what will happen spelled out; enter confirms, escape cancels."""
+
+    CANCELLED: ClassVar[object] = False
+
+    def __init__(self, title: str, body: str, action: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.action_label = action
+
+    def compose(self) -> ComposeResult:
+        """Title, the details, two buttons."""
+        with Vertical(id="dialog"):
+            yield Label(self.title_text, id="dialog-title", markup=False)
+            with VerticalScroll(id="fields"):
+                yield Static(self.body, id="confirm-body", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(self.action_label, variant="primary", id="confirm")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        """Enter confirms."""
+        self.query_one("#confirm", Button).focus()
+
+    def collect(self) -> bool:
+        """Yes."""
+        return True
+
+    @on(Button.Pressed, "#confirm")
+    def _confirmed(self) -> None:
+        self.action_save()
