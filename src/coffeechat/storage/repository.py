@@ -470,9 +470,14 @@ class Repository:
             doc_id = self._doc_ids.get(contact.id)
             records.append((None if doc_id is None else str(doc_id), contact_to_record(contact)))
         keys = self._write_records(CONTACTS, records)
+        # New dicts, swapped in whole: the UI reads the cache on its own thread
+        # while a save runs in a worker, and must never see a dict change size
+        # under its loop.
+        cached, doc_ids = dict(self._contacts), dict(self._doc_ids)
         for contact, key in zip(contacts.values(), keys, strict=True):
-            self._contacts[contact.id] = contact
-            self._doc_ids[contact.id] = int(key)
+            cached[contact.id] = contact
+            doc_ids[contact.id] = int(key)
+        self._contacts, self._doc_ids = cached, doc_ids
         self._cache_generation = self._storage.generation
 
     def _write_records(

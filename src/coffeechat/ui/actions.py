@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 from coffeechat.domain.events import EventKind, MeetingChange
 from coffeechat.domain.meetings import AgendaItem
 from coffeechat.domain.model import ArchiveReason, Contact, Event
+from coffeechat.domain.pipeline import EditConflict
 from coffeechat.domain.rules import DueItem, DueKind, snooze_key
 from coffeechat.domain.stages import Stage
 from coffeechat.ui.dialogs.archive import ArchiveDialog
+from coffeechat.ui.dialogs.conflict import ConflictDialog
 from coffeechat.ui.dialogs.contact_form import ContactForm
 from coffeechat.ui.dialogs.prompts import TextPrompt
 from coffeechat.ui.dialogs.schedule import ScheduleDialog
@@ -40,18 +43,47 @@ async def new_contact(host: Host) -> None:
 
 
 async def edit_contact(host: Host, contact: Contact) -> None:
-    """Edit a contact's fields; the form stays open until the save succeeds."""
+    """Edit a contact's fields; the form stays open until the save succeeds.
+
+    Only the fields changed in the form are saved, onto the contact as it is
+    stored by then: a field someone else changed meanwhile is kept, and one
+    changed both there and here is shown with both values to choose from.
+    """
+    base = contact.fields()  # what the form showed when it opened
 
     async def commit(fields: dict[str, str] | None) -> str | None:
         assert fields is not None
-        saved = await host.try_save(lambda: host.repository.edit(contact.id, fields, host.clock()))
-        if isinstance(saved, str):
-            return saved
+        changed = {name: value for name, value in fields.items() if value != base[name]}
+        while True:
+            saved = await host.try_save(
+                partial(_edit_or_conflict, host, contact.id, changed, dict(base))
+            )
+            if isinstance(saved, str):
+                return saved
+            if not isinstance(saved, EditConflict):
+                break
+            choice = await host.push_screen_wait(ConflictDialog(contact.name, saved.conflicts))
+            if choice is None:
+                return "Not saved: choose whose values to keep, or escape to drop your edit."
+            for name, (theirs, _) in saved.conflicts.items():
+                base[name] = theirs  # seen now: no longer a surprise
+                if choice == "theirs":
+                    changed.pop(name, None)
         updated, event = saved
         host.record(updated, event, (f"edited {updated.name}", f"Saved {updated.name}."))
         return None
 
     await host.push_screen_wait(ContactForm(contact, commit=commit))
+
+
+def _edit_or_conflict(
+    host: Host, contact_id: str, changed: dict[str, str], base: dict[str, str]
+) -> tuple[Contact, Event | None] | EditConflict:
+    """Save an edit (in the storage thread); a conflict is an answer, not a failure."""
+    try:
+        return host.repository.edit(contact_id, changed, host.clock(), base=base)
+    except EditConflict as conflict:
+        return conflict
 
 
 async def advance(host: Host, contact: Contact) -> None:
