@@ -38,6 +38,8 @@ class ImportReport:
     added: list[str] = field(default_factory=list)  # names
     updated: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: (contact id, event id) for each change the import made, to undo it in one step.
+    undo_steps: list[tuple[str, str]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """A report for people: the summary, then who (skipped rows: ``skipped``)."""
@@ -121,9 +123,10 @@ def _people_importer(
             plan.errors,
         )
         if not options.dry_run and (plan.add or plan.update):
-            repository.apply_import(
+            added, updated = repository.apply_import(
                 plan.add, [(update.contact.id, update.fields) for update in plan.update], now
             )
+            report.undo_steps = [(c.id, c.events[-1].id) for c in (*updated, *added)]
         return report
 
     return run

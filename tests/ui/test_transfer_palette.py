@@ -78,3 +78,33 @@ async def test_export_writes_a_private_file(app_factory, repo, now, tmp_path) ->
         await pilot.pause()
     assert "FN:Ada Lovelace" in target.read_text()
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+async def test_one_u_takes_back_a_whole_import_added_and_filled_in(
+    app_factory, repo, now, tmp_path
+) -> None:
+    """One undo reverses one import: the people it added and the blanks it filled."""
+    known = repo.add({"name": "Ada Lovelace", "email": "ada@example.com"}, now)
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "Name,Email,Company\n"
+        "Ada Lovelace,ada@example.com,Analytical Engines\n"
+        "Grace Hopper,grace@example.com,Navy\n"
+        "Alan Turing,alan@example.com,NPL\n"
+    )
+    async with app_factory().run_test(size=SIZE) as pilot:
+        transfer_actions.start_import(pilot.app, "csv")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = str(people)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")  # confirm the dry run
+        await pilot.pause()
+        assert len(repo.contacts()) == 3
+        assert repo.get(known.id).company == "Analytical Engines"
+        assert any("u to undo" in t.message for t in pilot.app.toasts)
+        await pilot.press("u")
+        await pilot.pause()
+        assert [c.id for c in repo.contacts()] == [known.id]
+        assert repo.get(known.id).company == ""
+        assert any("Undid: the import of people.csv" in t.message for t in pilot.app.toasts)

@@ -20,7 +20,8 @@ from coffeechat.transfer import (
     write_private,
 )
 from coffeechat.ui.dialogs.prompts import ConfirmDialog, TextPrompt
-from coffeechat.ui.host import Host
+from coffeechat.ui.host import Host, undoable
+from coffeechat.ui.undo import UndoEntry
 
 # The palette's commands, kind -> (title, what), read from the one format
 # registry.  The format libraries (vobject, icalendar) load when an import or
@@ -66,7 +67,12 @@ async def import_flow(host: Host, kind: str) -> None:
         return
     done = await _import(host, kind, path, dry_run=False)
     if done is not None:
-        host.notify(done.summary, title=title, timeout=8)
+        if done.undo_steps:
+            host.undo_stack.push(
+                UndoEntry(tuple(done.undo_steps), f"the import of {path.name}")
+            )
+        said = undoable(done.summary) if done.undo_steps else done.summary
+        host.notify(said, title=title, timeout=8)
         host.data_changed.publish(None)
 
 
