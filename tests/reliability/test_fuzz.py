@@ -154,7 +154,9 @@ REAL_APP_DIRS = [
     Path(platformdirs.user_config_dir("coffeechat")),
     Path(platformdirs.user_cache_dir("coffeechat")),
 ]
-CHURN = {"__pycache__", ".git", ".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+# Written by the tools while the other test worker runs, not by the CLI under test.
+CHURN = {"__pycache__", ".git", ".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache",
+         ".hypothesis", "build", "dist", "snapshot_report.html"}  # fmt: skip
 
 Listing = dict[str, tuple[bool, int, int]]
 
@@ -180,7 +182,11 @@ def _outside_the_repo_and_home() -> list[Listing]:
     """The real working folder, the real HOME's own (non-dot) entries, coffeechat's folders."""
     home = {k: v for k, v in _listing(REAL_HOME, recursive=False).items()
             if not Path(k).name.startswith(".")}  # fmt: skip
-    return [_listing(REAL_CWD), home, *(_listing(folder) for folder in REAL_APP_DIRS)]
+    # The repo's own top level only: deeper down, the other test worker legitimately
+    # writes (caches, snapshot reports), and the CLI's working folder is the top.
+    cwd = {k: v for k, v in _listing(REAL_CWD, recursive=False).items()
+           if Path(k).name not in CHURN and not k.endswith(".egg-info")}  # fmt: skip
+    return [cwd, home, *(_listing(folder) for folder in REAL_APP_DIRS)]
 
 
 @pytest.fixture(scope="module", autouse=True)
