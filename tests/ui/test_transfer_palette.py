@@ -108,3 +108,10 @@ async def test_one_u_takes_back_a_whole_import_added_and_filled_in(
         assert [c.id for c in repo.contacts()] == [known.id]
         assert repo.get(known.id).company == ""
         assert any("Undid: the import of people.csv" in t.message for t in pilot.app.toasts)
+
+
+async def test_palette_help_keeps_acronyms_as_written(app_factory) -> None:
+    async with app_factory().run_test(size=SIZE) as pilot:
+        helps = {c.help for c in pilot.app.get_system_commands(pilot.app.screen)}
+        assert not any("csv" in h for h in helps)  # not "saved as csv"
+        assert any("CSV" in h for h in helps)

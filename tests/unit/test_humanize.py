@@ -8,6 +8,7 @@ import pytest
 
 from coffeechat.domain.humanize import badge, due_reason, moment, span
 from coffeechat.domain.rules import DueItem, DueKind, Urgency
+from coffeechat.domain.text import sentence
 
 # Sunday 22 November 2026, 10:30 UTC.
 NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
@@ -122,3 +123,8 @@ def test_reasons_for_follow_ups_and_nudges_say_why_and_since_when() -> None:
     assert due_reason(item(DueKind.NUDGE, nov6, later, "second nudge"), now) == (
         "asked 06 Nov · second nudge tomorrow"
     )
+
+
+def test_sentence_keeps_the_rest_of_the_text_as_written() -> None:
+    assert sentence("a spreadsheet saved as CSV") == "A spreadsheet saved as CSV"
+    assert sentence("") == ""

@@ -14,3 +14,12 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
+
+
+def sentence(text: str) -> str:
+    """``text`` with its first letter capitalised and the rest as written.
+
+    Not ``str.capitalize``, which lowercases the rest ("Saved as CSV" would
+    read "saved as csv").
+    """
+    return text[:1].upper() + text[1:]

@@ -19,6 +19,7 @@ from textual.signal import Signal
 from coffeechat.domain.clock import Clock
 from coffeechat.domain.model import Contact, Event, printable
 from coffeechat.domain.rules import Settings
+from coffeechat.domain.text import sentence
 from coffeechat.paths import stylesheet
 from coffeechat.storage.errors import USER_FACING_ERRORS, StorageError
 from coffeechat.storage.repository import Repository
@@ -269,10 +270,10 @@ class CoffeechatApp(App[None]):
         yield SystemCommand("Your name", "The name your message drafts are signed with",
                             self.action_set_my_name)  # fmt: skip
         for kind, (title, what) in transfer_actions.IMPORTS.items():
-            yield SystemCommand(title, what.capitalize(),
+            yield SystemCommand(title, sentence(what),
                                 partial(transfer_actions.start_import, self, kind))  # fmt: skip
         for kind, (title, what) in transfer_actions.EXPORTS.items():
-            yield SystemCommand(title, what.capitalize(),
+            yield SystemCommand(title, sentence(what),
                                 partial(transfer_actions.start_export, self, kind))  # fmt: skip
 
     def notify(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from coffeechat.domain.text import sentence
 from coffeechat.interchange.errors import InterchangeError
 from coffeechat.transfer import (
     EXPORT_FORMATS,
@@ -68,9 +69,7 @@ async def import_flow(host: Host, kind: str) -> None:
     done = await _import(host, kind, path, dry_run=False)
     if done is not None:
         if done.undo_steps:
-            host.undo_stack.push(
-                UndoEntry(tuple(done.undo_steps), f"the import of {path.name}")
-            )
+            host.undo_stack.push(UndoEntry(tuple(done.undo_steps), f"the import of {path.name}"))
         said = undoable(done.summary) if done.undo_steps else done.summary
         host.notify(said, title=title, timeout=8)
         host.data_changed.publish(None)
@@ -97,9 +96,7 @@ async def export_flow(host: Host, kind: str) -> None:
     """Ask where, then write the file (0600) in a thread."""
     title, what = EXPORTS[kind]
     default = str(default_export_path(kind, host.clock()))
-    text = await host.push_screen_wait(
-        TextPrompt(title, f"{what.capitalize()}.  Save to:", default)
-    )
+    text = await host.push_screen_wait(TextPrompt(title, f"{sentence(what)}.  Save to:", default))
     if not text:
         return
     path = Path(text.strip()).expanduser()
