@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from coffeechat.domain.events import Advance, Undo
+from coffeechat.domain.meetings import Promise
+from coffeechat.domain.scheduling import clean_schedule
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.screens.contact import ContactScreen, timeline_rows
@@ -59,3 +62,17 @@ def test_contact_page_with_an_undone_change(snap_compare, repo: Repository, now,
     _, advance = repo.advance(contact.id, now)
     repo.undo(contact.id, advance.id, now)
     assert snap_compare(app_factory(), press=["enter"], terminal_size=SIZE)
+
+
+def test_the_timeline_names_the_promise_ticked_off(repo: Repository, now) -> None:
+    contact = seed(repo, now, "Ada", Stage.REQUESTED)
+    fields = clean_schedule(scheduled_at=now, format="video", minutes="15", place="",
+                            research="", goals="")  # fmt: skip
+    contact, _ = repo.schedule_meeting(contact.id, None, fields, now)
+    meeting = contact.next_meeting
+    assert meeting is not None
+    promise = Promise("p1", "Send the team deck", now)
+    repo.save_meeting(contact.id, replace(meeting, promises=(promise,)))
+    ticked, event = repo.tick_promise(contact.id, "p1", now)
+    said = dict(timeline_rows(ticked))[event.id][1]
+    assert said == "Ticked off “Send the team deck”"

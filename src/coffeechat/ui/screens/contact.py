@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -26,6 +27,7 @@ from coffeechat.domain.events import (
     Undo,
 )
 from coffeechat.domain.humanize import badge, day, moment
+from coffeechat.domain.meetings import Meeting, find_promise
 from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, Contact, printable
 from coffeechat.domain.network import referral_links
 from coffeechat.domain.rules import cadence_months, next_follow_up, thank_you_item
@@ -35,8 +37,8 @@ from coffeechat.ui.widgets.cards import URGENCY_STYLES
 from coffeechat.ui.widgets.keyed_table import Cell, KeyedTable
 
 
-def describe_event(event: Event) -> str:
-    """What an entry in the timeline says."""
+def describe_event(event: Event, meetings: Sequence[Meeting] = ()) -> str:
+    """What an entry in the timeline says (``meetings`` name a ticked-off promise)."""
     match event.data:
         case Created():
             return "Added (identified)"
@@ -49,8 +51,10 @@ def describe_event(event: Event) -> str:
             return f"Snoozed the {what} until {until.astimezone():%a %d %b}"
         case MeetingChange():
             return _describe_meeting_event(event.data)
-        case PromiseDone(done=done):
-            return "Ticked off a promise" if done else "Opened a promise again"
+        case PromiseDone(promise_id=promise_id, done=done):
+            found = find_promise(meetings, promise_id)
+            what = f"“{printable(found[1].text)}”" if found else "a promise"
+            return f"Ticked off {what}" if done else f"Opened {what} again"
         case Archive(reason=reason, note=note):
             return f"Archived ({note or reason.value})"
         case Restore():
@@ -88,7 +92,7 @@ def timeline_rows(contact: Contact) -> list[tuple[str, tuple[Cell, Cell, Cell]]]
     for event in reversed(contact.events):
         if isinstance(event.data, Undo):
             continue
-        said: Cell = describe_event(event)
+        said: Cell = describe_event(event, contact.meetings)
         recorded = (
             f"{event.recorded_at.astimezone():%d %b %H:%M}" if event.recorded_at != event.at else ""
         )
