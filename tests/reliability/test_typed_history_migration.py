@@ -233,3 +233,53 @@ def test_undo_after_migration_appends_and_reads_back(tmp_path: Path) -> None:
     assert after.archived
     assert len(after.events) == len(restored.events) + 1
     assert Repository(db).get("priya") == after
+
+
+def _typed_file(event: dict[str, Any]) -> bytes:
+    created = {"id": "e1", "kind": "created", "at": AT, "recorded_at": AT, "data": {}}
+    record = {"id": "c1", "name": "Ada", "events": [created, event]}
+    return orjson.dumps({"contacts": {"1": record}, "meta": {"1": {"schema": 3}}})
+
+
+@pytest.mark.parametrize(
+    ("data", "kind", "problem"),
+    [
+        ([], "advance", "an event's data is not an object"),
+        ({"from_stage": "met", "to_stage": "lunch"}, "advance", "'lunch' is not a stage"),
+        ({"from_stage": "met"}, "advance", "None is not a stage"),
+        ({"reason": "bored"}, "archive", "archive reason 'bored' is unknown"),
+        ({"action": "held"}, "meeting", "a meeting event names no meeting"),
+        ({"meeting_id": "m1", "action": "teleported"}, "meeting", "meeting action"),
+        ({"meeting_id": "m1", "action": "held", "fields": {"x": ["a"]}}, "meeting", "malformed"),
+        ({"item": "follow-up/x", "until": "soon"}, "snooze", "is not an ISO 8601 date"),
+        ({"meeting_id": "m", "promise_id": "p", "done": "yes"}, "promise", "not true/false"),
+        ({}, "undo", "an undo names no event"),
+        ({"event_id": 7}, "undo", "is not text"),
+        ({"fields": {"role": ["a", 1]}}, "edit", "malformed"),
+        ({"channel": ["email"]}, "touch", "is not text"),
+    ],
+)
+def test_a_malformed_typed_event_refuses_the_file_naming_the_record(
+    tmp_path: Path, data: object, kind: str, problem: str
+) -> None:
+    """A hand-edited or synced schema-3 file is untrusted: one sentence, nothing written."""
+    db = tmp_path / "contacts.json"
+    original = _typed_file({"id": "e2", "kind": kind, "at": AT, "recorded_at": AT, "data": data})
+    db.write_bytes(original)
+    with pytest.raises(CorruptDatabaseError) as caught:
+        Repository(db)
+    message = str(caught.value)
+    assert "record 1 in 'contacts' is malformed" in message
+    assert problem in message
+    assert db.read_bytes() == original
+
+
+def test_an_undo_naming_no_event_of_the_contact_changes_nothing(tmp_path: Path) -> None:
+    """An undo pointing nowhere (a merge, a hand edit) is harmless, not a crash."""
+    db = tmp_path / "contacts.json"
+    stray = {"id": "e2", "kind": "undo", "at": AT, "recorded_at": AT,
+             "data": {"event_id": "not-here"}}  # fmt: skip
+    db.write_bytes(_typed_file(stray))
+    contact = Repository(db).get("c1")
+    assert contact.stage is Stage.IDENTIFIED
+    assert not contact.removed
