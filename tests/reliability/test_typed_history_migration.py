@@ -161,7 +161,8 @@ def test_every_event_kind_keeps_its_meaning(tmp_path: Path) -> None:
     assert data["e7"] == Advance(Stage.MET, Stage.THANKED, message="thank-you")
     assert data["e8"] == Advance(Stage.THANKED, Stage.FOLLOW_UP, "coffee", note="caught up")
     assert data["e9"] == Touch("call")
-    assert data["e10"] == Snooze("follow-up/2027-02-01", datetime(2027, 2, 15, 9, tzinfo=UTC))
+    until = datetime(2027, 2, 15, 9, tzinfo=UTC)
+    assert data["e10"] == Snooze("follow-up", "2027-02-01", until)
     assert data["e11"] == Edit({"company": ("Acme", "Initech")}, ("sam", ""))
     assert data["e12"] == Archive(ArchiveReason.DECLINED, Stage.FOLLOW_UP)
     assert data["e13"] == Restore()
@@ -169,7 +170,7 @@ def test_every_event_kind_keeps_its_meaning(tmp_path: Path) -> None:
     assert data["e14"] == Archive(ArchiveReason.OTHER, Stage.FOLLOW_UP, "moved abroad")
     assert contact.archive_reason == "moved abroad"
     assert contact.stage is Stage.FOLLOW_UP
-    assert contact.snoozed_until("follow-up/2027-02-01") == datetime(2027, 2, 15, 9, tzinfo=UTC)
+    assert contact.snoozed_until("follow-up", "2027-02-01") == until
 
 
 def test_the_file_is_rewritten_typed_with_a_private_backup_of_the_original(
@@ -251,7 +252,7 @@ def _typed_file(event: dict[str, Any]) -> bytes:
         ({"action": "held"}, "meeting", "a meeting event names no meeting"),
         ({"meeting_id": "m1", "action": "teleported"}, "meeting", "meeting action"),
         ({"meeting_id": "m1", "action": "held", "fields": {"x": ["a"]}}, "meeting", "malformed"),
-        ({"item": "follow-up/x", "until": "soon"}, "snooze", "is not an ISO 8601 date"),
+        ({"due": "follow-up", "ref": "x", "until": "soon"}, "snooze", "is not an ISO 8601 date"),
         ({"meeting_id": "m", "promise_id": "p", "done": "yes"}, "promise", "not true/false"),
         ({}, "undo", "an undo names no event"),
         ({"event_id": 7}, "undo", "is not text"),

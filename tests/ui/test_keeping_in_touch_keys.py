@@ -86,9 +86,11 @@ async def test_z_until_a_typed_date(app_factory, repo, now) -> None:
         box.value = "2027-01-15 09:00"
         await pilot.press("enter")
         await pilot.pause()
-        (key,) = [e.data.item for e in repo.get(contact.id).events if isinstance(e.data, Snooze)]
-        assert key.startswith("follow-up/")
-        assert repo.get(contact.id).snoozed_until(key).date().isoformat() == "2027-01-15"
+        (snooze,) = [e.data for e in repo.get(contact.id).events if isinstance(e.data, Snooze)]
+        assert snooze.due == "follow-up"
+        until = repo.get(contact.id).snoozed_until(snooze.due, snooze.ref)
+        assert until is not None
+        assert until.date().isoformat() == "2027-01-15"
 
 
 async def test_a_on_a_nudge_logs_it_and_a_on_give_up_archives(app_factory, repo, now) -> None:
@@ -127,7 +129,7 @@ async def test_contact_page_shows_the_next_follow_up_and_what_was_logged(
 
     contact = seed(repo, now, "Theo Thanked", Stage.THANKED, met_hours_ago=24 * 200)
     repo.follow_up(contact.id, now - timedelta(days=1), "coffee", "talked shop", now)
-    repo.snooze(contact.id, "follow-up/2027-02-21", now + timedelta(days=7), now)
+    repo.snooze(contact.id, "follow-up", "2027-02-21", now + timedelta(days=7), now)
     async with app_factory().run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await pilot.pause()

@@ -21,7 +21,6 @@ from coffeechat.domain.rules import (
     due_items,
     follow_up_item,
     nudge_item,
-    snooze_key,
 )
 from coffeechat.domain.stages import Stage
 
@@ -228,7 +227,9 @@ def test_a_snooze_hides_an_item_until_it_ends_then_it_is_back() -> None:
     contact = thanked_at(touch)
     (item,) = due_items([contact], now, DEFAULT)
     until = now + timedelta(weeks=1)
-    contact = contact.with_event(pipeline.snooze(contact, snooze_key(item), until, now, _id()))
+    contact = contact.with_event(
+        pipeline.snooze(contact, item.kind.value, item.ref, until, now, _id())
+    )
     assert due_items([contact], now, DEFAULT) == []
     assert due_items([contact], until - timedelta(seconds=1), DEFAULT) == []
     (back,) = due_items([contact], until, DEFAULT)
@@ -242,7 +243,9 @@ def test_a_snooze_that_crosses_the_overdue_line_brings_it_back_overdue() -> None
     (item,) = due_items([contact], now, DEFAULT)
     assert item.urgency is Urgency.DUE
     until = now + timedelta(days=60)
-    contact = contact.with_event(pipeline.snooze(contact, snooze_key(item), until, now, _id()))
+    contact = contact.with_event(
+        pipeline.snooze(contact, item.kind.value, item.ref, until, now, _id())
+    )
     (back,) = due_items([contact], until, DEFAULT)
     assert (back.urgency, back.section) == (Urgency.OVERDUE, Section.FOLLOW_UPS_OVERDUE)
 
@@ -253,7 +256,9 @@ def test_a_snooze_does_not_hide_the_next_cycle() -> None:
     contact = thanked_at(touch)
     (item,) = due_items([contact], now, DEFAULT)
     long = now + timedelta(days=365)
-    contact = contact.with_event(pipeline.snooze(contact, snooze_key(item), long, now, _id()))
+    contact = contact.with_event(
+        pipeline.snooze(contact, item.kind.value, item.ref, long, now, _id())
+    )
     contact = contact.with_event(pipeline.follow_up(contact, now, "call", "", now, _id()))
     later = now + timedelta(days=92)
     (next_cycle,) = due_items([contact], later, DEFAULT)
@@ -266,7 +271,7 @@ def test_undoing_a_snooze_brings_the_item_back() -> None:
     now = touch + timedelta(days=95)
     contact = thanked_at(touch)
     (item,) = due_items([contact], now, DEFAULT)
-    event = pipeline.snooze(contact, snooze_key(item), now + timedelta(days=7), now, _id())
+    event = pipeline.snooze(contact, item.kind.value, item.ref, now + timedelta(days=7), now, _id())
     snoozed = contact.with_event(event)
     assert due_items([snoozed], now, DEFAULT) == []
     undone = snoozed.with_event(pipeline.undo(snoozed, event.id, now, _id()))
@@ -276,7 +281,7 @@ def test_undoing_a_snooze_brings_the_item_back() -> None:
 def test_a_snooze_must_end_in_the_future() -> None:
     contact = thanked_at(SENT)
     with pytest.raises(pipeline.MoveError, match="not in the future"):
-        pipeline.snooze(contact, "follow-up/x", SENT, SENT, _id())
+        pipeline.snooze(contact, "follow-up", "x", SENT, SENT, _id())
 
 
 def test_archiving_clears_everything_due() -> None:

@@ -139,10 +139,11 @@ class PromiseDone:
 
 @dataclass(frozen=True, slots=True)
 class Snooze:
-    """The due item ``item`` ("follow-up/2026-12-01") hidden until ``until``."""
+    """One due item hidden until ``until``: its kind ("follow-up") and which one (a date, an id)."""
 
     KIND: ClassVar[EventKind] = EventKind.SNOOZE
-    item: str
+    due: str
+    ref: str
     until: datetime
 
 

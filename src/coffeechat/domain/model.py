@@ -161,11 +161,11 @@ class Contact:
         """True if any item is snoozed, now or once (most contacts: no, and cheaply)."""
         return any(type(e.data) is Snooze for e in self.effective_events)
 
-    def snoozed_until(self, key: str) -> datetime | None:
-        """Until when the due item ``key`` is snoozed (the latest snooze wins), or None."""
+    def snoozed_until(self, due: str, ref: str) -> datetime | None:
+        """Until when the due item (its kind, which one) is snoozed (the latest wins), or None."""
         for event in reversed(self.effective_events):
             data = event.data
-            if type(data) is Snooze and data.item == key:
+            if type(data) is Snooze and data.due == due and data.ref == ref:
                 return data.until
         return None
 

@@ -217,11 +217,13 @@ def follow_up(
     return Event(event_id, at, now, Touch(channel, note=text))
 
 
-def snooze(contact: Contact, key: str, until: datetime, now: datetime, event_id: str) -> Event:
-    """Hide the due item ``key`` ("follow-up/2026-12-01") until ``until``."""
+def snooze(
+    contact: Contact, due: str, ref: str, until: datetime, now: datetime, event_id: str
+) -> Event:
+    """Hide one due item (its kind, "follow-up", and which one, "2026-12-01") until ``until``."""
     if until <= now:
         raise MoveError(f"{until:%Y-%m-%d %H:%M} is not in the future")
-    return Event(event_id, now, now, Snooze(key, until))
+    return Event(event_id, now, now, Snooze(due, ref, until))
 
 
 def schedule(

@@ -249,7 +249,11 @@ def _payload(kind: EventKind, data: dict[str, Any]) -> Payload:
             _str(get("meeting_id"), "a meeting id"), _str(get("promise_id"), "a promise id"), done
         )
     if kind is EventKind.SNOOZE:
-        return Snooze(_str(get("item"), "a snoozed item"), _moment(get("until"), "snooze end"))
+        return Snooze(
+            _str(get("due"), "a snoozed item's kind"),
+            _str(get("ref"), "which item was snoozed"),
+            _moment(get("until"), "snooze end"),
+        )
     target = _str(get("event_id"), "an undone event id")
     if not target:
         raise RecordError("an undo names no event")
@@ -304,7 +308,8 @@ def _legacy_payload(kind: EventKind, record: dict[str, Any]) -> Payload:
             action = MeetingAction.SCHEDULED
         return MeetingChange(meeting_id, action, fields)
     if kind is EventKind.SNOOZE:
-        return Snooze(note, _moment(changes.get("until", ("", ""))[1], "snooze end"))
+        due, _, ref = note.partition("/")  # the key was "follow-up/2026-12-01"
+        return Snooze(due, ref, _moment(changes.get("until", ("", ""))[1], "snooze end"))
     if kind is EventKind.CREATED:
         return _CREATED
     if kind is EventKind.RESTORE:

@@ -108,13 +108,8 @@ class DueItem:
         return f"{self.contact_id}/{self.kind.value}/{self.ref}"
 
 
-def snooze_key(item: DueItem) -> str:
-    """What a snooze of ``item`` is stored under on its contact ("follow-up/2026-12-01")."""
-    return f"{item.kind.value}/{item.ref}"
-
-
 def _snoozed(contact: Contact, item: DueItem, now: datetime) -> bool:
-    until = contact.snoozed_until(snooze_key(item))
+    until = contact.snoozed_until(item.kind.value, item.ref)
     return until is not None and until > now
 
 

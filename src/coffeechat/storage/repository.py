@@ -232,11 +232,11 @@ class Repository:
         )
 
     def snooze(
-        self, contact_id: str, key: str, until: datetime, now: datetime
+        self, contact_id: str, due: str, ref: str, until: datetime, now: datetime
     ) -> tuple[Contact, Event]:
-        """Hide one due item of the contact until ``until``."""
+        """Hide one due item of the contact (its kind and which one) until ``until``."""
         return self._apply(
-            contact_id, lambda c: pipeline.snooze(c, key, until, now, self._new_id())
+            contact_id, lambda c: pipeline.snooze(c, due, ref, until, now, self._new_id())
         )
 
     def message_sent(

@@ -15,7 +15,7 @@ from coffeechat.domain.events import EventKind, MeetingChange
 from coffeechat.domain.meetings import AgendaItem
 from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.pipeline import EditConflict
-from coffeechat.domain.rules import DueItem, DueKind, snooze_key
+from coffeechat.domain.rules import DueItem, DueKind
 from coffeechat.domain.stages import Stage
 from coffeechat.ui.dialogs.archive import ArchiveDialog
 from coffeechat.ui.dialogs.conflict import ConflictDialog
@@ -237,7 +237,9 @@ async def snooze(host: Host, item: DueItem) -> None:
         return
     until = chosen
     await host.apply_change(
-        lambda: host.repository.snooze(item.contact_id, snooze_key(item), until, host.clock()),
+        lambda: host.repository.snooze(
+            item.contact_id, item.kind.value, item.ref, until, host.clock()
+        ),
         lambda c, _: (f"snoozed {what}", undoable(f"Snoozed {what} until {until:%a %d %b}.")),
     )
 

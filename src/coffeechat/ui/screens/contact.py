@@ -46,9 +46,8 @@ def describe_event(event: Event, meetings: Sequence[Meeting] = ()) -> str:
             return f"{before} → {after}" + _said(channel, message, event.data.note)
         case Touch(channel=channel, message=message, note=note):
             return ("Follow-up" if channel else "Touch") + _said(channel, message, note)
-        case Snooze(item=item, until=until):
-            what = item.split("/", 1)[0]
-            return f"Snoozed the {what} until {until.astimezone():%a %d %b}"
+        case Snooze(due=due, until=until):
+            return f"Snoozed the {due} until {until.astimezone():%a %d %b}"
         case MeetingChange():
             return _describe_meeting_event(event.data)
         case PromiseDone(promise_id=promise_id, done=done):
