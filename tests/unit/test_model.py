@@ -57,7 +57,9 @@ def test_stage_ignores_archive_restore_edit_and_touch_events(
     assert contact.stage is Stage.MET
     assert contact.stage_changed_at == entered
     contact = contact.with_event(pipeline.restore(contact, now, ids()))
-    contact = contact.with_event(pipeline.edit(contact, {"role": "CTO"}, now, ids()))  # type: ignore[arg-type]
+    edit = pipeline.edit(contact, {"role": "CTO"}, now, ids())
+    assert edit is not None  # the role really changes
+    contact = contact.with_event(edit)
     assert contact.stage is Stage.MET
     assert contact.stage_changed_at == entered
 
