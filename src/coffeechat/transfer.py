@@ -39,7 +39,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     #: (contact id, event id) for each change the import made, to undo it in one step.
-    undo_steps: list[tuple[str, str]] = field(default_factory=list)
+    undo_steps: list[tuple[str, ...]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """A report for people: the summary, then who (skipped rows: ``skipped``)."""
@@ -155,7 +155,7 @@ def _restore_backup(
     if not options.dry_run:
         restored = repository.restore_backup(restored)
         repository.add_questions([q for q in backup.questions if not q.builtin])
-    return ImportReport(
+    report = ImportReport(
         restore_summary(restored, plan),
         options.dry_run,
         "restore",
@@ -163,6 +163,13 @@ def _restore_backup(
         [],
         plan.errors,
     )
+    if not options.dry_run:
+        # Each restored contact goes as a whole: its "created", provided its
+        # restored history is still where it ends.
+        report.undo_steps = [
+            (c.id, c.events[0].id, c.effective_events[-1].id) for c in restored if not c.removed
+        ]
+    return report
 
 
 # -- writing --------------------------------------------------------------------------

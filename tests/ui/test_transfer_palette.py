@@ -7,6 +7,9 @@ from pathlib import Path
 
 from textual.widgets import Input
 
+from coffeechat.domain.stages import Stage
+from coffeechat.storage.repository import Repository
+from coffeechat.transfer import export_bytes, write_private
 from coffeechat.ui import transfer_actions
 from coffeechat.ui.dialogs.prompts import ConfirmDialog
 from tests.ui.conftest import SIZE
@@ -114,3 +117,56 @@ async def test_palette_help_keeps_acronyms_as_written(app_factory) -> None:
     async with app_factory().run_test(size=SIZE) as pilot:
         helps = {c.help for c in pilot.app.get_system_commands(pilot.app.screen)}
         assert "A spreadsheet saved as CSV, with a header row" in helps  # not "…as csv…"
+
+
+async def _restore(pilot, backup: Path) -> None:
+    transfer_actions.start_import(pilot.app, "json")
+    await pilot.pause()
+    pilot.app.screen.query_one(Input).value = str(backup)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("enter")  # confirm the dry run
+    await pilot.pause()
+
+
+async def test_one_u_takes_back_a_backup_restore_and_it_can_be_restored_again(
+    app_factory, repo, now, tmp_path, db_path
+) -> None:
+    elsewhere = Repository(tmp_path / "other.json")
+    ada = elsewhere.add({"name": "Ada Lovelace"}, now)
+    elsewhere.advance(ada.id, now)
+    elsewhere.add({"name": "Grace Hopper"}, now)
+    backup = tmp_path / "backup.json"
+    write_private(backup, export_bytes(elsewhere, "json", now))
+    mine = repo.add({"name": "Alan Turing"}, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await _restore(pilot, backup)
+        assert sorted(c.name for c in repo.contacts()) == [
+            "Ada Lovelace", "Alan Turing", "Grace Hopper"]  # fmt: skip
+        await pilot.press("u")
+        await pilot.pause()
+        assert [c.id for c in repo.contacts()] == [mine.id]
+        assert any("Undid: the import of backup.json" in t.message for t in pilot.app.toasts)
+        # what the dry run promises, the restore does: both come back
+        await _restore(pilot, backup)
+        restored = {c.name: c for c in repo.contacts()}
+        assert sorted(restored) == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+        assert restored["Ada Lovelace"].stage is Stage.REQUESTED
+    assert len(Repository(db_path).contacts()) == 3
+
+
+async def test_undoing_a_restore_refuses_if_a_restored_contact_changed_since(
+    app_factory, repo, now, tmp_path, db_path
+) -> None:
+    elsewhere = Repository(tmp_path / "other.json")
+    elsewhere.add({"name": "Ada Lovelace"}, now)
+    backup = tmp_path / "backup.json"
+    write_private(backup, export_bytes(elsewhere, "json", now))
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await _restore(pilot, backup)
+        (ada,) = repo.contacts()
+        Repository(db_path).advance(ada.id, now)  # another window moves her on
+        await pilot.press("u")
+        await pilot.pause()
+        assert repo.get(ada.id).stage is Stage.REQUESTED
+        assert any("changed since" in t.message for t in pilot.app.toasts)

@@ -144,19 +144,22 @@ def edit(
     return Event(event_id, now, now, Edit(changes, referrer))
 
 
-def undo(contact: Contact, event_id: str, now: datetime, new_id: str) -> Event:
+def undo(contact: Contact, event_id: str, now: datetime, new_id: str, latest: str = "") -> Event:
     """The event that takes ``event_id`` back.
 
     Only the latest change that still counts can be undone: if anything
     happened to the contact since (here or in another window), undoing an
-    earlier step would leave the history contradicting itself.
+    earlier step would leave the history contradicting itself.  ``latest``
+    names that change when it is not ``event_id`` itself: undoing a restored
+    contact's "created" takes its whole restored history off the board, as
+    long as nothing was added to it since.
     """
     target = contact.event(event_id)
     if target is None or type(target.data) is Undo:
         raise MoveError(f"{contact.name} has no such change to undo")
     if contact.is_undone(event_id):
         raise MoveError(f"that change to {contact.name} was already undone (perhaps elsewhere)")
-    if contact.effective_events[-1].id != event_id:
+    if contact.effective_events[-1].id != (latest or event_id):
         raise MoveError(
             f"{contact.name} has changed since (perhaps in another window); nothing was undone"
         )

@@ -295,17 +295,19 @@ class Repository:
         """
         return self.undo_all([(contact_id, event_id)], now)[0]
 
-    def undo_all(self, steps: Sequence[tuple[str, str]], now: datetime) -> list[Contact]:
-        """Undo several (contact id, event id) steps, in order, as one write.
+    def undo_all(self, steps: Sequence[Sequence[str]], now: datetime) -> list[Contact]:
+        """Undo several (contact id, event id[, latest event id]) steps, in order, as one write.
 
         Every step is checked before anything changes, so a change made
-        elsewhere in between leaves all of them in place.
+        elsewhere in between leaves all of them in place.  The optional third
+        id is the event that must still be the contact's latest (see
+        ``pipeline.undo``).
         """
         with self._changing() as batch:
             results: list[Contact] = []
-            for contact_id, event_id in steps:
+            for contact_id, event_id, *latest in steps:
                 contact = batch.get(contact_id) or self._current(contact_id, removed=True)
-                event = pipeline.undo(contact, event_id, now, self._new_id())
+                event = pipeline.undo(contact, event_id, now, self._new_id(), *latest)
                 results.append(batch.put(contact.with_event(event)))
             return results
 
@@ -395,9 +397,22 @@ class Repository:
             return added, updated
 
     def restore_backup(self, contacts: list[Contact]) -> list[Contact]:
-        """Put back whole contacts (from a backup) whose ids are not here yet."""
+        """Put back whole contacts (from a backup) whose ids are not here yet.
+
+        One whose adding (or restoring) was undone here comes back under a new
+        id: the removed one keeps its history, and the plan shown before the
+        restore said it would come back.
+        """
         with self._changing() as batch:
-            return [batch.add(c) for c in contacts if c.id not in self._contacts]
+            restored = []
+            for contact in contacts:
+                stored = self._contacts.get(contact.id)
+                if stored is not None and stored.removed:
+                    contact = replace(contact, id=self._new_id())
+                elif stored is not None:
+                    continue
+                restored.append(batch.add(contact))
+            return restored
 
     def save_question(self, question: Question) -> Question:
         """Add or change a question in the bank (built-ins: only hidden and tags stick)."""

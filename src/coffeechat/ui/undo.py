@@ -11,11 +11,11 @@ class UndoEntry:
 
     Most changes append one event to one contact; finishing a meeting or an
     import appends several and adds people.  ``steps`` lists (contact id,
-    event id) in the order to take them back; taking one back appends an
-    undo event to that contact's history.
+    event id[, the event that must still be its latest]) in the order to take
+    them back; taking one back appends an undo event to that contact's history.
     """
 
-    steps: tuple[tuple[str, str], ...]
+    steps: tuple[tuple[str, ...], ...]
     description: str  # e.g. "advanced Ada Lovelace to Met"
 
     @classmethod
