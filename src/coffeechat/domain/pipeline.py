@@ -160,6 +160,16 @@ def undo(contact: Contact, event_id: str, now: datetime, new_id: str) -> Event:
         raise MoveError(
             f"{contact.name} has changed since (perhaps in another window); nothing was undone"
         )
+    data = target.data
+    if type(data) is MeetingChange and data.created:
+        meeting = contact.meeting(data.meeting_id)
+        if meeting is not None and meetings.has_typed(meeting):
+            # Undoing the scheduling removes the meeting, and what was typed
+            # into it (here or in another window) has no event to bring it back.
+            raise MoveError(
+                f"the meeting with {contact.name} has notes or an agenda since it was"
+                " scheduled; nothing was undone"
+            )
     return Event(new_id, now, now, Undo(event_id))
 
 

@@ -1,0 +1,203 @@
+"""Red-team findings on the append-only history: undo, hand-made files, migration, two writers.
+
+Each test is a way someone could lose or misfile data, found by attacking the
+typed history; each one failed before its fix.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coffeechat.domain.events import Created, Snooze, Touch
+from coffeechat.domain.pipeline import MoveError
+from coffeechat.domain.stages import Stage
+from coffeechat.storage.errors import CorruptDatabaseError
+from coffeechat.storage.repository import Repository
+
+NOW = datetime(2026, 11, 1, 10, tzinfo=UTC)
+AT = NOW.isoformat()
+
+
+def _write(path: Path, schema: int, *records: dict[str, Any]) -> None:
+    contacts = {str(n): record for n, record in enumerate(records, start=1)}
+    path.write_text(json.dumps({"meta": {"1": {"schema": schema}}, "contacts": contacts}))
+
+
+def _legacy_event(event_id: str, kind: str, **rest: Any) -> dict[str, Any]:
+    return {"id": event_id, "kind": kind, "at": AT, "recorded_at": AT, **rest}
+
+
+def _legacy_contact(*events: dict[str, Any]) -> dict[str, Any]:
+    return {"id": "c1", "name": "Ada Lovelace", "events": list(events)}
+
+
+CREATED = _legacy_event("e1", "created", to="identified")
+
+
+# -- undo against another window ---------------------------------------------------
+
+
+def test_undoing_a_meetings_scheduling_keeps_notes_typed_into_it_elsewhere(
+    tmp_path: Path,
+) -> None:
+    """Window A schedules; window B takes notes in meeting mode; A's undo must not drop them.
+
+    Saving typed notes appends no event, so "nothing happened since" held and
+    the undo removed the meeting, notes and all, with nothing to bring it back.
+    """
+    path = tmp_path / "contacts.json"
+    first, second = Repository(path), Repository(path)
+    contact = first.add({"name": "Ada Lovelace"}, NOW)
+    contact, event = first.schedule_meeting(
+        contact.id, None, {"scheduled_at": NOW + timedelta(days=2)}, NOW
+    )
+    assert event is not None
+    meeting = second.get(contact.id).meetings[0]
+    second.save_meeting(contact.id, replace(meeting, notes="what she said about the team"))
+
+    with pytest.raises(MoveError, match="nothing was undone"):
+        first.undo(contact.id, event.id, NOW)
+
+    assert Repository(path).get(contact.id).meetings[0].notes == "what she said about the team"
+
+
+def test_undoing_a_scheduling_nothing_was_typed_into_still_works(tmp_path: Path) -> None:
+    repository = Repository(tmp_path / "contacts.json")
+    contact = repository.add({"name": "Ada Lovelace"}, NOW)
+    contact, event = repository.schedule_meeting(
+        contact.id, None, {"scheduled_at": NOW + timedelta(days=2)}, NOW
+    )
+    assert event is not None
+    assert repository.undo(contact.id, event.id, NOW).meetings == ()
+
+
+# -- hand-edited / merged schema-3 files ---------------------------------------------
+
+
+def test_a_file_repeating_an_event_id_is_refused_unwritten(tmp_path: Path) -> None:
+    """Two events sharing an id (a careless merge): undoing "it" reversed one, hid both.
+
+    The name went back while the company kept the value of an event the
+    history no longer counted.  Refuse the file, naming the record.
+    """
+    path = tmp_path / "contacts.json"
+    record = {
+        "id": "c1",
+        "name": "B",
+        "company": "Y",
+        "events": [
+            {"id": "e1", "kind": "created", "at": AT, "recorded_at": AT, "data": {}},
+            {
+                "id": "e2",
+                "kind": "edit",
+                "at": AT,
+                "recorded_at": AT,
+                "data": {"fields": {"name": ["A", "B"]}},
+            },
+            {
+                "id": "e2",
+                "kind": "edit",
+                "at": AT,
+                "recorded_at": AT,
+                "data": {"fields": {"company": ["X", "Y"]}},
+            },
+        ],
+    }
+    _write(path, 3, record)
+    before = path.read_bytes()
+    with pytest.raises(CorruptDatabaseError, match=r"record 1 .*event id 'e2' appears twice"):
+        Repository(path)
+    assert path.read_bytes() == before
+
+
+# -- schema 2 records the old coffeechat read ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "event"),
+    [
+        ("a move to no stage", _legacy_event("e2", "advance", to=None, note="typed by hand")),
+        ("a meeting event naming no meeting", _legacy_event("e2", "meeting", note="held")),
+        ("a snooze with no end", _legacy_event("e2", "snooze", note="follow-up/2026-12-01")),
+        ("changes as an empty list", _legacy_event("e2", "touch", changes=[])),
+        ("a note that is a number", _legacy_event("e2", "touch", note=5)),
+    ],
+)
+def test_schema_2_records_the_old_version_read_still_open(
+    tmp_path: Path, label: str, event: dict[str, Any]
+) -> None:
+    """Before schema 3 these read fine; the migration refused the whole file over them."""
+    path = tmp_path / "contacts.json"
+    _write(path, 2, _legacy_contact(CREATED, event))
+
+    contact = Repository(path).get("c1")
+
+    assert len(contact.events) == 2, label
+    assert contact.stage is Stage.IDENTIFIED
+    assert Repository(path).get("c1") == contact  # the migrated file reads back the same
+
+
+def test_old_events_keep_their_text_when_read(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.json"
+    _write(
+        path,
+        2,
+        _legacy_contact(
+            CREATED,
+            _legacy_event("e2", "advance", to=None, note="typed by hand"),
+            _legacy_event("e3", "meeting", note="held"),
+            _legacy_event("e4", "snooze", note="follow-up/2026-12-01"),
+        ),
+    )
+    contact = Repository(path).get("c1")
+    assert [e.data for e in contact.events[1:3]] == [
+        Touch(note="typed by hand"),
+        Touch(note="held"),
+    ]
+    snooze = contact.events[3].data
+    assert type(snooze) is Snooze
+    assert snooze.until <= NOW  # hides nothing, as a snooze with no end did
+    assert contact.snoozed_until("follow-up", "2026-12-01") is not None
+    assert not contact.snoozed_until("follow-up", "2026-12-01") > NOW  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [_legacy_event("e2", "advance", **{"from": "identified"}, to="requested")],
+        [_legacy_event("e2", "advance", **{"from": "identified"}, to="requested"), CREATED],
+    ],
+    ids=["no created event", "created event not first"],
+)
+def test_a_schema_2_history_not_starting_with_created_still_opens(
+    tmp_path: Path, events: list[dict[str, Any]]
+) -> None:
+    """The old version derived the stage from whatever events there were; keep them all."""
+    path = tmp_path / "contacts.json"
+    _write(path, 2, _legacy_contact(*events))
+
+    contact = Repository(path).get("c1")
+
+    assert type(contact.events[0].data) is Created
+    assert [e.id for e in contact.events[1:]] == [e["id"] for e in events]
+    expected = Stage.REQUESTED if len(events) == 1 else Stage.IDENTIFIED  # the latest move wins
+    assert contact.stage is expected
+    assert Repository(path).get("c1") == contact
+
+
+def test_a_schema_2_history_repeating_an_id_opens_with_fresh_ids(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.json"
+    _write(
+        path,
+        2,
+        _legacy_contact(CREATED, _legacy_event("e2", "touch"), _legacy_event("e2", "touch")),
+    )
+    contact = Repository(path).get("c1")
+    assert len({e.id for e in contact.events}) == 3
+    assert contact.events[1].id == "e2"
