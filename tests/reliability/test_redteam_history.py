@@ -201,3 +201,25 @@ def test_a_schema_2_history_repeating_an_id_opens_with_fresh_ids(tmp_path: Path)
     contact = Repository(path).get("c1")
     assert len({e.id for e in contact.events}) == 3
     assert contact.events[1].id == "e2"
+
+
+# -- the migration's private copy ------------------------------------------------------
+
+
+def test_a_second_migration_keeps_the_first_migrations_copy(tmp_path: Path) -> None:
+    """Put an old schema-2 file back after migrating once: the first copy must survive.
+
+    The copy was made with ``shutil.copy2`` straight over any earlier
+    ``.schema-2.bak`` (and was readable by all until the chmod after it).
+    """
+    path = tmp_path / "contacts.json"
+    _write(path, 2, _legacy_contact(CREATED))
+    first = path.read_bytes()
+    Repository(path)
+    _write(path, 2, _legacy_contact(CREATED, _legacy_event("e2", "touch", note="second")))
+    second = path.read_bytes()
+    Repository(path)
+
+    copies = sorted(tmp_path.glob("contacts.json.schema-2*.bak"))
+    assert sorted(c.read_bytes() for c in copies) == sorted([first, second])
+    assert all(c.stat().st_mode & 0o777 == 0o600 for c in copies)

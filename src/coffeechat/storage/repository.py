@@ -567,6 +567,33 @@ class Repository:
                 self._migrate(found)
         self._sync()
 
+    def _private_copy(self, stem: str) -> Path:
+        """Copy the file to ``<stem>.bak`` beside it, readable only by its owner.
+
+        Created 0600 from the start (a copy then chmod would leave it readable
+        by everyone for a moment), and never over an earlier copy: that one
+        may be the only record of an older state (a second migration after
+        the user put an old file back).
+        """
+        backup = self.path.with_name(f"{stem}.bak")
+        number = 1
+        while True:
+            try:
+                fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                break
+            except FileExistsError:
+                number += 1
+                backup = self.path.with_name(f"{stem}-{number}.bak")
+        try:
+            with os.fdopen(fd, "wb") as out, self.path.open("rb") as original:
+                shutil.copyfileobj(original, out)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError:
+            backup.unlink(missing_ok=True)  # half a copy is no backup
+            raise
+        return backup
+
     @staticmethod
     def _upgrade(data: dict[str, Any], found: int) -> None:
         for version in range(found, SCHEMA_VERSION):
@@ -586,10 +613,8 @@ class Repository:
             except CorruptDatabaseError:
                 self._storage.discard()
                 raise
-            backup = self.path.with_name(f"{self.path.name}.schema-{found}.bak")
             try:
-                shutil.copy2(self.path, backup)
-                os.chmod(backup, 0o600)
+                self._private_copy(f"{self.path.name}.schema-{found}")
             except OSError as error:
                 self._storage.discard()
                 raise DatabaseWriteError(self.path, str(error.strerror)) from error
