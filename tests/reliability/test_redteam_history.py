@@ -258,3 +258,22 @@ def test_restoring_a_backup_brings_back_a_contact_whose_adding_was_undone(
     reader(repository, backup, NOW, ImportOptions())
 
     assert "Ann Lee" in [c.name for c in repository.contacts()]
+
+
+def test_a_file_holding_one_contact_twice_is_refused_unwritten(tmp_path: Path) -> None:
+    """Two records with one contact id (a merged or synced file): one was silently hidden.
+
+    The later record won, the earlier one's changes never showed, and every
+    write went to the later one only.
+    """
+    path = tmp_path / "contacts.json"
+
+    def copy(name: str) -> dict[str, Any]:
+        created = {"id": "e1", "kind": "created", "at": AT, "recorded_at": AT, "data": {}}
+        return {"id": "same", "name": name, "events": [created]}
+
+    _write(path, 3, copy("Ada (phone copy)"), copy("Ada (laptop copy)"))
+    before = path.read_bytes()
+    with pytest.raises(CorruptDatabaseError, match=r"records 1 and 2 .* both contact same"):
+        Repository(path)
+    assert path.read_bytes() == before

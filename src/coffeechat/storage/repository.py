@@ -520,6 +520,16 @@ class Repository:
         # Doc ids are stored as text keys ("10" sorts before "2"): order numerically.
         for document in sorted(self._table(CONTACTS).all(), key=lambda d: d.doc_id):
             contact = self._parse(document)
+            if contact.id in contacts:
+                # Two copies of one person (a careless merge or sync): showing
+                # either would hide the other's changes, and writes would go
+                # to one of them only.
+                raise CorruptDatabaseError(
+                    self.path,
+                    f"records {doc_ids[contact.id]} and {document.doc_id} in '{CONTACTS}'"
+                    f" are both contact {contact.id}",
+                    self._storage.newest_backup(),
+                )
             contacts[contact.id] = contact
             doc_ids[contact.id] = document.doc_id
         self._contacts, self._doc_ids = contacts, doc_ids
