@@ -277,3 +277,31 @@ def test_a_file_holding_one_contact_twice_is_refused_unwritten(tmp_path: Path) -
     with pytest.raises(CorruptDatabaseError, match=r"records 1 and 2 .* both contact same"):
         Repository(path)
     assert path.read_bytes() == before
+
+
+def test_a_merged_undo_of_adding_does_not_hide_work_done_since(tmp_path: Path) -> None:
+    """One copy undid adding Ada; the other moved her on meanwhile; a sync merged both.
+
+    Undo only takes back the latest change, so coffeechat never writes this
+    history itself; hiding her would hide the move (and every later change)
+    from every list and every backup.
+    """
+    path = tmp_path / "contacts.json"
+
+    def event(key: str, kind: str, **data: str) -> dict[str, Any]:
+        return {"id": key, "kind": kind, "at": AT, "recorded_at": AT, "data": data}
+
+    advance = event("e2", "advance", from_stage="identified", to_stage="requested")
+    record = {
+        "id": "c1",
+        "name": "Ada Lovelace",
+        "events": [event("e1", "created"), advance, event("e3", "undo", event_id="e1")],
+    }
+    _write(path, 3, record)
+
+    repository = Repository(path)
+
+    assert [c.name for c in repository.contacts()] == ["Ada Lovelace"]
+    assert repository.get("c1").stage is Stage.REQUESTED
+    with pytest.raises(MoveError):
+        repository.undo("c1", "e1", NOW)  # already undone: a sentence, not an IndexError

@@ -112,7 +112,10 @@ class Contact:
             "archive_reason": (archive_data.note or archive_data.reason.value)
             if archive_data
             else "",
-            "removed": events[0].id in undone,
+            # Adding undone, with nothing since: only the latest change can be
+            # undone, so anything still counting after it came from a merge
+            # or a hand edit, and is someone's work to show, not to hide.
+            "removed": events[0].id in undone and not effective,
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)

@@ -156,7 +156,8 @@ def undo(contact: Contact, event_id: str, now: datetime, new_id: str) -> Event:
         raise MoveError(f"{contact.name} has no such change to undo")
     if contact.is_undone(event_id):
         raise MoveError(f"that change to {contact.name} was already undone (perhaps elsewhere)")
-    if contact.effective_events[-1].id != event_id:
+    effective = contact.effective_events
+    if not effective or effective[-1].id != event_id:
         raise MoveError(
             f"{contact.name} has changed since (perhaps in another window); nothing was undone"
         )
