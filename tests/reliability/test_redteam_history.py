@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from coffeechat.domain.events import Created, Snooze, Touch
-from coffeechat.domain.pipeline import MoveError
+from coffeechat.domain.pipeline import EditConflict, MoveError
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.errors import CorruptDatabaseError
 from coffeechat.storage.repository import Repository
@@ -305,3 +305,77 @@ def test_a_merged_undo_of_adding_does_not_hide_work_done_since(tmp_path: Path) -
     assert repository.get("c1").stage is Stage.REQUESTED
     with pytest.raises(MoveError):
         repository.undo("c1", "e1", NOW)  # already undone: a sentence, not an IndexError
+
+
+# -- attacks that held: kept as regression tests ------------------------------------------
+
+
+def test_undoing_a_finished_meeting_after_a_referral_was_edited_elsewhere_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "contacts.json"
+    mine, theirs = Repository(path), Repository(path)
+    ada = mine.add({"name": "Ada Lovelace"}, NOW)
+    ada, scheduled = mine.schedule_meeting(ada.id, None, {"scheduled_at": NOW}, NOW)
+    meeting = ada.meetings[0]
+    mine.save_meeting(ada.id, replace(meeting, referrals=("Grace Hopper, Navy", "Alan Turing")))
+    later = NOW + timedelta(hours=2)
+    ada, events, added = mine.finish_meeting(ada.id, meeting.id, NOW + timedelta(hours=1), later)
+    steps = [(ada.id, e.id) for e in reversed(events)] + [(c.id, c.events[0].id) for c in added]
+    theirs.edit(added[0].id, {"email": "grace@navy.mil"}, later)
+    before = path.read_bytes()
+
+    with pytest.raises(MoveError, match="nothing was undone"):
+        mine.undo_all(steps, later)
+
+    assert path.read_bytes() == before
+    assert Repository(path).get(added[0].id).email == "grace@navy.mil"
+    assert scheduled is not None
+
+
+def test_undoing_twice_from_two_windows_is_refused_the_second_time(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.json"
+    first, second = Repository(path), Repository(path)
+    ada = first.add({"name": "Ada Lovelace"}, NOW)
+    ada, advance = first.advance(ada.id, NOW)
+    first.undo(ada.id, advance.id, NOW)
+    with pytest.raises(MoveError, match="already undone"):
+        second.undo(ada.id, advance.id, NOW)
+    assert len(Repository(path).get(ada.id).events) == 3
+
+
+def test_undoing_an_import_after_one_person_was_moved_on_elsewhere_keeps_everyone(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "contacts.json"
+    mine, theirs = Repository(path), Repository(path)
+    old = mine.add({"name": "Ada Lovelace"}, NOW)
+    added, updated = mine.apply_import(
+        [{"name": "Grace Hopper"}, {"name": "Alan Turing"}], [(old.id, {"phone": "1"})], NOW
+    )
+    steps = [(c.id, c.events[-1].id) for c in (*updated, *added)]
+    theirs.advance(added[1].id, NOW)
+    with pytest.raises(MoveError):
+        mine.undo_all(steps, NOW)
+    names = sorted(c.name for c in Repository(path).contacts())
+    assert names == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+    assert Repository(path).get(old.id).phone == "1"
+
+
+def test_the_edit_form_keeps_outside_changes_and_same_values_are_no_conflict(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "contacts.json"
+    form, elsewhere = Repository(path), Repository(path)
+    ada = form.add({"name": "Ada Lovelace", "company": "Analytical"}, NOW)
+    base = ada.fields()
+    elsewhere.edit(ada.id, {"company": "Babbage & Co", "role": "Engineer"}, NOW)
+
+    saved, _ = form.edit(ada.id, {"email": "ada@x.io", "role": "Engineer"}, NOW, base=base)
+    assert (saved.company, saved.role, saved.email) == ("Babbage & Co", "Engineer", "ada@x.io")
+
+    elsewhere.edit(ada.id, {"phone": "1"}, NOW)
+    with pytest.raises(EditConflict) as conflict:
+        form.edit(ada.id, {"phone": "2", "notes": "mine"}, NOW, base=saved.fields())
+    assert conflict.value.conflicts == {"phone": ("1", "2")}
+    assert Repository(path).get(ada.id).notes == ""  # nothing half-saved: the form keeps both
