@@ -252,10 +252,10 @@ def test_a_full_disk_while_backing_up_before_migrating_is_one_clear_line(
     original = schema_1_bytes()
     db.write_bytes(original)
 
-    def copy2(src: os.PathLike[str], dst: os.PathLike[str]) -> None:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
+    def copyfileobj(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(f"{repository_module.__name__}.shutil.copy2", copy2)
+    monkeypatch.setattr(f"{repository_module.__name__}.shutil.copyfileobj", copyfileobj)
     monkeypatch.setattr(coffeechat.cli, "_launch", lambda *_: 0)
     code = main(["add", "Ida"], {"COFFEECHAT_DB": str(db), "COFFEECHAT_NOW": "2026-11-22 10:00"})
     err = capsys.readouterr().err
@@ -264,6 +264,7 @@ def test_a_full_disk_while_backing_up_before_migrating_is_one_clear_line(
     assert str(db) in err
     assert len(err.splitlines()) == 1
     assert db.read_bytes() == original
+    assert not list(db.parent.glob("*.bak"))  # half a copy is no backup
 
 
 def test_two_openers_racing_migrate_only_once(

@@ -724,3 +724,18 @@ def test_every_table_gives_out_doc_ids_the_same_way(db: Path) -> None:
     assert stored["contacts"]["8"]["id"] == grace.id
     assert list(stored["questions"]) == ["1"]  # the edit replaced the record in place
     assert stored["questions"]["1"]["text"] == "What surprised you most?"
+
+
+def test_undoing_a_restored_contact_whole_stays_undone_when_read_back(db: Path) -> None:
+    """A restored contact arrives with history; undoing the restore takes it off whole."""
+    other = make_repo(db.with_name("other.json"))
+    ada = other.add({"name": "Ada"}, NOW)
+    ada, _ = other.advance(ada.id, NOW)
+    repo = make_repo(db)
+    (restored,) = repo.restore_backup([ada])
+    after = repo.undo(restored.id, restored.events[0].id, NOW, latest=restored.events[-1].id)
+    assert after.removed
+    assert after.events[-1].data == Undo(restored.events[0].id, whole=True)
+    assert make_repo(db).contacts() == []
+    stored = json.loads(db.read_text())["contacts"]["1"]["events"][-1]
+    assert stored["data"] == {"event_id": restored.events[0].id, "whole": True}

@@ -149,10 +149,15 @@ class Snooze:
 
 @dataclass(frozen=True, slots=True)
 class Undo:
-    """The event ``event_id`` taken back."""
+    """The event ``event_id`` taken back.
+
+    ``whole`` marks an undo of "created" that takes the contact off every list
+    with all the history it had then (undoing a backup restore).
+    """
 
     KIND: ClassVar[EventKind] = EventKind.UNDO
     event_id: str
+    whole: bool = False
 
 
 Payload = (

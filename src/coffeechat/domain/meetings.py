@@ -182,6 +182,18 @@ def apply_meeting_change(
     return replace_meeting(meetings, with_field_texts(current, values))
 
 
+def has_typed(meeting: Meeting) -> bool:
+    """True when anything was typed into the meeting (what ``typed_into`` takes)."""
+    return bool(
+        meeting.agenda
+        or meeting.notes
+        or meeting.takeaways
+        or meeting.promises
+        or meeting.referrals
+        or meeting.started_at
+    )
+
+
 def typed_into(stored: Meeting, typed: Meeting) -> Meeting:
     """``stored`` with what is typed during a meeting taken from ``typed``.
 

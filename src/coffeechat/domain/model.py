@@ -112,7 +112,12 @@ class Contact:
             "archive_reason": (archive_data.note or archive_data.reason.value)
             if archive_data
             else "",
-            "removed": events[0].id in undone,
+            # Adding undone, with nothing since (only the latest change can be
+            # undone, so anything still counting after it came from a merge or
+            # a hand edit: someone's work to show, not to hide), or undone
+            # whole, with the history it had then (a backup restore undone).
+            "removed": events[0].id in undone
+            and (not effective or _undone_whole(events, events[0].id)),
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)
@@ -230,6 +235,13 @@ def _apply(contact: Contact, event: Event, *, undo: bool) -> Contact:
         meetings = set_promise_done(contact.meetings, data.meeting_id, data.promise_id, done_at)
         return replace(contact, meetings=meetings)
     return contact
+
+
+def _undone_whole(events: tuple[Event, ...], created_id: str) -> bool:
+    """True when an undo took the contact back whole (see ``Undo.whole``)."""
+    return any(
+        type(e.data) is Undo and e.data.whole and e.data.event_id == created_id for e in events
+    )
 
 
 def _is_touch(data: object) -> bool:

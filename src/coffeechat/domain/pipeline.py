@@ -159,11 +159,23 @@ def undo(contact: Contact, event_id: str, now: datetime, new_id: str, latest: st
         raise MoveError(f"{contact.name} has no such change to undo")
     if contact.is_undone(event_id):
         raise MoveError(f"that change to {contact.name} was already undone (perhaps elsewhere)")
-    if contact.effective_events[-1].id != (latest or event_id):
+    effective = contact.effective_events
+    if not effective or effective[-1].id != (latest or event_id):
         raise MoveError(
             f"{contact.name} has changed since (perhaps in another window); nothing was undone"
         )
-    return Event(new_id, now, now, Undo(event_id))
+    data = target.data
+    if type(data) is MeetingChange and data.created:
+        meeting = contact.meeting(data.meeting_id)
+        if meeting is not None and meetings.has_typed(meeting):
+            # Undoing the scheduling removes the meeting, and what was typed
+            # into it (here or in another window) has no event to bring it back.
+            raise MoveError(
+                f"the meeting with {contact.name} has notes or an agenda since it was"
+                " scheduled; nothing was undone"
+            )
+    whole = bool(latest) and type(data) is Created
+    return Event(new_id, now, now, Undo(event_id, whole))
 
 
 # The stage each message moves a contact to once it is sent.

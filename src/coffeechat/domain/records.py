@@ -277,19 +277,27 @@ def _payload(kind: EventKind, data: dict[str, Any]) -> Payload:
     target = _str(get("event_id"), "an undone event id")
     if not target:
         raise RecordError("an undo names no event")
-    return Undo(target)
+    whole = get("whole", False)
+    if type(whole) is not bool:
+        raise RecordError("an undo's 'whole' is not true/false")
+    return Undo(target, whole)
 
 
-def _legacy_payload(kind: EventKind, record: dict[str, Any]) -> Payload:
+def _legacy_payload(kind: EventKind, record: dict[str, Any], at: datetime) -> Payload:
     """The typed payload of an event written before schema 3.
 
     Those kept meaning in free text: ``note`` held an archive reason, a
     snoozed item's key, "sent thank-you" or "held"; ``changes`` mixed field
-    edits with a channel, a snooze's end and the meeting's id.
+    edits with a channel, a snooze's end and the meeting's id.  Whatever
+    coffeechat before schema 3 read (a note that is not text, empty
+    ``changes`` of any type, a move to no stage, a meeting event naming no
+    meeting, a snooze with no end) is read here too, as that version read it.
     """
     get = record.get
-    note = _str(get("note"), "a note")
-    changes = _changes(get("changes"), "an event's changes")
+    raw_note = get("note")
+    note = raw_note if type(raw_note) is str else str(raw_note or "")
+    raw_changes = get("changes")
+    changes = _changes(raw_changes, "an event's changes") if raw_changes else _NO_CHANGES
     to_stage = _optional_stage(get("to"), "stage")
     from_stage = _optional_stage(get("from"), "stage")
     channel = changes.get("channel", ("", ""))[1]
@@ -297,9 +305,9 @@ def _legacy_payload(kind: EventKind, record: dict[str, Any]) -> Payload:
     if note.startswith("sent ") and note[5:] in LEGACY_MESSAGES:
         message, note = note[5:], ""
     if kind is EventKind.ADVANCE:
-        if to_stage is None:
-            raise RecordError("a move names no stage it moved to")
-        if from_stage is to_stage:  # an older follow-up logged as a move to where it was
+        if to_stage is None or from_stage is to_stage:
+            # A move to no stage never moved anything; nor did an older
+            # follow-up logged as a move to where it was.
             return Touch(channel, message, note)
         if from_stage is None:  # not written by coffeechat; the stage before is the best guess
             from_stage = PIPELINE[max(0, PIPELINE.index(to_stage) - 1)]
@@ -319,7 +327,8 @@ def _legacy_payload(kind: EventKind, record: dict[str, Any]) -> Payload:
         fields = dict(changes)
         old_id, meeting_id = fields.pop("meeting", ("", ""))
         if not meeting_id:
-            raise RecordError("a meeting event names no meeting")
+            # Nothing to apply it to (the old version ignored it too); keep its note.
+            return Touch(channel, message, note)
         if note == "held":
             action = MeetingAction.HELD
         elif old_id:
@@ -329,7 +338,9 @@ def _legacy_payload(kind: EventKind, record: dict[str, Any]) -> Payload:
         return MeetingChange(meeting_id, action, fields)
     if kind is EventKind.SNOOZE:
         due, _, ref = note.partition("/")  # the key was "follow-up/2026-12-01"
-        return Snooze(due, ref, _moment(changes.get("until", ("", ""))[1], "snooze end"))
+        until = changes.get("until", ("", ""))[1]
+        # No end hid nothing; ending when it was made hides nothing either.
+        return Snooze(due, ref, _moment(until, "snooze end") if until else at)
     if kind is EventKind.CREATED:
         return _CREATED
     if kind is EventKind.RESTORE:
@@ -362,7 +373,7 @@ def event_from_record(record: Any) -> Event:
     recorded_at = at if recorded_text == at_text else _moment(recorded_text, "recorded time")
     data = get("data")
     if data is None:
-        payload = _legacy_payload(kind, record)
+        payload = _legacy_payload(kind, record, at)
     elif type(data) is dict:
         payload = _payload(kind, data)
     else:
@@ -473,6 +484,30 @@ def question_from_record(record: Any, builtins: Mapping[str, Question]) -> Quest
     return Question(record["id"], text, category, tags, False, hidden)
 
 
+def _legacy_history(contact_id: str, events: tuple[Event, ...]) -> tuple[Event, ...]:
+    """A history written before schema 3, with the ids and first event undo relies on.
+
+    Older files could lack ids or repeat one (hand-merged); each such event gets
+    a stable id from its position.  Coffeechat before schema 3 did not insist on
+    a "created" event first: one is put in front, at the earliest time, and the
+    history after it reads as that version read it.
+    """
+    seen: set[str] = set()
+    fixed = []
+    for index, event in enumerate(events):
+        if not event.id or event.id in seen:
+            event = replace(event, id=f"{contact_id}-{index}")
+        seen.add(event.id)
+        fixed.append(event)
+    if type(fixed[0].data) is not Created:
+        first = min(fixed, key=lambda e: e.at)
+        created_id = f"{contact_id}-created"
+        while created_id in seen:
+            created_id += "-"
+        fixed.insert(0, Event(created_id, first.at, first.at, _CREATED))
+    return tuple(fixed)
+
+
 def contact_from_record(record: Any) -> Contact:
     """The Contact a stored dict describes; RecordError if it is malformed."""
     if not isinstance(record, dict):
@@ -491,12 +526,21 @@ def contact_from_record(record: Any) -> Contact:
         raise RecordError(f"contact {contact_id} has no history")
     try:
         events = tuple([event_from_record(event) for event in events_raw])
-        if not all(event.id for event in events):
+        legacy = not isinstance(events_raw[0], dict) or "data" not in events_raw[0]
+        if legacy:
+            events = _legacy_history(contact_id, events)
+        elif not all(event.id for event in events):
             # Ids are what undo and merging name; a stable one per position will do.
             events = tuple(
                 e if e.id else replace(e, id=f"{contact_id}-{index}")
                 for index, e in enumerate(events)
             )
+        if len({event.id for event in events}) != len(events):
+            # An undo names its event by id: two events sharing one would
+            # leave the history saying one thing and the fields another.
+            ids = [event.id for event in events]
+            twice = next(i for n, i in enumerate(ids) if i in ids[:n])
+            raise RecordError(f"event id {twice!r} appears twice")
         referrer_id = _text(record, "referrer_id", f"contact {contact_id}")
         meetings_raw = record.get("meetings", [])
         if not isinstance(meetings_raw, list):

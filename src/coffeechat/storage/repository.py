@@ -286,14 +286,15 @@ class Repository:
                 return contact, None
             return batch.put(contact.with_event(event)), event
 
-    def undo(self, contact_id: str, event_id: str, now: datetime) -> Contact:
+    def undo(self, contact_id: str, event_id: str, now: datetime, *, latest: str = "") -> Contact:
         """Take back ``event_id`` by appending an undo event; the contact after it.
 
         Undoing the "created" event removes the contact from every list (its
         history stays in the file).  Raises MoveError if something else
         happened to the contact since.
         """
-        return self.undo_all([(contact_id, event_id)], now)[0]
+        step = (contact_id, event_id, latest) if latest else (contact_id, event_id)
+        return self.undo_all([step], now)[0]
 
     def undo_all(self, steps: Sequence[Sequence[str]], now: datetime) -> list[Contact]:
         """Undo several (contact id, event id[, latest event id]) steps, in order, as one write.
@@ -535,6 +536,16 @@ class Repository:
         # Doc ids are stored as text keys ("10" sorts before "2"): order numerically.
         for document in sorted(self._table(CONTACTS).all(), key=lambda d: d.doc_id):
             contact = self._parse(document)
+            if contact.id in contacts:
+                # Two copies of one person (a careless merge or sync): showing
+                # either would hide the other's changes, and writes would go
+                # to one of them only.
+                raise CorruptDatabaseError(
+                    self.path,
+                    f"records {doc_ids[contact.id]} and {document.doc_id} in '{CONTACTS}'"
+                    f" are both contact {contact.id}",
+                    self._storage.newest_backup(),
+                )
             contacts[contact.id] = contact
             doc_ids[contact.id] = document.doc_id
         self._contacts, self._doc_ids = contacts, doc_ids
@@ -582,6 +593,33 @@ class Repository:
                 self._migrate(found)
         self._sync()
 
+    def _private_copy(self, stem: str) -> Path:
+        """Copy the file to ``<stem>.bak`` beside it, readable only by its owner.
+
+        Created 0600 from the start (a copy then chmod would leave it readable
+        by everyone for a moment), and never over an earlier copy: that one
+        may be the only record of an older state (a second migration after
+        the user put an old file back).
+        """
+        backup = self.path.with_name(f"{stem}.bak")
+        number = 1
+        while True:
+            try:
+                fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                break
+            except FileExistsError:
+                number += 1
+                backup = self.path.with_name(f"{stem}-{number}.bak")
+        try:
+            with os.fdopen(fd, "wb") as out, self.path.open("rb") as original:
+                shutil.copyfileobj(original, out)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError:
+            backup.unlink(missing_ok=True)  # half a copy is no backup
+            raise
+        return backup
+
     @staticmethod
     def _upgrade(data: dict[str, Any], found: int) -> None:
         for version in range(found, SCHEMA_VERSION):
@@ -601,10 +639,8 @@ class Repository:
             except CorruptDatabaseError:
                 self._storage.discard()
                 raise
-            backup = self.path.with_name(f"{self.path.name}.schema-{found}.bak")
             try:
-                shutil.copy2(self.path, backup)
-                os.chmod(backup, 0o600)
+                self._private_copy(f"{self.path.name}.schema-{found}")
             except OSError as error:
                 self._storage.discard()
                 raise DatabaseWriteError(self.path, str(error.strerror)) from error
