@@ -134,3 +134,27 @@ async def test_the_empty_due_list_quotes_the_users_own_limits(app_factory, repo)
         assert "due 12 hours after a meeting and late after 36" in text
         assert "every 6 months" in text
         assert "a nudge 10 days after a request" in text
+
+
+async def test_an_undo_blocked_by_another_process_can_be_tried_again(
+    app_factory, repo: Repository, db_path: Path, now
+) -> None:
+    contact = seed(repo, now, "Una Undo")
+    repo._storage._lock_timeout = 1.0  # give up after 1 s rather than 10: a shorter test
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await settle_storage(pilot)
+        assert repo.get(contact.id).stage is Stage.REQUESTED
+        descriptor = hold_lock(db_path)
+        try:
+            await pilot.press("u")
+            await settle_storage(pilot)
+            assert repo.get(contact.id).stage is Stage.REQUESTED
+            assert any("u tries again" in t.message for t in pilot.app.toasts)
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+            os.close(descriptor)
+        await pilot.press("u")
+        await settle_storage(pilot)
+        assert repo.get(contact.id).stage is Stage.IDENTIFIED
+        assert any(t.message.startswith("Undid:") for t in pilot.app.toasts)

@@ -53,6 +53,13 @@ class _Failed:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Retry:
+    """An undo the file refused for now (locked, read-only, full): it stays on the stack."""
+
+    message: str
+
+
 class CoffeechatApp(App[None]):
     """The board, the Due list and the contact pages over one repository."""
 
@@ -246,8 +253,21 @@ class CoffeechatApp(App[None]):
         self.run_flow(self._undo(entry))
 
     async def _undo(self, entry: UndoEntry) -> None:
-        done = await self.save(lambda: self.repository.undo_all(entry.steps, self.clock()) or True)
-        if done:
+        def attempt() -> list[Contact] | _Retry:
+            try:
+                return self.repository.undo_all(entry.steps, self.clock())
+            except StorageError as error:  # locked, read-only, disk full: worth trying again
+                return _Retry(str(error))
+
+        result = await self.try_save(attempt)
+        if isinstance(result, _Retry):
+            self.undo_stack.push(entry)
+            self.notify(f"{result.message}  Nothing was undone; u tries again.",
+                        title="Not saved", severity="error", timeout=8)  # fmt: skip
+        elif isinstance(result, str):  # changed since: trying again would not help
+            self.notify(result, title="Not saved", severity="error", timeout=8)
+        else:
+            self.data_changed.publish(None)
             self.notify(f"Undid: {entry.description}", timeout=4)
 
     def action_toggle_help(self) -> None:
