@@ -260,6 +260,12 @@ def _typed_file(event: dict[str, Any]) -> bytes:
         ({}, "undo", "an undo names no event"),
         ({"event_id": 7}, "undo", "is not text"),
         ({"fields": {"role": ["a", 1]}}, "edit", "malformed"),
+        ({"fields": {"id": ["c1", "c2"]}}, "edit", "fields coffeechat does not have: id"),
+        (
+            {"meeting_id": "m", "action": "held", "fields": {"x": ["", "y"]}},
+            "meeting",
+            "fields coffeechat does not have: x",
+        ),
         ({"channel": ["email"]}, "touch", "is not text"),
     ],
 )
@@ -287,3 +293,14 @@ def test_an_undo_naming_no_event_of_the_contact_changes_nothing(tmp_path: Path) 
     contact = Repository(db).get("c1")
     assert contact.stage is Stage.IDENTIFIED
     assert not contact.removed
+
+
+def test_an_old_edit_naming_a_field_coffeechat_lacks_opens_without_it(tmp_path: Path) -> None:
+    """The old version read it (it never applied the field); undo must never set it."""
+    contact = schema_2_contact()
+    contact["events"][10]["changes"]["id"] = ["priya", "someone-else"]
+    db = tmp_path / "contacts.json"
+    db.write_bytes(schema_2_bytes(contact))
+    edit = Repository(db).get("priya").event("e11")
+    assert edit is not None
+    assert edit.data == Edit({"company": ("Acme", "Initech")}, ("sam", ""))

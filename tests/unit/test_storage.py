@@ -17,6 +17,7 @@ import orjson
 import pytest
 
 from coffeechat.domain.events import Advance, ArchiveReason, Edit, EventKind, Undo
+from coffeechat.domain.meetings import AgendaItem
 from coffeechat.domain.model import ValidationError
 from coffeechat.domain.pipeline import EditConflict, MoveError
 from coffeechat.domain.questions import Category, Question
@@ -739,3 +740,16 @@ def test_undoing_a_restored_contact_whole_stays_undone_when_read_back(db: Path) 
     assert make_repo(db).contacts() == []
     stored = json.loads(db.read_text())["contacts"]["1"]["events"][-1]
     assert stored["data"] == {"event_id": restored.events[0].id, "whole": True}
+
+
+def test_saving_the_picked_questions_keeps_notes_saved_elsewhere_meanwhile(db: Path) -> None:
+    """The picker used to save the whole meeting as read before it opened."""
+    picker, meeting_mode = make_repo(db), make_repo(db)
+    contact = picker.add({"name": "Ada"}, NOW)
+    contact, _ = picker.schedule_meeting(contact.id, None, {"scheduled_at": NOW}, NOW)
+    meeting = contact.meetings[0]
+    meeting_mode.save_meeting(contact.id, replace(meeting, notes="typed in the other window"))
+    item = AgendaItem("q1", "What surprised you?", "career path")
+    saved = picker.save_agenda(contact.id, meeting.id, [item])
+    assert saved.meetings[0].agenda == (item,)
+    assert make_repo(db).get(contact.id).meetings[0].notes == "typed in the other window"

@@ -5,7 +5,7 @@ Pure Python (no TinyDB), so the repository and import/export share one shape.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import datetime
@@ -32,7 +32,14 @@ from coffeechat.domain.events import (
     Touch,
     Undo,
 )
-from coffeechat.domain.meetings import DEFAULT_MINUTES, AgendaItem, Meeting, MeetingFormat, Promise
+from coffeechat.domain.meetings import (
+    DEFAULT_MINUTES,
+    SCHEDULE_FIELDS,
+    AgendaItem,
+    Meeting,
+    MeetingFormat,
+    Promise,
+)
 from coffeechat.domain.model import CONTACT_FIELDS, Contact
 from coffeechat.domain.questions import Category, Question
 from coffeechat.domain.stages import PIPELINE, Stage
@@ -190,6 +197,14 @@ def _changes(raw: Any, what: str) -> FieldChanges:
     return {name: (pair[0], pair[1]) for name, pair in raw.items()}
 
 
+def _known(changes: FieldChanges, names: Sequence[str], what: str) -> FieldChanges:
+    """``changes``, if every field it names is one of ``names`` (undo would set them)."""
+    unknown = sorted(set(changes) - set(names))
+    if unknown:
+        raise RecordError(f"{what} names fields coffeechat does not have: {', '.join(unknown)}")
+    return changes
+
+
 def _pair(raw: Any, what: str) -> tuple[str, str] | None:
     if raw is None:
         return None
@@ -251,7 +266,8 @@ def _payload(kind: EventKind, data: dict[str, Any]) -> Payload:
         return _RESTORE
     if kind is EventKind.EDIT:
         return Edit(
-            _changes(get("fields"), "an edit's changes"), _pair(get("referrer"), "referrer")
+            _known(_changes(get("fields"), "an edit's changes"), CONTACT_FIELDS, "an edit"),
+            _pair(get("referrer"), "referrer"),
         )
     if kind is EventKind.MEETING:
         action = _lookup(_ACTIONS, get("action"))
@@ -260,7 +276,8 @@ def _payload(kind: EventKind, data: dict[str, Any]) -> Payload:
         meeting_id = _str(get("meeting_id"), "a meeting id")
         if not meeting_id:
             raise RecordError("a meeting event names no meeting")
-        return MeetingChange(meeting_id, action, _changes(get("fields"), "a meeting's changes"))
+        fields = _changes(get("fields"), "a meeting's changes")
+        return MeetingChange(meeting_id, action, _known(fields, SCHEDULE_FIELDS, "a meeting event"))
     if kind is EventKind.PROMISE:
         done = get("done", False)
         if type(done) is not bool:
@@ -320,9 +337,10 @@ def _legacy_payload(kind: EventKind, record: dict[str, Any], at: datetime) -> Pa
             return Archive(ArchiveReason.OTHER, from_stage, note)
         return Archive(reason, from_stage)
     if kind is EventKind.EDIT:
-        fields = dict(changes)
-        referrer = fields.pop("referrer_id", None)
-        return Edit(fields, referrer)
+        referrer = changes.get("referrer_id")
+        # Only contact fields: anything else an old file names was never applied
+        # (the .schema-2.bak copy keeps it), and undo must not set it.
+        return Edit({k: v for k, v in changes.items() if k in CONTACT_FIELDS}, referrer)
     if kind is EventKind.MEETING:
         fields = dict(changes)
         old_id, meeting_id = fields.pop("meeting", ("", ""))
@@ -335,7 +353,8 @@ def _legacy_payload(kind: EventKind, record: dict[str, Any], at: datetime) -> Pa
             action = MeetingAction.RESCHEDULED
         else:
             action = MeetingAction.SCHEDULED
-        return MeetingChange(meeting_id, action, fields)
+        known = {k: v for k, v in fields.items() if k in SCHEDULE_FIELDS}
+        return MeetingChange(meeting_id, action, known)
     if kind is EventKind.SNOOZE:
         due, _, ref = note.partition("/")  # the key was "follow-up/2026-12-01"
         until = changes.get("until", ("", ""))[1]

@@ -22,7 +22,13 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from coffeechat.domain import pipeline
-from coffeechat.domain.meetings import Meeting, referral_fields, replace_meeting, typed_into
+from coffeechat.domain.meetings import (
+    AgendaItem,
+    Meeting,
+    referral_fields,
+    replace_meeting,
+    typed_into,
+)
 from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.questions import BUILTIN_QUESTIONS, Question, merge_bank
 from coffeechat.domain.records import (
@@ -340,6 +346,24 @@ class Repository:
                 )
             merged = typed_into(stored, meeting)
             return batch.put(replace(contact, meetings=replace_meeting(contact.meetings, merged)))
+
+    def save_agenda(
+        self, contact_id: str, meeting_id: str, agenda: Sequence[AgendaItem]
+    ) -> Contact:
+        """Set a meeting's picked questions, and nothing else about it (no event).
+
+        The rest of the meeting is taken as stored now, so notes saved
+        elsewhere while the picker was open are kept.
+        """
+        with self._changing() as batch:
+            contact = self._current(contact_id)
+            stored = contact.meeting(meeting_id)
+            if stored is None:
+                raise NotFoundError(
+                    f"the meeting with {contact.name} no longer exists (undone elsewhere?)"
+                )
+            picked = replace(stored, agenda=tuple(agenda))
+            return batch.put(replace(contact, meetings=replace_meeting(contact.meetings, picked)))
 
     def finish_meeting(
         self, contact_id: str, meeting_id: str, held_at: datetime, now: datetime

@@ -180,14 +180,10 @@ async def pick_questions(host: Host, contact: Contact) -> None:
     )
     if agenda is None:
         return
-    fresh = host.repository.get(contact.id).meeting(planned.id)
-    if fresh is None:
-        host.notify("That meeting no longer exists.", severity="error")
-        return
     count = len(agenda)
     picked = agenda
     await host.save(
-        lambda: host.repository.save_meeting(contact.id, replace(fresh, agenda=picked)),
+        lambda: host.repository.save_agenda(contact.id, planned.id, picked),
         f"Saved {count} question{'s' * (count != 1)} for {contact.name}.",
     )
 
