@@ -9,12 +9,13 @@ import weakref
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 
 from coffeechat.domain.rules import Settings
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.dialogs.contact_form import ContactForm
+from coffeechat.ui.dialogs.schedule import ScheduleDialog
 from coffeechat.ui.dialogs.touch import FollowUpDialog, SnoozeDialog
 from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.due import DueScreen
@@ -158,3 +159,57 @@ async def test_an_undo_blocked_by_another_process_can_be_tried_again(
         await settle_storage(pilot)
         assert repo.get(contact.id).stage is Stage.IDENTIFIED
         assert any(t.message.startswith("Undid:") for t in pilot.app.toasts)
+
+
+async def test_a_blocked_schedule_save_keeps_the_form_and_the_research_typed(
+    app_factory, repo: Repository, db_path: Path, now
+) -> None:
+    contact = seed(repo, now, "Sid Schedule", Stage.REQUESTED)
+    repo._storage._lock_timeout = 1.0
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("s")  # Sid is the only card, so the selected one
+        await pilot.pause()
+        form = pilot.app.screen
+        assert isinstance(form, ScheduleDialog)
+        form.query_one("#field-when", Input).value = "tomorrow 10am"
+        form.query_one("#field-research", TextArea).text = "Read their Q3 post on clinics"
+        descriptor = hold_lock(db_path)
+        try:
+            await pilot.press("ctrl+s")
+            await settle_storage(pilot)
+            assert pilot.app.screen is form, "a failed save must not close the form"
+            assert "locked" in str(form.query_one("#dialog-problem", Label).render())
+            assert repo.get(contact.id).meetings == ()
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+            os.close(descriptor)
+        await pilot.press("ctrl+s")
+        await settle_storage(pilot)
+        assert not isinstance(pilot.app.screen, ScheduleDialog)
+        (meeting,) = repo.get(contact.id).meetings
+        assert meeting.research == "Read their Q3 post on clinics"
+
+
+async def test_a_blocked_follow_up_keeps_the_note_typed(
+    app_factory, repo: Repository, db_path: Path, now
+) -> None:
+    contact = seed(repo, now, "Fay Follow", Stage.THANKED)
+    repo._storage._lock_timeout = 1.0
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("f")  # Fay is the only card, so the selected one
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, FollowUpDialog)
+        dialog.query_one("#field-note", Input).value = "Coffee; she liked the portfolio"
+        descriptor = hold_lock(db_path)
+        try:
+            await pilot.press("ctrl+s")
+            await settle_storage(pilot)
+            assert pilot.app.screen is dialog
+            assert dialog.query_one("#field-note", Input).value == "Coffee; she liked the portfolio"
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+            os.close(descriptor)
+        await pilot.press("ctrl+s")
+        await settle_storage(pilot)
+        assert repo.get(contact.id).stage is Stage.FOLLOW_UP

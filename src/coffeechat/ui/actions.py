@@ -17,12 +17,13 @@ from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.pipeline import EditConflict
 from coffeechat.domain.rules import DueItem, DueKind
 from coffeechat.domain.stages import Stage
+from coffeechat.domain.text import sentence
 from coffeechat.ui.dialogs.archive import ArchiveDialog
 from coffeechat.ui.dialogs.conflict import ConflictDialog
 from coffeechat.ui.dialogs.contact_form import ContactForm
 from coffeechat.ui.dialogs.prompts import TextPrompt
 from coffeechat.ui.dialogs.schedule import ScheduleDialog
-from coffeechat.ui.dialogs.touch import FollowUpDialog, SnoozeDialog
+from coffeechat.ui.dialogs.touch import FollowUp, FollowUpDialog, SnoozeDialog
 from coffeechat.ui.dialogs.when import MeetingTimeDialog
 from coffeechat.ui.host import Host, undoable
 
@@ -136,19 +137,23 @@ async def restore(host: Host, contact: Contact) -> None:
 async def schedule(host: Host, contact: Contact) -> None:
     """Schedule the contact's next meeting, or change the one already planned."""
     meeting = contact.next_meeting
-    fields = await host.push_screen_wait(ScheduleDialog(contact, meeting, host.clock()))
-    if fields is None:
-        return
-    chosen = fields
-    await host.apply_change(
-        lambda: host.repository.schedule_meeting(
-            contact.id, meeting.id if meeting else None, chosen, host.clock()
-        ),
-        lambda c, e: (
-            f"{_meeting_action(e)} a meeting with {c.name}",
-            undoable(f"{_meeting_action(e).capitalize()} a meeting with {c.name}."),
-        ),
-    )
+
+    async def commit(fields: dict[str, object] | None) -> str | None:
+        assert fields is not None
+        saved = await host.try_save(
+            lambda: host.repository.schedule_meeting(
+                contact.id, meeting.id if meeting else None, fields, host.clock()
+            )
+        )
+        if isinstance(saved, str):
+            return saved  # the form stays open with what was typed
+        updated, event = saved
+        what = _meeting_action(event) if event else "changed"
+        said = f"{what} a meeting with {updated.name}"
+        host.record(updated, event, (said, undoable(sentence(said) + ".")))
+        return None
+
+    await host.push_screen_wait(ScheduleDialog(contact, meeting, host.clock(), commit=commit))
 
 
 async def ensure_meeting(host: Host, contact: Contact) -> Contact | None:
@@ -190,19 +195,22 @@ async def pick_questions(host: Host, contact: Contact) -> None:
 
 async def follow_up(host: Host, contact: Contact) -> None:
     """Log a follow-up (when, how, a note); the cadence starts again from then."""
-    logged = await host.push_screen_wait(FollowUpDialog(contact, host.clock()))
-    if logged is None:
-        return
-    touch = logged
-    await host.apply_change(
-        lambda: host.repository.follow_up(
-            contact.id, touch.at, touch.channel, touch.note, host.clock()
-        ),
-        lambda c, _: (
-            f"logged a follow-up with {c.name}",
-            undoable(f"Logged a follow-up ({touch.channel}) with {c.name}."),
-        ),
-    )
+
+    async def commit(touch: FollowUp | None) -> str | None:
+        assert touch is not None
+        saved = await host.try_save(
+            lambda: host.repository.follow_up(
+                contact.id, touch.at, touch.channel, touch.note, host.clock()
+            )
+        )
+        if isinstance(saved, str):
+            return saved  # the dialog stays open with the note as typed
+        updated, event = saved
+        toast = undoable(f"Logged a follow-up ({touch.channel}) with {updated.name}.")
+        host.record(updated, event, (f"logged a follow-up with {updated.name}", toast))
+        return None
+
+    await host.push_screen_wait(FollowUpDialog(contact, host.clock(), commit=commit))
 
 
 async def touched_now(host: Host, item: DueItem) -> None:

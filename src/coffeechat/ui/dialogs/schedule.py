@@ -12,7 +12,7 @@ from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.meetings import Meeting, MeetingFormat
 from coffeechat.domain.model import Contact, ValidationError
 from coffeechat.domain.scheduling import clean_schedule
-from coffeechat.ui.dialogs.base import Dialog, Invalid
+from coffeechat.ui.dialogs.base import Commit, Dialog, Invalid
 from coffeechat.ui.widgets.time_field import TimeField, future_reader
 
 _LABELS = {
@@ -28,8 +28,15 @@ _LABELS = {
 class ScheduleDialog(Dialog[dict[str, object] | None]):
     """Schedule a meeting or change one; dismisses with checked fields (None = cancelled)."""
 
-    def __init__(self, contact: Contact, meeting: Meeting | None, now: datetime) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        contact: Contact,
+        meeting: Meeting | None,
+        now: datetime,
+        *,
+        commit: Commit[dict[str, object] | None] | None = None,
+    ) -> None:
+        super().__init__(commit=commit)
         self.contact = contact
         self.meeting = meeting
         self.now = now

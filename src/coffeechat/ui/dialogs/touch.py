@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import CHANNELS
-from coffeechat.ui.dialogs.base import Dialog, Invalid
+from coffeechat.ui.dialogs.base import Commit, Dialog, Invalid
 from coffeechat.ui.widgets.lists import VimOptionList
 from coffeechat.ui.widgets.time_field import TimeField, future_reader, past_reader
 
@@ -34,8 +34,10 @@ class FollowUp:
 class FollowUpDialog(Dialog[FollowUp | None]):
     """When, how, and a short note; the cadence starts again from then."""
 
-    def __init__(self, contact: Contact, now: datetime) -> None:
-        super().__init__()
+    def __init__(
+        self, contact: Contact, now: datetime, *, commit: Commit[FollowUp | None] | None = None
+    ) -> None:
+        super().__init__(commit=commit)
         self.contact = contact
         self.now = now
 
