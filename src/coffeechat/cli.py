@@ -134,11 +134,20 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             resolve_db_path(getattr(args, "db", None), env), create=not read_only
         )
         handler = _HANDLERS[args.command]
-        return handler(args, repository, clock)
+        status = handler(args, repository, clock)
+        sys.stdout.flush()  # here, so a reader that left early is caught below
+        return status
     except UserError as error:
         return _fail(str(error))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `coffeechat due | head -1`: the reader has what it wanted.  Point
+        # stdout at nothing so the interpreter's last flush cannot fail too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 0
 
 
 def _fail(message: str) -> int:

@@ -8,12 +8,16 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from coffeechat.storage.repository import Repository
+
 SRC = Path(__file__).resolve().parents[2] / "src"
 NOW_TEXT = "2026-11-22T10:00:00+00:00"
+NOW = datetime.fromisoformat(NOW_TEXT)
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -98,3 +102,28 @@ def test_version(run: Run) -> None:
     result = run("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"coffeechat {__version__}"
+
+
+@pytest.mark.parametrize("argv", [("due",), ("list",), ("export", "json"), ("export", "csv")])
+def test_a_reader_that_stops_early_gets_no_traceback(
+    run: Run, tmp_path: Path, db: Path, argv: tuple[str, ...]
+) -> None:
+    """`coffeechat due | head -1`: a closed stdout is the reader's choice, not an error."""
+    people = [{"name": f"Person {n}", "company": f"Company {n}"} for n in range(400)]
+    Repository(db).apply_import(people, [], NOW)  # enough output to overflow a pipe's buffer
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    env.update(COFFEECHAT_DB=str(db), COFFEECHAT_NOW=NOW_TEXT, HOME=str(tmp_path / "home"))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "coffeechat", *argv],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    child.stdout.readline()
+    child.stdout.close()  # like head -1
+    _, err = child.communicate(timeout=60)
+    assert b"Traceback" not in err
+    assert b"BrokenPipe" not in err
+    assert child.returncode == 0
