@@ -107,7 +107,8 @@ async def test_the_board_shows_a_contact_added_elsewhere_without_being_asked(
         assert pilot.app.screen.selected_contact_id() == ada.id  # type: ignore[attr-defined]
 
         grace = await cli_add(path, "Grace Hopper")
-        assert grace not in card_ids(pilot.app, Stage.IDENTIFIED)  # not by magic
+        # (No "not there yet" check here: the poll runs every second in a thread,
+        # and on a loaded machine the child takes longer than that to add her.)
         await wait_until(
             pilot, lambda: grace in card_ids(pilot.app, Stage.IDENTIFIED), NOTICE_WITHIN
         )
