@@ -35,7 +35,9 @@ from tests.ui.conftest import SIZE, card_ids, seed
 
 # The children import the same coffeechat the tests do.
 SRC = Path(coffeechat.__file__).resolve().parents[1]
-NOTICE_WITHIN = 2.0  # seconds; the app polls the file every second
+# The app polls the file every second; this bound only keeps a broken poll from
+# hanging the test (a loaded CI machine can take a few seconds), not a speed target.
+NOTICE_WITHIN = 15.0
 
 # Waits for "go", runs `coffeechat add` COUNT times (each a fresh Repository, as
 # separate commands would be), then prints its start and end on the monotonic clock.
