@@ -196,7 +196,8 @@ async def test_tui_advances_and_cli_adds_at_once_lose_nothing(tmp_path: Path) ->
         assert press_times[0] < float(end)
         assert press_times[-1] > float(start)
         during = [t for t in press_times if float(start) < t < float(end)]
-        assert len(during) >= 5, f"only {len(during)} TUI advances while the CLI was adding"
+        # (at least one inside the window: how many depends on the machine's load)
+        assert during, "no TUI advance landed while the CLI was adding"
 
         # the TUI's board catches up with everything by itself
         everyone = set(seeded) | set(printed)
