@@ -17,7 +17,7 @@ import orjson
 import pytest
 
 from coffeechat.domain.events import Advance, ArchiveReason, Edit, EventKind, Undo
-from coffeechat.domain.meetings import AgendaItem
+from coffeechat.domain.meetings import AgendaItem, Promise
 from coffeechat.domain.model import ValidationError
 from coffeechat.domain.pipeline import EditConflict, MoveError
 from coffeechat.domain.questions import Category, Question
@@ -753,3 +753,17 @@ def test_saving_the_picked_questions_keeps_notes_saved_elsewhere_meanwhile(db: P
     saved = picker.save_agenda(contact.id, meeting.id, [item])
     assert saved.meetings[0].agenda == (item,)
     assert make_repo(db).get(contact.id).meetings[0].notes == "typed in the other window"
+
+
+def test_undoing_a_promise_reopened_brings_back_when_it_was_ticked_off(db: Path) -> None:
+    repo = make_repo(db)
+    contact = repo.add({"name": "Ada"}, NOW)
+    contact, _ = repo.schedule_meeting(contact.id, None, {"scheduled_at": NOW}, NOW)
+    meeting = contact.meetings[0]
+    promise = Promise("p1", "Send the deck", NOW)
+    repo.save_meeting(contact.id, replace(meeting, promises=(promise,)))
+    ticked_at = NOW + timedelta(hours=1)
+    repo.tick_promise(contact.id, "p1", ticked_at)
+    _, reopened = repo.tick_promise(contact.id, "p1", ticked_at + timedelta(hours=1), done=False)
+    back = repo.undo(contact.id, reopened.id, ticked_at + timedelta(hours=2))
+    assert back.meetings[0].promises[0].done_at == ticked_at

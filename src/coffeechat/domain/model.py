@@ -218,20 +218,16 @@ def _apply(contact: Contact, event: Event, *, undo: bool) -> Contact:
         meetings = apply_meeting_change(contact.meetings, data, undo=undo)
         return replace(contact, meetings=meetings)
     if type(data) is PromiseDone:
-        done = data.done != undo
+        done_at = event.at if data.done else None
         if undo:
-            # Back to what the promise was before: the latest earlier tick that still counts.
-            earlier = [
-                e
-                for e in contact.effective_events
-                if type(e.data) is PromiseDone
-                and e.data.promise_id == data.promise_id
-                and e.id != event.id
-                and e.recorded_at <= event.recorded_at
-            ]
-            done_at = earlier[-1].at if earlier and earlier[-1].data.done else None  # type: ignore[union-attr]
-        else:
-            done_at = event.at if done else None
+            # Back to the latest tick of this promise that still counts; the
+            # undone one no longer does (``contact`` already holds the undo).
+            done_at = None
+            for earlier in reversed(contact.effective_events):
+                tick = earlier.data
+                if type(tick) is PromiseDone and tick.promise_id == data.promise_id:
+                    done_at = earlier.at if tick.done else None
+                    break
         meetings = set_promise_done(contact.meetings, data.meeting_id, data.promise_id, done_at)
         return replace(contact, meetings=meetings)
     return contact

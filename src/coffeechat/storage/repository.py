@@ -299,8 +299,7 @@ class Repository:
         history stays in the file).  Raises MoveError if something else
         happened to the contact since.
         """
-        step = (contact_id, event_id, latest) if latest else (contact_id, event_id)
-        return self.undo_all([step], now)[0]
+        return self.undo_all([(contact_id, event_id, latest)], now)[0]
 
     def undo_all(self, steps: Sequence[Sequence[str]], now: datetime) -> list[Contact]:
         """Undo several (contact id, event id[, latest event id]) steps, in order, as one write.

@@ -48,16 +48,14 @@ STORAGE = "storage"
 
 @dataclass(frozen=True, slots=True)
 class _Failed:
-    """A storage thread's answer when the change could not be saved."""
+    """A storage thread's answer when the change could not be saved.
+
+    ``for_now`` when the file refused it (locked, read-only, full): trying the
+    same change again later may work, unlike a move that no longer applies.
+    """
 
     message: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Retry:
-    """An undo the file refused for now (locked, read-only, full): it stays on the stack."""
-
-    message: str
+    for_now: bool
 
 
 class CoffeechatApp(App[None]):
@@ -159,7 +157,14 @@ class CoffeechatApp(App[None]):
             try:
                 return change()
             except USER_FACING_ERRORS as error:
-                return _Failed(str(error))
+                return _Failed(str(error), for_now=isinstance(error, StorageError))
+
+    async def _attempt(self, change: Callable[[], T]) -> T | _Failed:
+        """Run a repository change in a thread worker, one at a time."""
+        worker = self.run_worker(
+            partial(self._in_storage_thread, change), thread=True, group=STORAGE
+        )
+        return await worker.wait()
 
     async def try_save(self, change: Callable[[], T]) -> T | str:
         """Run a repository change in a thread worker; the result, or the error sentence.
@@ -167,10 +172,7 @@ class CoffeechatApp(App[None]):
         The screen keeps drawing and taking keys meanwhile, even while another
         process holds the file's lock.
         """
-        worker = self.run_worker(
-            partial(self._in_storage_thread, change), thread=True, group=STORAGE
-        )
-        outcome = await worker.wait()
+        outcome = await self._attempt(change)
         if isinstance(outcome, _Failed):
             return outcome.message
         return outcome
@@ -253,19 +255,13 @@ class CoffeechatApp(App[None]):
         self.run_flow(self._undo(entry))
 
     async def _undo(self, entry: UndoEntry) -> None:
-        def attempt() -> list[Contact] | _Retry:
-            try:
-                return self.repository.undo_all(entry.steps, self.clock())
-            except StorageError as error:  # locked, read-only, disk full: worth trying again
-                return _Retry(str(error))
-
-        result = await self.try_save(attempt)
-        if isinstance(result, _Retry):
-            self.undo_stack.push(entry)
+        result = await self._attempt(lambda: self.repository.undo_all(entry.steps, self.clock()))
+        if isinstance(result, _Failed) and result.for_now:
+            self.undo_stack.push(entry)  # the file refused it for now: u tries again
             self.notify(f"{result.message}  Nothing was undone; u tries again.",
                         title="Not saved", severity="error", timeout=8)  # fmt: skip
-        elif isinstance(result, str):  # changed since: trying again would not help
-            self.notify(result, title="Not saved", severity="error", timeout=8)
+        elif isinstance(result, _Failed):  # changed since: trying again would not help
+            self.notify(result.message, title="Not saved", severity="error", timeout=8)
         else:
             self.data_changed.publish(None)
             self.notify(f"Undid: {entry.description}", timeout=4)
