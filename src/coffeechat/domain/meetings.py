@@ -9,13 +9,16 @@ own undo).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from coffeechat.domain.events import MeetingChange
 from coffeechat.domain.text import printable
+
+T = TypeVar("T")
 
 DEFAULT_MINUTES = 15
 MAX_MINUTES = 8 * 60
@@ -194,23 +197,78 @@ def has_typed(meeting: Meeting) -> bool:
     )
 
 
-def typed_into(stored: Meeting, typed: Meeting) -> Meeting:
+def typed_into(stored: Meeting, typed: Meeting, base: Meeting | None = None) -> Meeting:
     """``stored`` with what is typed during a meeting taken from ``typed``.
+
+    ``base`` is the meeting as the typist last saw it stored (what ``typed``
+    grew from).  Given it, the merge is three-way, so two windows typing into
+    one meeting keep each other's words: a part changed only here is taken
+    from ``typed``, a part changed only elsewhere stays as ``stored``, and
+    where both changed, lines and list items added on either side are all
+    kept (removing one here removes it).  Without ``base``, ``typed`` wins.
 
     The schedule stays as stored (it changes only through meeting events), and
     so does whether each promise is ticked off (that is a promise event).
     """
+    if base is None:
+        base = stored
     done = {p.id: p.done_at for p in stored.promises}
-    promises = tuple(replace(p, done_at=done.get(p.id, p.done_at)) for p in typed.promises)
+    typed_promises = tuple(replace(p, done_at=done.get(p.id, p.done_at)) for p in typed.promises)
+    base_promises = tuple(replace(p, done_at=done.get(p.id, p.done_at)) for p in base.promises)
+    notes = merge_items(
+        tuple(stored.notes.split("\n")),
+        tuple(base.notes.split("\n")),
+        tuple(typed.notes.split("\n")),
+        key=_same,
+    )
     return replace(
         stored,
-        agenda=typed.agenda,
-        notes=typed.notes,
-        takeaways=typed.takeaways,
-        promises=promises,
-        referrals=typed.referrals,
-        started_at=typed.started_at,
+        agenda=merge_items(stored.agenda, base.agenda, typed.agenda, key=_question_of),
+        notes=typed.notes if stored.notes == base.notes else "\n".join(notes),
+        takeaways=merge_items(stored.takeaways, base.takeaways, typed.takeaways, key=_same),
+        promises=merge_items(stored.promises, base_promises, typed_promises, key=_promise_id),
+        referrals=merge_items(stored.referrals, base.referrals, typed.referrals, key=_same),
+        started_at=stored.started_at if typed.started_at == base.started_at else typed.started_at,
     )
+
+
+def merge_items(
+    stored: tuple[T, ...], base: tuple[T, ...], typed: tuple[T, ...], *, key: Callable[[T], object]
+) -> tuple[T, ...]:
+    """A three-way merge of one list: ``typed``'s changes to ``base`` applied to ``stored``.
+
+    Items are matched by ``key``.  When only one side changed, that side is
+    the answer (so the common case keeps the typed order exactly).  When both
+    did: ``stored`` in its order, less what ``typed`` removed, with what
+    ``typed`` changed replaced, then what ``typed`` added, in its order.
+    """
+    if stored == base:
+        return typed
+    if typed == base:
+        return stored
+    base_by_key = {key(item): item for item in base}
+    typed_by_key = {key(item): item for item in typed}
+    removed = base_by_key.keys() - typed_by_key.keys()
+    changed = {k: v for k, v in typed_by_key.items() if k in base_by_key and base_by_key[k] != v}
+    merged = [changed.get(key(item), item) for item in stored if key(item) not in removed]
+    present = {key(item) for item in merged}
+    for item in typed:
+        if key(item) not in present and key(item) not in base_by_key:
+            merged.append(item)
+            present.add(key(item))
+    return tuple(merged)
+
+
+def _same(item: object) -> object:
+    return item
+
+
+def _question_of(item: AgendaItem) -> object:
+    return item.question_id
+
+
+def _promise_id(item: Promise) -> object:
+    return item.id
 
 
 def set_promise_done(

@@ -328,13 +328,18 @@ class Repository:
                 return contact, None
             return batch.put(contact.with_event(event)), event
 
-    def save_meeting(self, contact_id: str, meeting: Meeting) -> Contact:
+    def save_meeting(
+        self, contact_id: str, meeting: Meeting, base: Meeting | None = None
+    ) -> Contact:
         """Save what was typed into a meeting (questions, notes, lists) without an event.
 
         Only what is typed during a meeting is taken from ``meeting``; its
         schedule and which promises are ticked off stay as stored, so a
-        change made elsewhere meanwhile survives.  NotFoundError if the
-        meeting is gone (its scheduling undone elsewhere).
+        change made elsewhere meanwhile survives.  ``base`` is the meeting
+        as the typist last saved it: with it, words typed into the same
+        meeting in another window are merged, not written over (see
+        ``typed_into``).  NotFoundError if the meeting is gone (its
+        scheduling undone elsewhere).
         """
         with self._changing() as batch:
             contact = self._current(contact_id)
@@ -343,7 +348,7 @@ class Repository:
                 raise NotFoundError(
                     f"the meeting with {contact.name} no longer exists (undone elsewhere?)"
                 )
-            merged = typed_into(stored, meeting)
+            merged = typed_into(stored, meeting, base)
             return batch.put(replace(contact, meetings=replace_meeting(contact.meetings, merged)))
 
     def save_agenda(

@@ -68,6 +68,7 @@ class MeetingScreen(AppScreen[None]):
         self._notes_timer: Timer | None = None
         self._answering: int | None = None
         self._unsaved: Meeting | None = None
+        self._base: Meeting | None = None  # the meeting as this screen last saved it
         self._saver: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
@@ -112,6 +113,7 @@ class MeetingScreen(AppScreen[None]):
             self.app.pop_screen()
             return
         self.meeting = meeting
+        self._base = meeting
         if meeting.started_at is None:
             self._save(replace(meeting, started_at=self.now()))
         self.query_one("#answer").display = False
@@ -218,13 +220,15 @@ class MeetingScreen(AppScreen[None]):
             self._saver = self.run_worker(self._save_pending(), group="meeting-save")
 
     async def _save_pending(self) -> None:
+        # The base is what this screen last saved: another window's words typed
+        # into the same meeting meanwhile are merged in, not written over.
         while self._unsaved is not None:
             meeting, self._unsaved = self._unsaved, None
-            saved = await self.coffeechat.save(
-                partial(self.coffeechat.repository.save_meeting, self.contact_id, meeting)
-            )
+            save = self.coffeechat.repository.save_meeting
+            saved = await self.coffeechat.save(partial(save, self.contact_id, meeting, self._base))
             if saved is not None:
                 self.contact = saved
+                self._base = meeting
 
     async def saved(self) -> None:
         """Wait until everything typed so far is on disk (or failed to be)."""

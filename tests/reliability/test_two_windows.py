@@ -1,0 +1,133 @@
+"""Two windows on one file: what one types into a meeting is never written over by the other.
+
+Meeting mode saves what is typed as it is typed.  It used to save its whole
+meeting as it knew it, so notes, takeaways and answers saved meanwhile from a
+second window (or a second TUI on the same file) were reverted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.widgets import Input
+
+from coffeechat.domain.meetings import AgendaItem, Meeting, Promise, merge_items, typed_into
+from coffeechat.storage.repository import Repository
+from coffeechat.ui.app import make_app
+from coffeechat.ui.screens.meeting import MeetingScreen
+from tests.conftest import counting_ids
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+SIZE = (120, 40)
+
+
+def make_repo(db: Path) -> Repository:
+    return Repository(db, id_factory=counting_ids())
+
+
+def planned(db: Path) -> tuple[str, Meeting]:
+    repo = make_repo(db)
+    contact = repo.add({"name": "Priya Raman", "company": "Northwind"}, NOW)
+    contact, _ = repo.schedule_meeting(contact.id, None, {"scheduled_at": NOW}, NOW)
+    return contact.id, contact.meetings[0]
+
+
+# -- the merge itself ----------------------------------------------------------------
+
+
+def test_one_side_changed_takes_that_side_exactly() -> None:
+    base = ("a", "b")
+    assert merge_items(base, base, ("b", "a", "c"), key=str) == ("b", "a", "c")
+    assert merge_items(("a",), base, base, key=str) == ("a",)
+
+
+def test_both_sides_added_keeps_both_and_a_removal_here_still_removes() -> None:
+    base = ("keep", "drop")
+    stored = ("keep", "drop", "theirs")
+    typed = ("keep", "mine")
+    assert merge_items(stored, base, typed, key=str) == ("keep", "theirs", "mine")
+
+
+def test_the_same_line_typed_on_both_sides_is_kept_once() -> None:
+    assert merge_items(("x", "same"), ("x",), ("x", "same"), key=str) == ("x", "same")
+
+
+def test_notes_typed_in_two_windows_keep_every_line() -> None:
+    base = Meeting("m1", notes="Team of 6")
+    stored = replace(base, notes="Team of 6\nThey hire in spring")
+    typed = replace(base, notes="Team of 6\nAsk about the data team")
+    merged = typed_into(stored, typed, base)
+    assert merged.notes == "Team of 6\nThey hire in spring\nAsk about the data team"
+
+
+def test_an_answer_typed_here_and_a_question_asked_there_both_stay() -> None:
+    first = AgendaItem("q1", "What surprised you?", "path")
+    second = AgendaItem("q2", "Who else should I talk to?", "network")
+    base = Meeting("m1", agenda=(first, second))
+    stored = replace(base, agenda=(first, replace(second, asked=True)))
+    typed = replace(base, agenda=(replace(first, asked=True, answer="the pace"), second))
+    answered = replace(first, asked=True, answer="the pace")
+    assert typed_into(stored, typed, base).agenda == (answered, replace(second, asked=True))
+
+
+def test_a_promise_ticked_elsewhere_stays_ticked_when_one_is_added_here() -> None:
+    sent = Promise("p1", "Send the article", NOW)
+    base = Meeting("m1", promises=(sent,))
+    stored = replace(base, promises=(replace(sent, done_at=NOW),))
+    new = Promise("p2", "Share my notes", NOW)
+    merged = typed_into(stored, replace(base, promises=(sent, new)), base)
+    assert merged.promises == (replace(sent, done_at=NOW), new)
+
+
+# -- through the repository: two windows on one file --------------------------------------
+
+
+def test_two_windows_typing_into_one_meeting_keep_each_others_words(tmp_path: Path) -> None:
+    db = tmp_path / "contacts.json"
+    contact_id, meeting = planned(db)
+    laptop, desktop = make_repo(db), make_repo(db)
+    mine = replace(meeting, takeaways=("Clinicians need fewer clicks",))
+    laptop.save_meeting(contact_id, mine, meeting)
+    theirs = replace(meeting, notes="They hire in spring", referrals=("Sam Lee, Acme",))
+    desktop.save_meeting(contact_id, theirs, meeting)
+    more = replace(mine, takeaways=(*mine.takeaways, "Learn SQL"))
+    laptop.save_meeting(contact_id, more, mine)
+    stored = make_repo(db).get(contact_id).meetings[0]
+    assert stored.takeaways == ("Clinicians need fewer clicks", "Learn SQL")
+    assert stored.notes == "They hire in spring"
+    assert stored.referrals == ("Sam Lee, Acme",)
+
+
+# -- through the TUI -----------------------------------------------------------------------
+
+
+async def test_meeting_mode_keeps_notes_another_tui_saved_while_it_was_open(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "contacts.json"
+    contact_id, meeting = planned(db)
+    app = make_app(make_repo(db), lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        await screen.saved()
+        # The other TUI saves notes and a referral into the same meeting.
+        other = make_repo(db)
+        opened = other.get(contact_id).meetings[0]
+        other.save_meeting(
+            contact_id, replace(opened, notes="They hire in spring", referrals=("Sam Lee",)), opened
+        )
+        field = screen.query_one("#takeaway-input", Input)
+        field.focus()
+        field.value = "Clinicians need fewer clicks"
+        await pilot.press("enter")
+        await screen.saved()
+        await pilot.pause()
+    stored = make_repo(db).get(contact_id).meetings[0]
+    assert stored.takeaways == ("Clinicians need fewer clicks",)
+    assert stored.notes == "They hire in spring"
+    assert stored.referrals == ("Sam Lee",)
+    assert stored.id == meeting.id
