@@ -131,3 +131,26 @@ async def test_meeting_mode_keeps_notes_another_tui_saved_while_it_was_open(
     assert stored.notes == "They hire in spring"
     assert stored.referrals == ("Sam Lee",)
     assert stored.id == meeting.id
+
+
+# -- settings and questions ----------------------------------------------------------------
+
+
+def test_saving_my_name_keeps_a_cadence_another_window_saved(tmp_path: Path) -> None:
+    db = tmp_path / "contacts.json"
+    laptop, desktop = make_repo(db), make_repo(db)
+    seen = laptop.settings()
+    desktop.save_settings(replace(desktop.settings(), follow_up_months=6))
+    laptop.save_settings(replace(seen, my_name="Ada"), base=seen)
+    stored = make_repo(db).settings()
+    assert (stored.my_name, stored.follow_up_months) == ("Ada", 6)
+
+
+def test_hiding_a_question_keeps_tags_another_window_gave_it(tmp_path: Path) -> None:
+    db = tmp_path / "contacts.json"
+    laptop, desktop = make_repo(db), make_repo(db)
+    seen = laptop.questions()[0]
+    desktop.save_question(replace(seen, tags=("favourite",)), base=seen)
+    laptop.save_question(replace(seen, hidden=True), base=seen)
+    stored = next(q for q in make_repo(db).questions() if q.id == seen.id)
+    assert (stored.hidden, stored.tags) == (True, ("favourite",))

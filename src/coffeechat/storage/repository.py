@@ -12,11 +12,12 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, replace
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
@@ -443,9 +444,18 @@ class Repository:
                 restored.append(batch.add(contact))
             return restored
 
-    def save_question(self, question: Question) -> Question:
-        """Add or change a question in the bank (built-ins: only hidden and tags stick)."""
+    def save_question(self, question: Question, base: Question | None = None) -> Question:
+        """Add or change a question in the bank (built-ins: only hidden and tags stick).
+
+        ``base`` is the question as the form showed it: only what differs
+        from it is written, onto the question as stored now, so a change
+        another window made meanwhile (hiding it, say) is kept.
+        """
         with self._writing():
+            if base is not None:
+                stored = next((q for q in self.questions() if q.id == question.id), None)
+                if stored is not None:
+                    question = _changes_onto(stored, base, question)
             keys = self._keys_by_id(QUESTIONS)
             self._write_records(QUESTIONS, [(keys.get(question.id), question_to_record(question))])
         return question
@@ -459,10 +469,18 @@ class Repository:
                 self._write_records(QUESTIONS, [(None, question_to_record(q)) for q in new])
             return new
 
-    def save_settings(self, settings: Settings) -> None:
-        """Store reminder settings."""
+    def save_settings(self, settings: Settings, base: Settings | None = None) -> Settings:
+        """Store the settings; with ``base`` (what the user saw), only what they changed.
+
+        Settings another window saved meanwhile are kept.  Returns what is stored.
+        """
         with self._writing():
+            if base is not None:
+                # If the two sets of limits don't fit together, these are taken whole.
+                with suppress(ValueError):
+                    settings = _changes_onto(self.settings(), base, settings)
             self._set_meta(settings=asdict(settings))
+            return settings
 
     # -- internals ----------------------------------------------------------
 
@@ -673,3 +691,13 @@ class Repository:
                 self._storage.discard()
                 raise DatabaseWriteError(self.path, str(error.strerror)) from error
             self._storage.write(data)
+
+
+_Record = TypeVar("_Record", Question, Settings)
+
+
+def _changes_onto(stored: _Record, base: _Record, changed: _Record) -> _Record:
+    """``stored`` with the fields where ``changed`` differs from ``base`` taken from ``changed``."""
+    names = [f.name for f in dataclass_fields(changed)]
+    differing = {n: getattr(changed, n) for n in names if getattr(changed, n) != getattr(base, n)}
+    return replace(stored, **differing)

@@ -293,7 +293,7 @@ async def set_my_name(host: Host) -> None:
         return
     settings = replace(host.settings, my_name=" ".join(name.split()))
     await host.save(
-        lambda: host.repository.save_settings(settings),
+        lambda: host.repository.save_settings(settings, base=host.settings),
         f"Drafts will be signed “{settings.my_name}”."
         if settings.my_name
         else "Drafts will ask for your name.",

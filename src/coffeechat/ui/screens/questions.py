@@ -260,7 +260,8 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
         if not question.builtin:
             changed = replace(changed, text=text, category=category)
         if await self.coffeechat.save(
-            lambda: self.coffeechat.repository.save_question(changed), "Saved the question."
+            lambda: self.coffeechat.repository.save_question(changed, base=question),
+            "Saved the question.",
         ):
             # The meeting being planned takes the new words; held meetings keep
             # the snapshot of what was actually asked.
@@ -283,7 +284,7 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
         changed = replace(question, hidden=not question.hidden)
         verb = ("Hid" if question.builtin else "Retired") if changed.hidden else "Brought back"
         if await self.coffeechat.save(
-            lambda: self.coffeechat.repository.save_question(changed),
+            lambda: self.coffeechat.repository.save_question(changed, base=question),
             f"{verb} “{question.text}”." + ("  (H shows hidden ones)" if changed.hidden else ""),
         ):
             self.reload()
