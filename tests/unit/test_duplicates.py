@@ -41,7 +41,7 @@ def test_imports_match_through_the_same_function() -> None:
     from coffeechat.domain.duplicates import name_company_key
     from coffeechat.interchange import matching
 
-    assert matching._name_company is name_company_key
+    assert vars(matching)["_name_company"] is name_company_key
 
 
 # -- referrals (issue 10, item 7) ---------------------------------------------------
