@@ -196,6 +196,11 @@ class Repository:
         archived = [c for c in self._contacts.values() if c.archived and not c.removed]
         return sorted(archived, key=lambda c: c.archived_at or c.created_at, reverse=True)
 
+    def deleted(self) -> list[Contact]:
+        """The contacts deleted or merged away (kept in the file, shown nowhere), oldest first."""
+        self._sync()
+        return [c for c in self._contacts.values() if c.removed]
+
     def get(self, contact_id: str) -> Contact:
         """The contact with this id; NotFoundError if there is none."""
         self._sync()
