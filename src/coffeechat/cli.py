@@ -21,11 +21,13 @@ from typing import Any
 from coffeechat import __version__
 from coffeechat.domain.clock import Clock
 from coffeechat.domain.dates import DateParseError, parse_when
+from coffeechat.domain.duplicates import DuplicateContactError, short_id
 from coffeechat.domain.errors import UserError
 from coffeechat.domain.events import EventKind
-from coffeechat.domain.fields import CONTACT_FIELDS, FIELDS
+from coffeechat.domain.fields import CONTACT_FIELDS, FIELD_LABELS, FIELDS
 from coffeechat.domain.humanize import due_reason, due_summary
-from coffeechat.domain.model import Contact
+from coffeechat.domain.model import Contact, Event
+from coffeechat.domain.pipeline import merge_conflicts
 from coffeechat.domain.rules import due_items
 from coffeechat.domain.search import resolve
 from coffeechat.domain.stages import Stage
@@ -66,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
             add.add_argument(spec.flag, dest=spec.name, default="", metavar="TEXT", help=spec.help)
         else:
             add.add_argument(spec.name, help=spec.help)
+    add.add_argument(
+        "--force", action="store_true", help="add even if that name + company is already there"
+    )
 
     advance = commands.add_parser("advance", parents=[common], help="move a contact one stage on")
     advance.add_argument("contact", metavar="NAME|ID", help="an id, or part of a name")
@@ -103,7 +108,34 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--include-archived", action="store_true", help="archived people too")
     out.add_argument("--include-notes", action="store_true", help="your private notes too")
     out.add_argument("--at", metavar="WHEN", help="ics: due items as of this moment")
+    _add_duplicate_commands(commands, common)
     return parser
+
+
+def _add_duplicate_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    """``delete`` and ``merge-contacts``: the ways out of a duplicate."""
+    delete = commands.add_parser(
+        "delete", parents=[common], help="delete a contact (asks first; history stays in the file)"
+    )
+    delete.add_argument("contact", metavar="NAME|ID", help="an id, or part of a name")
+    delete.add_argument("--yes", action="store_true", help="do not ask first")
+    delete.add_argument("--undo", action="store_true", help="bring a deleted contact back")
+    merge = commands.add_parser(
+        "merge-contacts",
+        parents=[common],
+        help="merge a duplicate (OTHER) into KEEP: both histories kept, OTHER removed",
+    )
+    merge.add_argument("keep", metavar="KEEP", help="the contact that stays: an id, or a name")
+    merge.add_argument("other", metavar="OTHER", help="the duplicate merged into it")
+    merge.add_argument(
+        "--take-other",
+        default="",
+        metavar="FIELD,…",
+        help="where both differ, take OTHER's value for these fields",
+    )
+    merge.add_argument(
+        "--keep-mine", action="store_true", help="where both differ, keep KEEP's value (the rest)"
+    )
 
 
 def _kinds(formats: Mapping[str, FileFormat]) -> str:
@@ -161,8 +193,79 @@ def _moment(text: str | None, now: datetime) -> datetime:
 
 def _add(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
     fields = {name: getattr(args, name) for name in CONTACT_FIELDS}
-    contact = repository.add(fields, clock())
+    try:
+        contact = repository.add(fields, clock(), allow_duplicate=args.force)
+    except DuplicateContactError as error:
+        return _fail(f"{error}; --force adds them anyway")
     print(contact.id)
+    return 0
+
+
+def _delete(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
+    if args.undo:
+        deleted = [c for c in repository.deleted() if _removal(c) and not c.merged_into]
+        contact = resolve(deleted, args.contact)
+        removal = _removal(contact)
+        assert removal is not None
+        back = repository.undo(contact.id, removal.id, clock())
+        print(f"Brought back {back.name} (id {short_id(back)}).")
+        return 0
+    contact = resolve(repository.contacts(include_archived=True), args.contact)
+    at = f" at {contact.company}" if contact.company else ""
+    if not args.yes:
+        if not sys.stdin.isatty():
+            return _fail(f"deleting {contact.name}{at} needs --yes when not asked at a terminal")
+        answer = input(f"Delete {contact.name}{at} (id {short_id(contact)})? [y/N] ")
+        if answer.strip().casefold() not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 0
+    repository.delete(contact.id, clock())
+    print(
+        f"Deleted {contact.name}{at} (id {short_id(contact)}); the history stays in the file"
+        f" (coffeechat delete --undo {contact.id} brings them back)."
+    )
+    return 0
+
+
+def _removal(contact: Contact) -> Event | None:
+    """The event that deleted the contact (or merged them away), if one did."""
+    found = (e for e in reversed(contact.effective_events) if e.kind is EventKind.REMOVE)
+    return next(found, None)
+
+
+def _merge_contacts(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
+    everyone = repository.contacts(include_archived=True)
+    keep, other = resolve(everyone, args.keep), resolve(everyone, args.other)
+    take = [name.strip() for name in args.take_other.split(",") if name.strip()]
+    unknown = [name for name in take if name not in CONTACT_FIELDS]
+    if unknown:
+        return _fail(f"--take-other: {', '.join(unknown)} is not a field")
+    conflicts = merge_conflicts(keep, other)
+    open_ = [name for name in conflicts if name not in take]
+    if open_ and not args.keep_mine:
+        listed = "; ".join(
+            f"{FIELD_LABELS[name]}: {mine!r} or {theirs!r}"
+            for name, (mine, theirs) in conflicts.items()
+            if name in open_
+        )
+        return _fail(
+            f"{keep.name} and {other.name} differ ({listed}); choose with"
+            f" --take-other {','.join(open_)} or --keep-mine"
+        )
+    merged = repository.merge_contacts(keep.id, other.id, clock(), take_other=take)
+    survivor = merged.keep
+    changed = survivor.events[-1].data
+    said = [f"Merged {other.name} (id {short_id(other)}) into {survivor.name}"]
+    fields = getattr(changed, "fields", {})
+    if fields:
+        said.append("took " + ", ".join(FIELD_LABELS[name] for name in fields))
+    meetings = len(getattr(changed, "meetings", ()))
+    if meetings:
+        said.append(f"moved {meetings} meeting{'s' * (meetings != 1)}")
+    if merged.repointed:
+        count = len(merged.repointed)
+        said.append(f"{count} introduction{'s' * (count != 1)} now point to {survivor.name}")
+    print("; ".join(said) + f". {other.name} is removed; both histories stay in the file.")
     return 0
 
 
@@ -357,6 +460,8 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Repository, Clock], int]] = {
     "due": _due,
     "import": _import,
     "export": _export,
+    "delete": _delete,
+    "merge-contacts": _merge_contacts,
 }
 
 if __name__ == "__main__":

@@ -96,6 +96,7 @@ NOW_VALUES = st.one_of(st.just(NOW_TEXT), st.just(""), st.sampled_from(WORDS), A
 POSITIONALS = {  # what each command needs before its options, to reach them
     "": [], "add": ["Ada"], "advance": ["grace"], "list": [], "due": [],
     "import": ["csv", "contacts.json"], "export": ["json"],
+    "delete": ["grace"], "merge-contacts": ["ada", "grace"],
 }  # fmt: skip
 COMMAND_OPTIONS = _command_options()
 

@@ -77,3 +77,14 @@ def test_meeting_mode_two_minutes_before_the_end(snap_compare, repo, now) -> Non
     )
     app = make_app(repo, frozen_clock(now))
     assert snap_compare(app, press=["m"], terminal_size=SIZE)
+
+
+def test_merge_dialog(snap_compare, repo, now, app_factory) -> None:
+    repo.add({"name": "Ada Lovelace", "company": "Engines", "notes": "Met at PyCon"}, now)
+    repo.add({"name": "Ada L.", "company": "Engines Ltd", "email": "ada@e.org",
+              "notes": "Alumni list"}, now)  # fmt: skip
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await type_and_hold_the_cursor(pilot, "M", *"ada l", "enter")
+
+    assert snap_compare(app_factory(), run_before=run_before, terminal_size=SIZE)

@@ -30,6 +30,8 @@ class EventKind(StrEnum):
     PROMISE = "promise"  # a promise from a meeting ticked off, or back on
     SNOOZE = "snooze"  # a due item hidden until a date
     UNDO = "undo"  # an earlier event taken back
+    REMOVE = "remove"  # deleted, or merged into another contact: shown nowhere
+    MERGE = "merge"  # another contact (a duplicate) merged into this one
 
 
 class ArchiveReason(StrEnum):
@@ -38,6 +40,7 @@ class ArchiveReason(StrEnum):
     NO_RESPONSE = "no response"
     DECLINED = "declined"
     NOT_A_FIT = "not a fit"
+    DUPLICATE = "duplicate"
     OTHER = "other"
 
 
@@ -160,6 +163,35 @@ class Undo:
     whole: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Remove:
+    """Deleted: off every list, like an undone add, with its history kept in the file.
+
+    ``merged_into`` names the contact it was merged into, when a merge removed it.
+    """
+
+    KIND: ClassVar[EventKind] = EventKind.REMOVE
+    merged_into: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """The contact ``other_id`` (a duplicate) merged into this one.
+
+    ``fields`` are the (old, new) values this contact took from it (blanks
+    filled, conflicts chosen, notes joined); ``referrer`` the (old, new)
+    referral link when that changed; ``meetings`` the ids of the meetings
+    that moved here with it (undoing the merge takes them off again: the
+    other contact still holds them).
+    """
+
+    KIND: ClassVar[EventKind] = EventKind.MERGE
+    other_id: str
+    fields: FieldChanges = field(default_factory=dict)
+    referrer: tuple[str, str] | None = None
+    meetings: tuple[str, ...] = ()
+
+
 Payload = (
     Created
     | Advance
@@ -171,6 +203,8 @@ Payload = (
     | PromiseDone
     | Snooze
     | Undo
+    | Remove
+    | Merge
 )
 
 

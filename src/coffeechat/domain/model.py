@@ -20,7 +20,9 @@ from coffeechat.domain.events import (
     Edit,
     MeetingAction,
     MeetingChange,
+    Merge,
     PromiseDone,
+    Remove,
     Restore,
     Snooze,
     Touch,
@@ -116,8 +118,10 @@ class Contact:
             # undone, so anything still counting after it came from a merge or
             # a hand edit: someone's work to show, not to hide), or undone
             # whole, with the history it had then (a backup restore undone).
-            "removed": events[0].id in undone
-            and (not effective or _undone_whole(events, events[0].id)),
+            "removed": (
+                events[0].id in undone and (not effective or _undone_whole(events, events[0].id))
+            )
+            or any(type(e.data) is Remove for e in effective),
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)
@@ -200,6 +204,14 @@ class Contact:
             return _apply(contact, target, undo=True)
         return _apply(contact, event, undo=False)
 
+    @property
+    def merged_into(self) -> str:
+        """The id of the contact this one was merged into ("" if it was not)."""
+        for event in reversed(self.effective_events):
+            if type(event.data) is Remove:
+                return event.data.merged_into
+        return ""
+
     def fields(self) -> dict[str, str]:
         """The editable text fields as a plain dict."""
         return {name: getattr(self, name) for name in CONTACT_FIELDS}
@@ -208,11 +220,15 @@ class Contact:
 def _apply(contact: Contact, event: Event, *, undo: bool) -> Contact:
     """Set (or, undoing, reset) the values an event changed in fields or meetings."""
     data = event.data
-    if type(data) is Edit:
+    if type(data) is Edit or type(data) is Merge:
         side = 0 if undo else 1
         values: dict[str, Any] = {name: pair[side] for name, pair in data.fields.items()}
         if data.referrer is not None:
             values["referrer_id"] = data.referrer[side]
+        if type(data) is Merge and undo:
+            # The moved meetings go back: the merged-away contact still holds them.
+            moved = set(data.meetings)
+            values["meetings"] = tuple(m for m in contact.meetings if m.id not in moved)
         return replace(contact, **values)
     if type(data) is MeetingChange:
         meetings = apply_meeting_change(contact.meetings, data, undo=undo)

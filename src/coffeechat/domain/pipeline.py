@@ -7,7 +7,7 @@ in so tests can predict ids.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -23,7 +23,9 @@ from coffeechat.domain.events import (
     Event,
     MeetingAction,
     MeetingChange,
+    Merge,
     PromiseDone,
+    Remove,
     Restore,
     Snooze,
     Touch,
@@ -302,3 +304,94 @@ def promise_done(
         state = "ticked off" if done else "open"
         raise MoveError(f"that promise to {contact.name} is already {state}")
     return Event(event_id, now, now, PromiseDone(meeting.id, promise_id, done))
+
+
+def delete(contact: Contact, now: datetime, event_id: str) -> Event:
+    """Take the contact off every list (undoable; its history stays in the file)."""
+    if contact.removed:
+        raise MoveError(f"{contact.name} is already deleted")
+    return Event(event_id, now, now, Remove())
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def merge_conflicts(keep: Contact, other: Contact) -> dict[str, tuple[str, str]]:
+    """Fields both contacts fill in differently: name -> (keep's value, other's value).
+
+    Notes are not among them: merging joins both contacts' notes.
+    """
+    return {
+        name: (mine, theirs)
+        for name, mine in keep.fields().items()
+        if name != "notes"
+        and mine
+        and (theirs := getattr(other, name))
+        and not _same_text(mine, theirs)
+    }
+
+
+def merge(
+    keep: Contact,
+    other: Contact,
+    take_other: Iterable[str],
+    now: datetime,
+    new_id: Callable[[], str],
+) -> tuple[Contact, Contact]:
+    """``keep`` with ``other`` merged in, and ``other`` removed, pointing at ``keep``.
+
+    Blank fields of ``keep`` are filled from ``other``; of the fields both
+    fill in differently, those named in ``take_other`` take ``other``'s value
+    and the rest keep ``keep``'s; notes are joined.  ``other``'s meetings move
+    to ``keep``; its history stays in the file with it.  Both changes are
+    events, so undoing both (``other``'s first) restores the two contacts.
+    """
+    if keep.id == other.id:
+        raise MoveError(f"{keep.name} cannot be merged with themselves")
+    for contact in (keep, other):
+        if contact.removed:
+            raise MoveError(f"{contact.name} is deleted (perhaps elsewhere)")
+    chosen = set(take_other)
+    conflicts = merge_conflicts(keep, other)
+    changes: dict[str, tuple[str, str]] = {}
+    for name, mine in keep.fields().items():
+        theirs = getattr(other, name)
+        if name == "notes":
+            if theirs and theirs not in mine:
+                changes[name] = (mine, f"{mine}\n\n{theirs}" if mine else theirs)
+        elif (not mine and theirs) or (name in conflicts and name in chosen):
+            changes[name] = (mine, theirs)
+    referrer = None
+    if keep.referrer_id == other.id:
+        referrer = (keep.referrer_id, "")  # never one's own referrer
+    elif not keep.referrer_id and other.referrer_id and other.referrer_id != keep.id:
+        referrer = ("", other.referrer_id)
+    known = {m.id for m in keep.meetings}
+    moved = tuple(m for m in other.meetings if m.id not in known)
+    event = Event(
+        new_id(), now, now, Merge(other.id, changes, referrer, tuple(m.id for m in moved))
+    )
+    merged = keep.with_event(event)
+    merged = replace(merged, meetings=(*merged.meetings, *moved))
+    removed = other.with_event(Event(new_id(), now, now, Remove(merged_into=keep.id)))
+    return merged, removed
+
+
+def repoint_referral(
+    contact: Contact, old: Contact, new: Contact, now: datetime, event_id: str
+) -> Event:
+    """An edit linking ``contact`` to ``new`` instead of ``old`` as who introduced them."""
+    fields = {}
+    renamed = contact.referred_by != new.name
+    if contact.referred_by and _same_text(contact.referred_by, old.name) and renamed:
+        fields["referred_by"] = (contact.referred_by, new.name)
+    return Event(event_id, now, now, Edit(fields, (contact.referrer_id, new.id)))
+
+
+def link_referral(contact: Contact, referrer: Contact, now: datetime, event_id: str) -> Event:
+    """An edit linking ``contact`` (already there) to ``referrer``, who introduced them."""
+    fields = {}
+    if not contact.referred_by:
+        fields["referred_by"] = ("", referrer.name)
+    return Event(event_id, now, now, Edit(fields, (contact.referrer_id, referrer.id)))

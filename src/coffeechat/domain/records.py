@@ -25,8 +25,10 @@ from coffeechat.domain.events import (
     FieldChanges,
     MeetingAction,
     MeetingChange,
+    Merge,
     Payload,
     PromiseDone,
+    Remove,
     Restore,
     Snooze,
     Touch,
@@ -63,7 +65,8 @@ def event_to_record(event: Event) -> dict[str, Any]:
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {
     kind: tuple(f.name for f in dataclass_fields(kind))
     for kind in (
-        Created, Advance, Touch, Archive, Restore, Edit, MeetingChange, PromiseDone, Snooze, Undo
+        Created, Advance, Touch, Archive, Restore, Edit, MeetingChange, PromiseDone, Snooze, Undo,
+        Remove, Merge,
     )
 }  # fmt: skip
 
@@ -81,7 +84,7 @@ def payload_to_record(data: Payload) -> dict[str, Any]:
             value = {key: list(pair) for key, pair in value.items()}
         elif isinstance(value, tuple):
             value = list(value)
-        if value in ("", None) or value == {}:
+        if value in ("", None) or value == {} or value == []:
             continue
         record[name] = value
     return record
@@ -290,6 +293,21 @@ def _payload(kind: EventKind, data: dict[str, Any]) -> Payload:
             _str(get("due"), "a snoozed item's kind"),
             _str(get("ref"), "which item was snoozed"),
             _moment(get("until"), "snooze end"),
+        )
+    if kind is EventKind.REMOVE:
+        return Remove(_str(get("merged_into"), "a merged-into id"))
+    if kind is EventKind.MERGE:
+        other_id = _str(get("other_id"), "a merged contact id")
+        if not other_id:
+            raise RecordError("a merge names no contact")
+        meetings = get("meetings", [])
+        if not isinstance(meetings, list) or not all(type(m) is str for m in meetings):
+            raise RecordError("a merge's meetings are malformed")
+        return Merge(
+            other_id,
+            _known(_changes(get("fields"), "a merge's changes"), CONTACT_FIELDS, "a merge"),
+            _pair(get("referrer"), "referrer"),
+            tuple(meetings),
         )
     target = _str(get("event_id"), "an undone event id")
     if not target:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from coffeechat.domain.duplicates import name_company_key as _name_company
 from coffeechat.domain.fields import CONTACT_FIELDS, ValidationError, clean_fields
 from coffeechat.domain.model import Contact
 
@@ -74,13 +75,6 @@ def linkedin_key(url: str) -> str:
     text = re.sub(r"^(www\.|[a-z]{2}\.)(?=linkedin\.com)", "", text)
     text = text.split("?", 1)[0].split("#", 1)[0]
     return text.rstrip("/")
-
-
-def _name_company(fields: Mapping[str, str]) -> tuple[str, str]:
-    return (
-        " ".join(fields.get("name", "").casefold().split()),
-        " ".join(fields.get("company", "").casefold().split()),
-    )
 
 
 class _Index:

@@ -13,7 +13,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from pathlib import Path
@@ -23,10 +23,15 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from coffeechat.domain import pipeline
+from coffeechat.domain.duplicates import (
+    DuplicateContactError,
+    ReferralPlan,
+    plan_referrals,
+    same_person,
+)
 from coffeechat.domain.meetings import (
     AgendaItem,
     Meeting,
-    referral_fields,
     replace_meeting,
     typed_into,
 )
@@ -70,6 +75,44 @@ class _Batch:
     def get(self, contact_id: str) -> Contact | None:
         """The contact as this batch has it so far, or None."""
         return self.contacts.get(contact_id)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRecorded:
+    """What recording a meeting as held did (``Repository.record_meeting``)."""
+
+    contact: Contact
+    events: list[Event]  # on the contact: held, and the move to "met"
+    added: list[Contact]  # referrals added as new contacts
+    linked: list[tuple[Contact, Event]]  # referrals already there, now linked
+    plan: ReferralPlan  # what was decided for each referral line (for messages)
+
+    @property
+    def undo_steps(self) -> tuple[tuple[str, ...], ...]:
+        """(contact id, event id) to undo, in order, to take all of it back."""
+        steps = [(self.contact.id, event.id) for event in reversed(self.events)]
+        steps += [(new.id, new.events[0].id) for new in self.added]
+        steps += [(contact.id, event.id) for contact, event in self.linked]
+        return tuple(steps)
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """What merging two contacts did (``Repository.merge_contacts``)."""
+
+    keep: Contact  # the survivor, with the other's details and meetings
+    other: Contact  # the merged-away contact, now removed
+    repointed: list[tuple[Contact, Event]]  # people the other introduced, linked to keep
+
+    @property
+    def undo_steps(self) -> tuple[tuple[str, ...], ...]:
+        """(contact id, event id) to undo, in order, to take the whole merge back."""
+        steps = [
+            (self.other.id, self.other.events[-1].id),
+            (self.keep.id, self.keep.events[-1].id),
+        ]
+        steps += [(contact.id, event.id) for contact, event in self.repointed]
+        return tuple(steps)
 
 
 SCHEMA_VERSION = 3
@@ -154,6 +197,11 @@ class Repository:
         archived = [c for c in self._contacts.values() if c.archived and not c.removed]
         return sorted(archived, key=lambda c: c.archived_at or c.created_at, reverse=True)
 
+    def deleted(self) -> list[Contact]:
+        """The contacts deleted or merged away (kept in the file, shown nowhere), oldest first."""
+        self._sync()
+        return [c for c in self._contacts.values() if c.removed]
+
     def get(self, contact_id: str) -> Contact:
         """The contact with this id; NotFoundError if there is none."""
         self._sync()
@@ -206,10 +254,20 @@ class Repository:
     # computed against the contacts *as stored now* and handed to the batch;
     # ``_commit`` gives new contacts their doc ids and writes once.
 
-    def add(self, fields: Mapping[str, str], now: datetime) -> Contact:
-        """Create a contact in "identified"; ValidationError if a field is bad."""
+    def add(
+        self, fields: Mapping[str, str], now: datetime, *, allow_duplicate: bool = True
+    ) -> Contact:
+        """Create a contact in "identified"; ValidationError if a field is bad.
+
+        With ``allow_duplicate=False``, someone of the same name and company
+        already there (checked under the lock) raises DuplicateContactError.
+        """
         contact = pipeline.new_contact(fields, now, self._new_id(), self._new_id())
         with self._changing() as batch:
+            if not allow_duplicate:
+                existing = same_person(self._contacts.values(), contact.fields())
+                if existing is not None:
+                    raise DuplicateContactError(existing)
             batch.add(contact)
         return contact
 
@@ -373,11 +431,20 @@ class Repository:
     def finish_meeting(
         self, contact_id: str, meeting_id: str, held_at: datetime, now: datetime
     ) -> tuple[Contact, list[Event], list[Contact]]:
-        """Record a meeting as held, move the contact to "met", add its referrals.
+        """Record a meeting as held (``record_meeting``): (contact, its events, people added)."""
+        done = self.record_meeting(contact_id, meeting_id, held_at, now)
+        return done.contact, done.events, done.added
 
-        Each referral becomes an identified contact referred by this one,
-        unless this contact already referred someone of that name.  All of it
-        is one write: it lands whole or not at all.
+    def record_meeting(
+        self, contact_id: str, meeting_id: str, held_at: datetime, now: datetime
+    ) -> MeetingRecorded:
+        """Record a meeting as held, move the contact to "met", add or link its referrals.
+
+        A referral naming someone already there (name + company, as imports
+        match) is linked as introduced by this contact rather than added
+        again; one someone else introduced keeps that link.  A name this
+        contact already introduced is not added twice.  All of it is one
+        write: it lands whole or not at all.
         """
         with self._changing() as batch:
             contact = self._current(contact_id)
@@ -385,18 +452,46 @@ class Repository:
             for event in events:
                 contact = contact.with_event(event)
             meeting = contact.meeting(meeting_id)
-            known = {c.name.casefold() for c in self.referrals_of(contact_id)}
+            plan = plan_referrals(
+                contact, meeting.referrals if meeting else (), list(self._contacts.values())
+            )
             added: list[Contact] = []
-            for line in meeting.referrals if meeting else ():
-                raw = referral_fields(line)
-                if raw is None or raw["name"].casefold() in known:
-                    continue
-                known.add(raw["name"].casefold())
+            for raw in plan.new:
                 fields = {**raw, "source": "referral", "referred_by": contact.name}
                 new = pipeline.new_contact(fields, now, self._new_id(), self._new_id())
                 added.append(batch.add(replace(new, referrer_id=contact_id)))
+            linked: list[tuple[Contact, Event]] = []
+            for existing in plan.link:
+                event = pipeline.link_referral(existing, contact, now, self._new_id())
+                linked.append((batch.put(existing.with_event(event)), event))
             batch.put(contact)
-            return contact, events, added
+            return MeetingRecorded(contact, events, added, linked, plan)
+
+    def delete(self, contact_id: str, now: datetime) -> tuple[Contact, Event]:
+        """Take the contact off every list; undoing the event brings them back whole."""
+        return self._apply(contact_id, lambda c: pipeline.delete(c, now, self._new_id()))
+
+    def merge_contacts(
+        self, keep_id: str, other_id: str, now: datetime, *, take_other: Sequence[str] = ()
+    ) -> Merged:
+        """Merge ``other`` (a duplicate) into ``keep``, in one write (see ``pipeline.merge``).
+
+        ``other`` is removed, pointing at ``keep``; the people ``other``
+        introduced are linked to ``keep`` instead.  Undo the ``steps`` of the
+        result to take it all back.
+        """
+        with self._changing() as batch:
+            keep, other = self._current(keep_id), self._current(other_id)
+            merged, removed = pipeline.merge(keep, other, take_other, now, self._new_id)
+            batch.put(merged)
+            batch.put(removed)
+            repointed: list[tuple[Contact, Event]] = []
+            for referral in self._contacts.values():
+                if referral.referrer_id != other.id or referral.removed or referral.id == keep.id:
+                    continue
+                event = pipeline.repoint_referral(referral, other, merged, now, self._new_id())
+                repointed.append((batch.put(referral.with_event(event)), event))
+            return Merged(merged, removed, repointed)
 
     def apply_import(
         self,

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
+from coffeechat.domain.duplicates import DuplicateContactError
 from coffeechat.domain.events import EventKind, MeetingChange
 from coffeechat.domain.meetings import AgendaItem
 from coffeechat.domain.model import ArchiveReason, Contact, Event
@@ -21,19 +22,34 @@ from coffeechat.domain.text import sentence
 from coffeechat.ui.dialogs.archive import ArchiveDialog
 from coffeechat.ui.dialogs.conflict import ConflictDialog
 from coffeechat.ui.dialogs.contact_form import ContactForm
-from coffeechat.ui.dialogs.prompts import TextPrompt
+from coffeechat.ui.dialogs.duplicates import ExistingContactDialog, MergeDialog, MergePicker
+from coffeechat.ui.dialogs.prompts import ConfirmDialog, TextPrompt
 from coffeechat.ui.dialogs.schedule import ScheduleDialog
 from coffeechat.ui.dialogs.touch import FollowUp, FollowUpDialog, SnoozeDialog
 from coffeechat.ui.dialogs.when import MeetingTimeDialog
 from coffeechat.ui.host import Host, undoable
+from coffeechat.ui.undo import UndoEntry
 
 
 async def new_contact(host: Host) -> None:
-    """Ask for a new contact's details; the form stays open until the save succeeds."""
+    """Ask for a new contact's details; the form stays open until the save succeeds.
+
+    Someone of that name and company already there is a question, not a
+    second card: open them (nothing is added), add anyway, or go back.
+    """
+    opened: list[Contact] = []
 
     async def commit(fields: dict[str, str] | None) -> str | None:
         assert fields is not None
-        saved = await host.try_save(lambda: host.repository.add(fields, host.clock()))
+        saved = await host.try_save(partial(_add_or_duplicate, host, fields))
+        if isinstance(saved, DuplicateContactError):
+            choice = await host.push_screen_wait(ExistingContactDialog(saved.existing))
+            if choice is None:
+                return f"Not saved: {saved}."
+            if choice == "open":
+                opened.append(saved.existing)
+                return None
+            saved = await host.try_save(lambda: host.repository.add(fields, host.clock()))
         if isinstance(saved, str):
             return saved
         host.record(saved, saved.events[-1],
@@ -41,6 +57,16 @@ async def new_contact(host: Host) -> None:
         return None
 
     await host.push_screen_wait(ContactForm(None, commit=commit))
+    if opened:
+        host.show_screen("contact", opened[0].id)
+
+
+def _add_or_duplicate(host: Host, fields: dict[str, str]) -> Contact | DuplicateContactError:
+    """Add unless the person is already there (in the storage thread); that is an answer."""
+    try:
+        return host.repository.add(fields, host.clock(), allow_duplicate=False)
+    except DuplicateContactError as duplicate:
+        return duplicate
 
 
 async def edit_contact(host: Host, contact: Contact) -> None:
@@ -121,6 +147,49 @@ async def archive(host: Host, contact: Contact, reason: ArchiveReason | None = N
         lambda: host.repository.archive(contact.id, chosen, host.clock()),
         lambda c, _: (f"archived {c.name}", undoable(f"Archived {c.name} ({chosen}).")),
     )
+
+
+async def delete(host: Host, contact: Contact) -> None:
+    """Ask first, then take the contact off every list (u brings them back)."""
+    at = f" at {contact.company}" if contact.company else ""
+    sure = await host.push_screen_wait(
+        ConfirmDialog(
+            f"Delete {contact.name}?",
+            f"{contact.name}{at} leaves every list. Their history stays in the file,"
+            " and u brings them back.",
+            "Delete",
+        )
+    )
+    if not sure:
+        return
+    await host.apply_change(
+        lambda: host.repository.delete(contact.id, host.clock()),
+        lambda c, _: (f"deleted {c.name}", undoable(f"Deleted {c.name}.")),
+    )
+
+
+async def merge(host: Host, keep: Contact) -> None:
+    """Pick a duplicate, choose between the fields both fill in, merge it into ``keep``."""
+    others = [c for c in host.repository.contacts(include_archived=True) if c.id != keep.id]
+    if not others:
+        host.notify("There is no other contact to merge with.", timeout=3)
+        return
+    other_id = await host.push_screen_wait(MergePicker(keep, others))
+    if other_id is None:
+        return
+    other = host.repository.get(other_id)
+    take = await host.push_screen_wait(MergeDialog(keep, other))
+    if take is None:
+        return
+    chosen = take
+    merged = await host.save(
+        lambda: host.repository.merge_contacts(keep.id, other.id, host.clock(), take_other=chosen)
+    )
+    if merged is None:
+        return
+    what = f"merged {other.name} into {merged.keep.name}"
+    host.undo_stack.push(UndoEntry(merged.undo_steps, what))
+    host.notify(undoable(sentence(what) + "."), timeout=4)
 
 
 async def restore(host: Host, contact: Contact) -> None:

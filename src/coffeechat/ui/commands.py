@@ -27,6 +27,8 @@ TITLES = {
     "draft": "Draft message",
     "follow_up": "Log a follow-up",
     "snooze": "Snooze due item",
+    "delete": "Delete contact",
+    "merge": "Merge duplicate contacts",
 }
 
 

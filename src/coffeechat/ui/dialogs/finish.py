@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -13,7 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from coffeechat.domain.dates import DateParseError
-from coffeechat.domain.meetings import Meeting, referral_fields
+from coffeechat.domain.duplicates import plan_referrals
+from coffeechat.domain.meetings import Meeting
 from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import PIPELINE, Stage
 from coffeechat.ui.dialogs.base import Dialog, Invalid
@@ -35,13 +37,21 @@ class FinishDialog(Dialog[datetime | KeepDraft | None]):
     ]  # fmt: skip
     HINT = "enter records · ctrl+d keeps it as a draft · escape goes back"
 
-    def __init__(self, contact: Contact, meeting: Meeting, now: datetime) -> None:
+    def __init__(
+        self,
+        contact: Contact,
+        meeting: Meeting,
+        now: datetime,
+        *,
+        contacts: Sequence[Contact] = (),
+    ) -> None:
+        """``contacts`` are everyone stored: referrals already among them are linked, not added."""
         super().__init__()
         start = min(meeting.started_at or meeting.scheduled_at or now, now)
         self.contact = contact
         self.now = now
         self.default = f"{start.astimezone(now.tzinfo):%Y-%m-%d %H:%M}"
-        self.explanation = _consequences(contact, meeting)
+        self.explanation = _consequences(contact, meeting, contacts)
 
     def compose(self) -> ComposeResult:
         """The question, what recording does, the time, and the two ways out."""
@@ -88,14 +98,12 @@ class FinishDialog(Dialog[datetime | KeepDraft | None]):
         self.action_save()
 
 
-def _consequences(contact: Contact, meeting: Meeting) -> str:
+def _consequences(contact: Contact, meeting: Meeting, contacts: Sequence[Contact]) -> str:
     """What recording will do, in a line or two."""
     said = []
     if PIPELINE.index(contact.stage) < PIPELINE.index(Stage.MET):
         said.append(f"Moves {contact.name} to Met; the thank-you clock starts then.")
-    names = [f["name"] for f in map(referral_fields, meeting.referrals) if f]
-    if names:
-        said.append(f"Adds {len(names)} referral{'s' * (len(names) != 1)}: {', '.join(names)}.")
+    said += plan_referrals(contact, meeting.referrals, contacts).sentences(contact.name)
     open_promises = sum(not p.done for p in meeting.promises)
     if open_promises:
         verb = "stays" if open_promises == 1 else "stay"

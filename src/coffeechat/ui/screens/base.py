@@ -43,6 +43,10 @@ class ContactActionsScreen(AppScreen[None]):
                 tooltip="Log a follow-up (call, coffee, message); the cadence starts again"),
         Binding("t", "draft", "Draft", id="draft",
                 tooltip="Draft the message this stage needs (request, thank-you, follow-up)"),
+        Binding("D", "delete", "Delete", id="delete", show=False,
+                tooltip="Delete the selected contact (asks first; u brings them back)"),
+        Binding("M", "merge", "Merge", id="merge", show=False,
+                tooltip="Merge a duplicate into the selected contact (pick it, then choose)"),
     ]  # fmt: skip
 
     def on_mount(self) -> None:
@@ -104,6 +108,16 @@ class ContactActionsScreen(AppScreen[None]):
         """Ask for a reason, then take the selected contact off the board."""
         if contact := self.selected_contact():
             self.run_flow(actions.archive(self.coffeechat, contact))
+
+    def action_delete(self) -> None:
+        """Ask first, then delete the selected contact (undoable)."""
+        if contact := self.selected_contact():
+            self.run_flow(actions.delete(self.coffeechat, contact))
+
+    def action_merge(self) -> None:
+        """Pick a duplicate of the selected contact and merge it in (undoable as one step)."""
+        if contact := self.selected_contact():
+            self.run_flow(actions.merge(self.coffeechat, contact))
 
     def action_restore(self) -> None:
         """Put the selected archived contact back on the board, in the stage it left."""

@@ -20,7 +20,9 @@ from coffeechat.domain.events import (
     Event,
     MeetingAction,
     MeetingChange,
+    Merge,
     PromiseDone,
+    Remove,
     Restore,
     Snooze,
     Touch,
@@ -60,6 +62,14 @@ def describe_event(event: Event, meetings: Sequence[Meeting] = ()) -> str:
             return "Restored"
         case Edit(fields=fields):
             return "Edited " + ", ".join(FIELD_LABELS.get(name, name) for name in fields)
+        case Merge(fields=fields, meetings=moved):
+            parts = [f"took {', '.join(FIELD_LABELS.get(name, name) for name in fields)}"]
+            parts = parts if fields else []
+            if moved:
+                parts.append(f"{len(moved)} meeting{'s' * (len(moved) != 1)} moved here")
+            return "Merged in a duplicate" + (f" ({'; '.join(parts)})" if parts else "")
+        case Remove(merged_into=survivor):
+            return "Merged into another contact" if survivor else "Deleted"
         case Undo():
             return "Undid a change"
     return event.kind.value

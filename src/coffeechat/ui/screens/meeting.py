@@ -392,7 +392,10 @@ class MeetingScreen(AppScreen[None]):
 
     @work(group="flow")
     async def _finish(self, contact: Contact, meeting: Meeting) -> None:
-        result = await self.app.push_screen_wait(FinishDialog(contact, meeting, self.now()))
+        everyone = self.coffeechat.repository.contacts(include_archived=True)
+        result = await self.app.push_screen_wait(
+            FinishDialog(contact, meeting, self.now(), contacts=everyone)
+        )
         if result is None:
             return
         if isinstance(result, KeepDraft):
@@ -408,21 +411,21 @@ class MeetingScreen(AppScreen[None]):
         held_at = result
         repository = self.coffeechat.repository
         saved = await self.coffeechat.save(
-            lambda: repository.finish_meeting(self.contact_id, self.meeting_id, held_at, self.now())
+            lambda: repository.record_meeting(self.contact_id, self.meeting_id, held_at, self.now())
         )
         if saved is None:
             return
-        updated, events, added = saved
-        steps = [(updated.id, event.id) for event in reversed(events)]
-        steps += [(new.id, new.events[0].id) for new in added]
+        updated, events, added = saved.contact, saved.events, saved.added
         self.coffeechat.undo_stack.push(
-            UndoEntry(tuple(steps), f"recorded the meeting with {updated.name}")
+            UndoEntry(saved.undo_steps, f"recorded the meeting with {updated.name}")
         )
         said = [f"Recorded the meeting with {updated.name}"]
         if any(e.to_stage is not None for e in events):
             said.append(f"moved to {updated.stage.label}")
         if added:
             said.append(f"added {len(added)} referral{'s' * (len(added) != 1)}")
+        if saved.linked:
+            said.append(f"linked {', '.join(c.name for c, _ in saved.linked)} (already there)")
         self.app.pop_screen()
         self.notify(undoable(", ".join(said) + "."), timeout=6)
 

@@ -1,0 +1,228 @@
+"""Duplicates: "already on your board" on adding, and merging one contact into another."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar, Literal
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from coffeechat.domain.duplicates import name_company_key
+from coffeechat.domain.fields import FIELD_LABELS
+from coffeechat.domain.model import Contact
+from coffeechat.domain.pipeline import merge_conflicts
+from coffeechat.domain.search import matches_filter
+from coffeechat.domain.text import printable
+from coffeechat.ui.dialogs.base import Dialog
+
+Existing = Literal["open", "add"]
+
+
+def _who(contact: Contact) -> str:
+    """ "Priya Raman at Northwind Health (Met)"."""
+    at = f" at {contact.company}" if contact.company else ""
+    where = f"archived, was {contact.stage.label}" if contact.archived else contact.stage.label
+    return printable(f"{contact.name}{at} ({where})")
+
+
+class ExistingContactDialog(Dialog[Existing | None]):
+    """The person typed into the new-contact form is already there: open them, or add anyway."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Back", id="cancel", tooltip="Back to the form"),
+        Binding("o", "choose('open')", "Open", id="open_existing",
+                tooltip="Open the contact already there (nothing is added)"),
+        Binding("a", "choose('add')", "Add anyway", id="add_anyway",
+                tooltip="Add a second contact of that name and company"),
+    ]  # fmt: skip
+
+    def __init__(self, existing: Contact) -> None:
+        super().__init__()
+        self.existing = existing
+
+    def compose(self) -> ComposeResult:
+        """What is already there, and the three ways on."""
+        with Vertical(id="dialog", classes="small"):
+            yield Label("Already on your board", id="dialog-title")
+            yield Label(f"{_who(self.existing)} is already there.", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Open them (o)", variant="primary", id="open")
+                yield Button("Add anyway (a)", id="add")
+                yield Button("Back", id="cancel")
+            yield Static("enter opens them · escape goes back to the form", classes="hint")
+
+    def on_mount(self) -> None:
+        """Enter opens the one already there: the safe choice."""
+        self.query_one("#open", Button).focus()
+
+    def collect(self) -> Existing | None:
+        """ctrl+s opens the one already there, like enter."""
+        return "open"
+
+    def action_choose(self, choice: Existing) -> None:
+        """Close with the choice."""
+        self.dismiss(choice)
+
+    @on(Button.Pressed, "#open")
+    def _open(self) -> None:
+        self.dismiss("open")
+
+    @on(Button.Pressed, "#add")
+    def _add(self) -> None:
+        self.dismiss("add")
+
+
+def likely_first(keep: Contact, others: Sequence[Contact]) -> list[Contact]:
+    """Others ordered for picking a duplicate: same name + company, same name, then by name."""
+    name, company = name_company_key(keep.fields())
+
+    def rank(contact: Contact) -> tuple[int, str]:
+        theirs = name_company_key(contact.fields())
+        if theirs == (name, company):
+            return 0, theirs[0]
+        if theirs[0] == name or (company and theirs[1] == company):
+            return 1, theirs[0]
+        return 2, theirs[0]
+
+    return sorted(others, key=rank)
+
+
+class MergePicker(Dialog[str | None]):
+    """Pick the duplicate to merge into ``keep``: likely ones first, type to filter."""
+
+    def __init__(self, keep: Contact, others: Sequence[Contact]) -> None:
+        super().__init__()
+        self.keep = keep
+        self.others = likely_first(keep, others)
+
+    def compose(self) -> ComposeResult:
+        """The question, a filter and the contacts."""
+        with Vertical(id="dialog"):
+            yield Label(
+                f"Merge which duplicate into {printable(self.keep.name)}?",
+                id="dialog-title",
+                markup=False,
+            )
+            yield Input(id="merge-filter", placeholder="type to filter by name, company, role")
+            yield OptionList(id="merge-candidates")
+            yield Static("↓↑ choose · enter picks · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        """Show everyone; typing filters."""
+        self._show("")
+        self.query_one("#merge-filter", Input).focus()
+
+    def _show(self, text: str) -> None:
+        options = self.query_one("#merge-candidates", OptionList)
+        options.clear_options()
+        options.add_options(
+            [Option(_who(c), id=c.id) for c in self.others if matches_filter(c, text)]
+        )
+        options.highlighted = 0 if options.option_count else None
+
+    @on(Input.Changed, "#merge-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._show(event.value)
+
+    def on_key(self, event: events.Key) -> None:
+        """↓/↑ in the filter move the highlight, so the list needs no focus of its own."""
+        if event.key not in ("down", "up") or self.focused is not self.query_one("#merge-filter"):
+            return
+        options = self.query_one("#merge-candidates", OptionList)
+        if event.key == "down":
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+        event.stop()
+
+    def collect(self) -> str | None:
+        """The highlighted contact's id."""
+        options = self.query_one("#merge-candidates", OptionList)
+        if options.highlighted is None:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    @on(OptionList.OptionSelected, "#merge-candidates")
+    def _chosen(self) -> None:
+        self.action_save()
+
+
+class MergeDialog(Dialog[list[str] | None]):
+    """What merging ``other`` into ``keep`` does; tick the fields to take from ``other``.
+
+    Returns the fields to take from ``other`` (none ticked keeps ``keep``'s).
+    """
+
+    def __init__(self, keep: Contact, other: Contact) -> None:
+        super().__init__()
+        self.keep = keep
+        self.other = other
+        self.conflicts = merge_conflicts(keep, other)
+
+    def compose(self) -> ComposeResult:
+        """What happens, the fields to choose between, two buttons."""
+        with Vertical(id="dialog"):
+            yield Label(
+                f"Merge {printable(self.other.name)} into {printable(self.keep.name)}?",
+                id="dialog-title",
+                markup=False,
+            )
+            with VerticalScroll(id="fields"):
+                yield Static(self._explanation(), id="merge-body")
+                if self.conflicts:
+                    yield Label("Both have these; tick to take the duplicate's (space):")
+                    yield SelectionList[str](
+                        *[
+                            (self._choice(name, mine, theirs), name)
+                            for name, (mine, theirs) in self.conflicts.items()
+                        ],
+                        id="merge-fields",
+                    )
+            with Horizontal(classes="buttons"):
+                yield Button("Merge", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+            yield Static("ctrl+s merges · escape cancels · u undoes it after", classes="hint")
+
+    def _explanation(self) -> Text:
+        keep, other = self.keep, self.other
+        filled = [
+            FIELD_LABELS[name]
+            for name, value in keep.fields().items()
+            if not value and getattr(other, name) and name != "notes"
+        ]
+        said = Text()
+        said.append(f"Keeps {_who(keep)}.\n")
+        if filled:
+            said.append(f"Fills in {', '.join(filled)} from {printable(other.name)}.\n")
+        if other.notes and other.notes not in keep.notes:
+            said.append("Joins both contacts' notes.\n")
+        if other.meetings:
+            count = len(other.meetings)
+            said.append(f"Moves {count} meeting{'s' * (count != 1)} over.\n")
+        said.append(
+            f"{printable(other.name)} leaves every list; both histories stay in the file.",
+            style="dim",
+        )
+        return said
+
+    @staticmethod
+    def _choice(name: str, mine: str, theirs: str) -> str:
+        return printable(f"{FIELD_LABELS[name]}: {theirs}  (instead of {mine})")
+
+    def on_mount(self) -> None:
+        """Start on the choices, if any; else on Merge."""
+        found = self.query("#merge-fields")
+        (found.first() if found else self.query_one("#save", Button)).focus()
+
+    def collect(self) -> list[str] | None:
+        """The fields ticked to take from the duplicate."""
+        found = self.query("#merge-fields")
+        if not found:
+            return []
+        return list(found.first(SelectionList).selected)

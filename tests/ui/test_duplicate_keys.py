@@ -1,0 +1,128 @@
+"""Duplicates in the TUI: D deletes, M merges, n warns, a referral already there is linked."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, SelectionList
+
+from coffeechat.domain.stages import Stage
+from coffeechat.ui.commands import TITLES
+from coffeechat.ui.dialogs.duplicates import ExistingContactDialog, MergeDialog, MergePicker
+from coffeechat.ui.dialogs.finish import FinishDialog
+from coffeechat.ui.dialogs.prompts import ConfirmDialog
+from coffeechat.ui.screens.contact import ContactScreen
+from coffeechat.ui.screens.pipeline import PipelineScreen
+from tests.ui.conftest import SIZE, card_ids, seed
+from tests.ui.test_meeting_mode import with_meeting
+
+
+async def test_shift_d_deletes_after_asking_and_u_brings_them_back(app_factory, repo, now) -> None:
+    contact = seed(repo, now, "Grace Hopper")
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("D")
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert repo.contacts() == [contact]
+        await pilot.press("D", "enter")
+        await pilot.pause()
+        assert repo.contacts(include_archived=True) == []
+        assert card_ids(pilot.app, Stage.IDENTIFIED) == []
+        assert any("Deleted Grace Hopper" in n.message for n in pilot.app.toasts)
+        await pilot.press("u")
+        await pilot.pause()
+        assert [c.id for c in repo.contacts()] == [contact.id]
+        assert card_ids(pilot.app, Stage.IDENTIFIED) == [contact.id]
+
+
+async def test_shift_m_merges_a_picked_duplicate_and_u_takes_it_all_back(
+    app_factory, repo, now
+) -> None:
+    keep = seed(repo, now, "Ada Lovelace", Stage.MET, company="Engines")
+    other = repo.add({"name": "Ada L.", "company": "Engines Ltd", "email": "ada@e.org"}, now)
+    seed(repo, now, "Zed Shaw", Stage.THANKED)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("right", "right")  # to Met, where Ada is
+        await pilot.pause()
+        await pilot.press("M")
+        picker = pilot.app.screen
+        assert isinstance(picker, MergePicker)
+        await pilot.press(*"ada l")
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, MergeDialog)
+        body = str(dialog.query_one("#merge-body").render())
+        assert "Fills in Email from Ada L." in body
+        choices = dialog.query_one("#merge-fields", SelectionList)
+        assert choices.option_count == 2  # name and company differ
+        choices.select("company")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        survivor = repo.get(keep.id)
+        assert (survivor.name, survivor.company, survivor.email) == (
+            "Ada Lovelace",
+            "Engines Ltd",
+            "ada@e.org",
+        )
+        assert other.id not in {c.id for c in repo.contacts()}
+        await pilot.press("u")
+        await pilot.pause()
+        assert repo.get(keep.id).fields() == keep.fields()
+        assert repo.get(other.id).fields() == other.fields()
+        assert any("Undid: merged Ada L. into Ada Lovelace" in n.message for n in pilot.app.toasts)
+
+
+async def test_n_warns_of_a_name_and_company_already_there_and_opens_them(
+    app_factory, repo, now
+) -> None:
+    priya = seed(repo, now, "Priya Raman", Stage.MET, company="Northwind Health")
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"priya raman", "tab", *"Northwind Health", "enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ExistingContactDialog)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ContactScreen)
+        assert pilot.app.screen.contact_id == priya.id
+        assert len(repo.contacts()) == 1
+
+
+async def test_n_of_a_duplicate_can_still_add_anyway(app_factory, repo, now) -> None:
+    seed(repo, now, "Priya Raman", company="Northwind Health")
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Priya Raman", "tab", *"Northwind Health", "enter")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PipelineScreen)
+        assert [c.name for c in repo.contacts()] == ["Priya Raman", "Priya Raman"]
+
+
+async def test_finishing_a_meeting_links_a_referral_already_on_the_board(
+    app_factory, repo, now
+) -> None:
+    sam = seed(repo, now, "Sam Lee", Stage.THANKED, company="Acme")
+    contact, _ = with_meeting(repo, now, referrals=("sam lee, ACME",))
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, FinishDialog)
+        assert "Sam Lee is already on your board; linked as introduced by Priya Raman." in str(
+            dialog.query_one("#dialog-explanation").render()
+        )
+        dialog.query_one("#when", Input).value = "today 9:30"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [c.name for c in repo.contacts()].count("Sam Lee") == 1
+        assert repo.get(sam.id).referrer_id == contact.id
+        await pilot.press("u")
+        await pilot.pause()
+        assert repo.get(sam.id).referrer_id == ""
+
+
+def test_the_palette_names_delete_and_merge() -> None:
+    assert TITLES["delete"] == "Delete contact"
+    assert TITLES["merge"] == "Merge duplicate contacts"

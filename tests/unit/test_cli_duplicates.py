@@ -1,0 +1,102 @@
+"""``add`` refuses a duplicate; ``delete`` and ``merge-contacts`` are the ways out of one."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from coffeechat.storage.repository import Repository
+from tests.unit.cli_support import NOW, Run
+from tests.unit.test_cli import add, assert_user_error, stored
+from tests.unit.test_duplicates import _meeting_with_referrals
+
+
+def test_add_of_a_name_and_company_already_there_is_refused(run: Run, db: Path) -> None:
+    first = add(run, "Priya Raman", "--company", "Northwind Health")
+    result = run("add", "priya raman", "--company", "Northwind  Health")
+    assert_user_error(result)
+    assert f"Priya Raman at Northwind Health is already there, id {first[:8]}" in result.err
+    assert "--force" in result.err
+    assert len(Repository(db).contacts()) == 1
+
+
+def test_add_force_adds_the_duplicate(run: Run, db: Path) -> None:
+    add(run, "Priya Raman", "--company", "Northwind Health")
+    add(run, "Priya Raman", "--company", "Northwind Health", "--force")
+    add(run, "Priya Raman", "--company", "Contoso")  # another company: another person
+    assert len(Repository(db).contacts()) == 3
+
+
+def test_delete_with_yes_removes_and_undo_brings_back(run: Run, db: Path) -> None:
+    ada = add(run, "Ada Lovelace", "--company", "Engines")
+    result = run("delete", ada, "--yes")
+    assert result.code == 0, result
+    assert "Deleted Ada Lovelace at Engines" in result.out
+    assert stored(db) == {}
+    assert run("list", "--json").json() == []
+    assert "Ada Lovelace" not in run("list", "--archived").out
+    back = run("delete", "--undo", "ada")
+    assert back.code == 0, back
+    assert "Brought back Ada Lovelace" in back.out
+    assert set(stored(db)) == {"Ada Lovelace"}
+
+
+def test_delete_without_yes_off_a_terminal_refuses(run: Run, db: Path) -> None:
+    add(run, "Ada Lovelace")
+    result = run("delete", "Ada")
+    assert_user_error(result)
+    assert "--yes" in result.err
+    assert set(stored(db)) == {"Ada Lovelace"}
+
+
+@pytest.mark.parametrize(("answer", "kept"), [("y\n", False), ("\n", True)])
+def test_delete_asks_first_at_a_terminal(
+    run: Run, db: Path, monkeypatch: pytest.MonkeyPatch, answer: str, kept: bool
+) -> None:
+    add(run, "Ada Lovelace")
+    terminal = io.StringIO(answer)
+    terminal.isatty = lambda: True  # type: ignore[method-assign]
+    monkeypatch.setattr("sys.stdin", terminal)
+    result = run("delete", "Ada")
+    assert result.code == 0, result
+    assert "Delete Ada Lovelace" in result.out
+    assert ("Ada Lovelace" in stored(db)) is kept
+
+
+def test_merge_contacts_asks_about_conflicts_then_merges(run: Run, db: Path) -> None:
+    keep = add(run, "Ada Lovelace", "--company", "Engines", "--role", "Analyst")
+    other = add(run, "Ada L.", "--company", "Engines Ltd", "--email", "ada@e.org", "--force")
+    undecided = run("merge-contacts", keep, other)
+    assert_user_error(undecided)
+    assert "Name: 'Ada Lovelace' or 'Ada L.'" in undecided.err
+    assert "--take-other name,company or --keep-mine" in undecided.err
+    assert len(stored(db)) == 2  # nothing merged yet
+    result = run("merge-contacts", keep, other, "--take-other", "company", "--keep-mine")
+    assert result.code == 0, result
+    assert result.out.startswith(f"Merged Ada L. (id {other[:8]}) into Ada Lovelace; took ")
+    contacts = stored(db)
+    assert set(contacts) == {"Ada Lovelace"}
+    ada = contacts["Ada Lovelace"]
+    assert (ada.company, ada.email, ada.role) == ("Engines Ltd", "ada@e.org", "Analyst")
+
+
+def test_merge_contacts_repoints_introductions(run: Run, db: Path) -> None:
+    keep = add(run, "Ada Lovelace")
+    repo = Repository(db)
+    other, meeting_id, start = _meeting_with_referrals(repo, NOW, ("Grace Hopper",), "Ada L.")
+    (grace,) = repo.record_meeting(other.id, meeting_id, start, NOW).added
+    result = run("merge-contacts", keep, other.id, "--keep-mine")
+    assert result.code == 0, result
+    assert "moved 1 meeting; 1 introduction now point to Ada Lovelace" in result.out
+    again = Repository(db).get(grace.id)
+    assert again.referrer_id == keep
+    assert again.referred_by == "Ada Lovelace"
+
+
+def test_merge_contacts_with_an_unknown_field_is_an_error(run: Run, db: Path) -> None:
+    keep, other = add(run, "Ada Lovelace"), add(run, "Ada L.")
+    result = run("merge-contacts", keep, other, "--take-other", "shoe size")
+    assert_user_error(result)
+    assert "shoe size is not a field" in result.err

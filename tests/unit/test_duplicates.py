@@ -1,0 +1,230 @@
+"""Duplicates: referrals that name someone already there, refused adds, delete and merge."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from coffeechat.domain import pipeline
+from coffeechat.domain.duplicates import (
+    DuplicateContactError,
+    plan_referrals,
+    same_person,
+)
+from coffeechat.domain.events import ArchiveReason, EventKind, Merge, Remove
+from coffeechat.domain.model import Contact
+from coffeechat.domain.stages import Stage
+from coffeechat.storage.repository import Repository
+from tests.conftest import counting_ids
+from tests.unit.test_meetings import schedule_fields
+
+# -- matching ---------------------------------------------------------------------
+
+
+def test_same_person_matches_name_and_company_ignoring_case_and_spaces(
+    repo: Repository, now: datetime
+) -> None:
+    priya = repo.add({"name": "Priya Raman", "company": "Northwind Health"}, now)
+    repo.add({"name": "Priya Raman", "company": "Contoso"}, now)
+    contacts = repo.contacts()
+    found = same_person(contacts, {"name": " priya  raman", "company": "NORTHWIND health"})
+    assert found is not None
+    assert found.id == priya.id
+    assert same_person(contacts, {"name": "Priya Raman"}) is None  # no company: someone else
+    assert same_person(contacts, {"name": ""}) is None
+
+
+def test_imports_match_through_the_same_function() -> None:
+    from coffeechat.domain.duplicates import name_company_key
+    from coffeechat.interchange import matching
+
+    assert vars(matching)["_name_company"] is name_company_key
+
+
+# -- referrals (issue 10, item 7) ---------------------------------------------------
+
+
+def _meeting_with_referrals(
+    repo: Repository, now: datetime, referrals: tuple[str, ...], name: str = "Ada Lovelace"
+) -> tuple[Contact, str, datetime]:
+    contact = repo.add({"name": name, "company": "Analytical"}, now - timedelta(days=3))
+    start = now - timedelta(minutes=20)
+    contact, _ = repo.schedule_meeting(contact.id, None, schedule_fields(start), now)
+    meeting = contact.next_meeting
+    assert meeting is not None
+    repo.save_meeting(contact.id, replace(meeting, referrals=referrals, started_at=start))
+    return contact, meeting.id, start
+
+
+def test_a_referral_naming_someone_on_the_board_links_them_instead_of_a_second_card(
+    repo: Repository, now: datetime
+) -> None:
+    priya = repo.add({"name": "Priya Raman", "company": "Northwind Health"}, now - timedelta(9))
+    ada, meeting_id, start = _meeting_with_referrals(
+        repo, now, ("priya raman, Northwind Health", "Sam Lee")
+    )
+    done = repo.record_meeting(ada.id, meeting_id, start, now)
+    names = sorted(c.name for c in repo.contacts())
+    assert names == ["Ada Lovelace", "Priya Raman", "Sam Lee"]  # no second Priya
+    linked = repo.get(priya.id)
+    assert linked.referrer_id == ada.id
+    assert linked.referred_by == "Ada Lovelace"
+    assert [c.name for c in done.added] == ["Sam Lee"]
+    assert done.plan.sentences("Ada Lovelace") == [
+        "Adds 1 referral: Sam Lee.",
+        "Priya Raman is already on your board; linked as introduced by Ada Lovelace.",
+    ]
+    repo.undo_all(done.undo_steps, now)
+    assert repo.get(priya.id).referrer_id == ""
+    assert repo.get(priya.id).referred_by == ""
+    assert sorted(c.name for c in repo.contacts()) == ["Ada Lovelace", "Priya Raman"]
+
+
+def test_a_referral_someone_else_introduced_keeps_that_link(
+    repo: Repository, now: datetime
+) -> None:
+    sam, meeting_id, start = _meeting_with_referrals(repo, now, ("Priya Raman, Northwind",), "Sam")
+    repo.record_meeting(sam.id, meeting_id, start, now)
+    (priya,) = repo.referrals_of(sam.id)
+    ada, meeting_id, start = _meeting_with_referrals(repo, now, ("Priya Raman, Northwind",))
+    done = repo.record_meeting(ada.id, meeting_id, start, now)
+    assert not done.added
+    assert not done.linked
+    assert repo.get(priya.id).referrer_id == sam.id
+    assert done.plan.sentences("Ada Lovelace") == [
+        "Priya Raman is already on your board, introduced by Sam; that is kept."
+    ]
+
+
+def test_plan_keeps_a_typed_referrer_without_a_link(repo: Repository, now: datetime) -> None:
+    repo.add({"name": "Priya Raman", "referred_by": "Jo from the meetup"}, now)
+    ada = repo.add({"name": "Ada"}, now)
+    plan = plan_referrals(ada, ["Priya Raman", "Ada", ""], repo.contacts())
+    assert plan.new == []
+    assert plan.link == []
+    assert [(c.name, by) for c, by in plan.kept] == [("Priya Raman", "Jo from the meetup")]
+
+
+# -- add refuses a duplicate unless forced ------------------------------------------------
+
+
+def test_add_refuses_a_duplicate_when_asked_to(repo: Repository, now: datetime) -> None:
+    priya = repo.add({"name": "Priya Raman", "company": "Northwind"}, now)
+    with pytest.raises(DuplicateContactError, match=f"already there, id {priya.id[:8]}") as err:
+        repo.add({"name": "PRIYA RAMAN", "company": "northwind"}, now, allow_duplicate=False)
+    assert err.value.existing.id == priya.id
+    assert len(repo.contacts()) == 1
+    repo.add({"name": "Priya Raman", "company": "Northwind"}, now)  # forced (the default)
+    assert len(repo.contacts()) == 2
+
+
+# -- delete (item 8) ------------------------------------------------------------------
+
+
+def test_delete_removes_from_every_view_and_undo_brings_them_back(
+    repo: Repository, now: datetime, db_path: Path
+) -> None:
+    priya = repo.add({"name": "Priya Raman"}, now)
+    repo.archive(priya.id, ArchiveReason.DUPLICATE, now)
+    deleted, event = repo.delete(priya.id, now)
+    assert event.data == Remove()
+    assert deleted.removed
+    assert repo.contacts(include_archived=True) == []
+    assert repo.archived() == []
+    reopened = Repository(db_path)
+    (stored,) = reopened._contacts.values()  # the history stays in the file
+    assert stored.removed
+    assert stored.events[-1].kind is EventKind.REMOVE
+    back = repo.undo(priya.id, event.id, now)
+    assert not back.removed
+    assert back.archived
+    assert back.archive_reason == "duplicate"
+    with pytest.raises(pipeline.MoveError, match="already deleted"):
+        pipeline.delete(deleted, now, "x")
+
+
+# -- merge (item 8) -------------------------------------------------------------------
+
+
+@pytest.fixture
+def pair(repo: Repository, now: datetime) -> tuple[Contact, Contact]:
+    """Ada met (with a meeting and an introduction), and a sparse duplicate with more details."""
+    keep, meeting_id, start = _meeting_with_referrals(repo, now, ())
+    repo.record_meeting(keep.id, meeting_id, start, now)
+    repo.edit(keep.id, {"role": "Analyst", "notes": "Loves engines"}, now)
+    other = repo.add(
+        {"name": "Ada Lovelace", "company": "Analytical Engines Ltd", "email": "ada@ae.org",
+         "notes": "Met at the meetup"},
+        now - timedelta(days=1),
+    )  # fmt: skip
+    other, _ = repo.schedule_meeting(other.id, None, schedule_fields(now + timedelta(1)), now)
+    return repo.get(keep.id), other
+
+
+def test_merge_conflicts_list_fields_both_fill_differently(pair: tuple[Contact, Contact]) -> None:
+    keep, other = pair
+    assert pipeline.merge_conflicts(keep, other) == {
+        "company": ("Analytical", "Analytical Engines Ltd")
+    }
+
+
+def test_merge_keeps_both_histories_fills_blanks_and_moves_meetings(
+    repo: Repository, now: datetime, pair: tuple[Contact, Contact], db_path: Path
+) -> None:
+    keep, other = pair
+    merged = repo.merge_contacts(keep.id, other.id, now, take_other=["company"])
+    survivor = repo.get(keep.id)
+    assert survivor.email == "ada@ae.org"  # a blank filled
+    assert survivor.company == "Analytical Engines Ltd"  # the conflict, as chosen
+    assert survivor.role == "Analyst"
+    assert survivor.notes == "Loves engines\n\nMet at the meetup"
+    assert survivor.stage is Stage.MET
+    assert {m.id for m in survivor.meetings} == {m.id for m in (*keep.meetings, *other.meetings)}
+    assert survivor.events[: len(keep.events)] == keep.events  # its history, untouched
+    assert type(survivor.events[-1].data) is Merge
+    assert [c.id for c in repo.contacts()] == [keep.id]
+    gone = Repository(db_path)._contacts[other.id]
+    assert gone.removed
+    assert gone.merged_into == keep.id
+    assert gone.events[: len(other.events)] == other.events  # the other history too
+    assert merged.undo_steps[0] == (other.id, gone.events[-1].id)
+
+
+def test_undoing_a_merge_restores_both(
+    repo: Repository, now: datetime, pair: tuple[Contact, Contact]
+) -> None:
+    keep, other = pair
+    merged = repo.merge_contacts(keep.id, other.id, now)
+    assert repo.get(keep.id).company == "Analytical"  # a conflict keeps the survivor's
+    repo.undo_all(merged.undo_steps, now)
+    assert repo.get(keep.id).fields() == keep.fields()
+    assert repo.get(keep.id).meetings == keep.meetings
+    assert repo.get(other.id).fields() == other.fields()
+    assert repo.get(other.id).meetings == other.meetings
+    assert {c.id for c in repo.contacts()} == {keep.id, other.id}
+
+
+def test_merge_repoints_referrals_of_the_merged_away_contact(db_path: Path, now: datetime) -> None:
+    repo = Repository(db_path, id_factory=counting_ids())
+    keep = repo.add({"name": "Ada Lovelace"}, now)
+    other, meeting_id, start = _meeting_with_referrals(repo, now, ("Sam Lee",), "Ada L.")
+    done = repo.record_meeting(other.id, meeting_id, start, now)
+    (sam,) = done.added
+    merged = repo.merge_contacts(keep.id, other.id, now)
+    assert repo.get(sam.id).referrer_id == keep.id
+    assert repo.get(sam.id).referred_by == "Ada Lovelace"
+    assert [c.id for c in repo.referrals_of(keep.id)] == [sam.id]
+    survivor = repo.get(keep.id)
+    assert survivor.meeting(meeting_id) is not None  # the held meeting moved with it
+    repo.undo_all(merged.undo_steps, now)
+    assert repo.get(sam.id).referrer_id == other.id
+    assert repo.get(sam.id).referred_by == "Ada L."
+
+
+def test_merge_refuses_the_same_contact_twice(repo: Repository, now: datetime) -> None:
+    ada = repo.add({"name": "Ada"}, now)
+    with pytest.raises(pipeline.MoveError, match="merged with themselves"):
+        repo.merge_contacts(ada.id, ada.id, now)
