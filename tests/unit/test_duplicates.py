@@ -228,3 +228,18 @@ def test_merge_refuses_the_same_contact_twice(repo: Repository, now: datetime) -
     ada = repo.add({"name": "Ada"}, now)
     with pytest.raises(pipeline.MoveError, match="merged with themselves"):
         repo.merge_contacts(ada.id, ada.id, now)
+
+
+def test_undoing_a_merge_keeps_notes_typed_into_a_moved_meeting_since(
+    repo: Repository, now: datetime, pair: tuple[Contact, Contact]
+) -> None:
+    """Meeting notes are not events: undoing the merge must hand them back, not drop them."""
+    keep, other = pair
+    merged = repo.merge_contacts(keep.id, other.id, now)
+    moved = next(m for m in repo.get(keep.id).meetings if m.id == other.meetings[0].id)
+    typed = replace(moved, notes="Ask about the analytics team", takeaways=("Learn Ada",))
+    repo.save_meeting(keep.id, typed, moved)
+    repo.undo_all(merged.undo_steps, now)
+    back = repo.get(other.id).meetings[0]
+    assert (back.notes, back.takeaways) == ("Ask about the analytics team", ("Learn Ada",))
+    assert repo.get(keep.id).meetings == keep.meetings

@@ -29,6 +29,7 @@ from coffeechat.domain.duplicates import (
     plan_referrals,
     same_person,
 )
+from coffeechat.domain.events import Merge
 from coffeechat.domain.meetings import (
     AgendaItem,
     Meeting,
@@ -373,8 +374,23 @@ class Repository:
             for contact_id, event_id, *latest in steps:
                 contact = batch.get(contact_id) or self._current(contact_id, removed=True)
                 event = pipeline.undo(contact, event_id, now, self._new_id(), *latest)
+                undone = next(e for e in contact.events if e.id == event_id)
+                if type(undone.data) is Merge:
+                    self._hand_back_meetings(batch, contact, undone.data)
                 results.append(batch.put(contact.with_event(event)))
-            return results
+            return [batch.get(c.id) or c for c in results]
+
+    def _hand_back_meetings(self, batch: _Batch, keep: Contact, merge: Merge) -> None:
+        """Give the merged-away contact its meetings back as they are now.
+
+        Undoing a merge takes the moved meetings off the survivor; notes and
+        answers typed into them since the merge are not events, so the other
+        contact's older copies are replaced by the survivor's current ones.
+        """
+        moved = {m.id: m for m in keep.meetings if m.id in merge.meetings}
+        other = batch.get(merge.other_id) or self._current(merge.other_id, removed=True)
+        meetings = tuple(moved.get(m.id, m) for m in other.meetings)
+        batch.put(replace(other, meetings=meetings))
 
     def schedule_meeting(
         self, contact_id: str, meeting_id: str | None, fields: Mapping[str, object], now: datetime
