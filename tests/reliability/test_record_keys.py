@@ -8,6 +8,7 @@ is rewritten only by the next real change) and nothing is dropped.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,34 @@ def test_the_repository_writes_each_contact_to_its_own_record(tmp_path: Path) ->
         "Ada Lovelace": "about Ada Lovelace",
         "Bob Moses": "about Bob Moses",
     }
+
+
+def with_a_repeated_key(compact: bool) -> bytes:
+    """Two new contacts both stored as "2": what a git merge of two branches leaves."""
+    text = database_bytes(
+        {"1": contact_record("Ada Lovelace", 1), "2": contact_record("Bob Moses", 2),
+         "3": contact_record("Cy Young", 3)}
+    ).decode()  # fmt: skip
+    text = text.replace('"3": {', '"2": {')
+    if compact:
+        text = json.dumps(json.loads(text))  # still one "2": json keeps the last
+        bob = json.dumps({"2": contact_record("Bob Moses", 2)})[1:-1]
+        text = text.replace('"contacts": {', '"contacts": {' + bob + ", ", 1)
+    return text.encode()
+
+
+@pytest.mark.parametrize("compact", [False, True], ids=["as-written", "one-line"])
+def test_a_key_repeated_in_the_text_keeps_both_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], compact: bool
+) -> None:
+    db = tmp_path / "contacts.json"
+    db.write_bytes(with_a_repeated_key(compact))
+    before = file_bytes(db)
+
+    listed = cli(capsys, db, "list", "--json")
+    assert file_bytes(db) == before
+    assert sorted(c["name"] for c in listed.json()) == ["Ada Lovelace", "Bob Moses", "Cy Young"]
+
+    assert cli(capsys, db, "advance", "Bob").code == 0
+    assert cli(capsys, db, "add", "Grace Hopper").code == 0
+    assert stored_names(db) == ["Ada Lovelace", "Bob Moses", "Cy Young", "Grace Hopper"]

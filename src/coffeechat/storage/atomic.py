@@ -29,7 +29,9 @@ from __future__ import annotations
 import codecs
 import errno
 import fcntl
+import json
 import os
+import re
 import stat
 import tempfile
 import time
@@ -269,6 +271,8 @@ class AtomicJSONStorage(Storage):
             for table in data.values()
         ):
             raise self._corrupt("it is JSON, but not tables of records")
+        if _may_repeat_keys(raw, data):
+            data = _tables_keeping_repeats(raw.decode("utf-8"))
         for name, table in data.items():
             if not all(_canonical(key) for key in table):
                 data[name] = _renumbered(table)
@@ -388,6 +392,54 @@ def _json_problem(raw: bytes, error: orjson.JSONDecodeError) -> str:
             f" (byte offset {bad.start}) is not UTF-8"
         )
     return f"invalid JSON at line {error.lineno}, column {error.colno}"
+
+
+def _may_repeat_keys(raw: bytes, data: Data) -> bool:
+    """Whether a table may hold one key twice (a git merge of two new contacts does).
+
+    JSON parsers keep the last of two equal keys and drop the other record in
+    silence.  In the layout written here every record key, and nothing else,
+    starts a line 4 spaces in, so counting those is cheap; a file laid out
+    differently (or with repeats) takes the slow, exact path once: the next
+    save writes this layout.
+    """
+    records = sum(len(table) for table in data.values())
+    return raw.count(b'\n    "') != records
+
+
+def _tables_keeping_repeats(text: str) -> Data:
+    """The tables with a repeated record key's later records given new ``?`` keys.
+
+    Walks the two outer levels by hand (each record is parsed by the C
+    decoder); called only for a file that already parsed, so it cannot fail.
+    """
+    decoder = json.JSONDecoder()
+    space = re.compile(r"[ \t\n\r]*")
+
+    def skip(index: int) -> int:
+        match = space.match(text, index)
+        return match.end() if match else index
+
+    def members(index: int) -> list[tuple[str, int, Any]]:
+        """Each (key, where its value starts, the value) of the object at ``index``, in order."""
+        index = skip(skip(index) + 1)  # past "{"
+        found: list[tuple[str, int, Any]] = []
+        while text[index] != "}":
+            key, index = decoder.raw_decode(text, index)
+            start = skip(skip(index) + 1)  # past ":"
+            value, index = decoder.raw_decode(text, start)
+            found.append((key, start, value))
+            index = skip(index)
+            if text[index] == ",":
+                index = skip(index + 1)
+        return found
+
+    tables: Data = {}
+    for name, start, _ in members(text.index("{")):
+        table = tables.setdefault(name, {})
+        for key, _, record in members(start):
+            table[key if key not in table else f"?{len(table)}"] = record
+    return tables
 
 
 def _canonical(key: str) -> bool:
