@@ -443,8 +443,9 @@ def _export(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return 0
-    if args.output.resolve() == repository.path.resolve():
-        return _fail(f"{args.output} is the database itself; export to another file.")
+    refusal = repository.refusal_to_write(args.output)
+    if refusal is not None:
+        return _fail(refusal)
     try:
         write_private(args.output, data)
     except OSError as error:

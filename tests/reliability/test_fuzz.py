@@ -359,7 +359,7 @@ def test_export_over_the_database_itself_is_refused(template: Path, outside: Out
         )
         assert db.read_bytes() == before
     assert code == 1
-    assert err == "coffeechat: contacts.json is the database itself; export to another file.\n"
+    assert err == "coffeechat: contacts.json is the database itself; choose another file.\n"
 
 
 def test_the_sandbox_check_sees_a_write_outside(template: Path, outside: Outside) -> None:

@@ -348,7 +348,7 @@ def _event_with(**changes: object) -> dict[str, object]:
         (b"  \n\n", "the file is empty"),
         (b'{\n  "contacts": {\n    "1": {\n', "invalid JSON at line 4, column 1"),
         (b'{\n  "meta": {\n    "1": {"schema": 1,}\n  }\n}\n', "invalid JSON at line 3, column 22"),
-        (b"\xff\xfe\x00garbage", "invalid JSON at line 1, column 1"),
+        (b"\xff\xfe\x00garbage", "byte 0xff at line 1, column 1 (byte offset 0) is not UTF-8"),
         (b"[]", "not tables of records"),
         (b"42", "not tables of records"),
         (b'{"contacts": []}', "not tables of records"),
@@ -767,3 +767,71 @@ def test_undoing_a_promise_reopened_brings_back_when_it_was_ticked_off(db: Path)
     _, reopened = repo.tick_promise(contact.id, "p1", ticked_at + timedelta(hours=1), done=False)
     back = repo.undo(contact.id, reopened.id, ticked_at + timedelta(hours=2))
     assert back.meetings[0].promises[0].done_at == ticked_at
+
+
+# -- backups after a wrong clock, and what the file's bytes may hold ----------------------
+
+
+def test_future_dated_backups_never_push_out_the_one_just_written(db: Path) -> None:
+    """A clock that ran ahead left 14 backups named for days to come: today's is kept."""
+    add(make_repo(db), "Ada")
+    folder = db.parent / "backups"
+    for made_today in folder.iterdir():
+        made_today.unlink()
+    future = [TODAY + timedelta(days=400 + n) for n in range(atomic.BACKUPS_KEPT)]
+    for n, day in enumerate(future):
+        path = folder / f"contacts-{day:%Y-%m-%d}.json"
+        path.write_bytes(db.read_bytes())
+        os.utime(path, ns=(n * 10**9, n * 10**9))  # written in this order, long ago
+    before = db.read_bytes()
+
+    add(make_repo(db), "Grace")
+
+    today = folder / f"contacts-{TODAY:%Y-%m-%d}.json"
+    assert today.read_bytes() == before
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == atomic.BACKUPS_KEPT
+    # the one really written first went, not today's
+    assert f"contacts-{future[0]:%Y-%m-%d}.json" not in names
+    assert f"contacts-{future[1]:%Y-%m-%d}.json" in names
+
+
+def test_the_database_may_start_with_a_utf8_bom(db: Path) -> None:
+    add(make_repo(db), "Ada")
+    db.write_bytes(b"\xef\xbb\xbf" + db.read_bytes())
+    before = db.read_bytes()
+
+    assert [c.name for c in make_repo(db).contacts()] == ["Ada"]
+    assert db.read_bytes() == before  # reading rewrites nothing
+    add(make_repo(db), "Grace")
+    assert [c.name for c in make_repo(db).contacts()] == ["Ada", "Grace"]
+
+
+def test_invalid_utf8_is_reported_at_its_real_place(db: Path) -> None:
+    add(make_repo(db), "Ada")
+    good = db.read_bytes()
+    at = good.index(b"Ada")
+    db.write_bytes(good[:at] + b"Ad\xe9" + good[at + 3 :])  # Latin-1 from a hand edit
+    before = listing(db.parent), db.read_bytes()
+    line = good.count(b"\n", 0, at) + 1
+    column = at - good.rfind(b"\n", 0, at) + 2
+
+    with pytest.raises(CorruptDatabaseError) as caught:
+        make_repo(db)
+
+    assert f"byte 0xe9 at line {line}, column {column} (byte offset {at + 2}) is not UTF-8" in (
+        str(caught.value)
+    )
+    assert (listing(db.parent), db.read_bytes()) == before
+
+
+def test_a_failed_read_writes_nothing_even_for_a_write(db: Path) -> None:
+    add(make_repo(db), "Ada")
+    repo = make_repo(db)
+    db.write_bytes(db.read_bytes().replace(b"Ada", b"\xff\xfe\xfd"))
+    before = listing(db.parent), db.read_bytes()
+
+    with pytest.raises(CorruptDatabaseError):
+        add(repo, "Grace")
+
+    assert (listing(db.parent), db.read_bytes()) == before

@@ -180,7 +180,7 @@ class Repository:
         self._contacts: dict[str, Contact] = {}
         self._doc_ids: dict[str, int] = {}
         self._create = create
-        if create or self.path.exists():
+        if create or self._storage.exists():
             self._open()
 
     # -- reading ------------------------------------------------------------
@@ -241,6 +241,19 @@ class Repository:
         """The contacts this one introduced (by link), oldest first."""
         self._sync()
         return [c for c in self._contacts.values() if c.referrer_id == contact_id and not c.removed]
+
+    def refusal_to_write(self, path: str | os.PathLike[str]) -> str | None:
+        """The sentence refusing to write ``path`` if it is one of the database's own files.
+
+        The database, its lock, its backups and temp files, by any route
+        (symlinks resolved, hard links recognised); None for any other path.
+        Every export and every "save to file" asks this first.
+        """
+        what = self._storage.own_file(path)
+        if what is None:
+            return None
+        where = "" if what == "the database itself" else f" ({self.path})"
+        return f"{path} is {what}{where}; choose another file."
 
     def refresh(self) -> bool:
         """Pick up changes another process made; True if anything changed."""
@@ -730,7 +743,7 @@ class Repository:
 
     def _open(self) -> None:
         """Create the file on first use, check its schema, migrate old ones."""
-        if not self.path.exists():
+        if not self._storage.exists():
             with self._writing():
                 self._sync()
                 return
@@ -758,7 +771,8 @@ class Repository:
         may be the only record of an older state (a second migration after
         the user put an old file back).
         """
-        backup = self.path.with_name(f"{stem}.bak")
+        original_path = self._storage.target  # beside the real file, not a symlink to it
+        backup = original_path.with_name(f"{stem}.bak")
         number = 1
         while True:
             try:
@@ -766,9 +780,9 @@ class Repository:
                 break
             except FileExistsError:
                 number += 1
-                backup = self.path.with_name(f"{stem}-{number}.bak")
+                backup = original_path.with_name(f"{stem}-{number}.bak")
         try:
-            with os.fdopen(fd, "wb") as out, self.path.open("rb") as original:
+            with os.fdopen(fd, "wb") as out, original_path.open("rb") as original:
                 shutil.copyfileobj(original, out)
                 out.flush()
                 os.fsync(out.fileno())
@@ -797,7 +811,7 @@ class Repository:
                 self._storage.discard()
                 raise
             try:
-                self._private_copy(f"{self.path.name}.schema-{found}")
+                self._private_copy(f"{self._storage.target.name}.schema-{found}")
             except OSError as error:
                 self._storage.discard()
                 raise DatabaseWriteError(self.path, str(error.strerror)) from error

@@ -100,6 +100,10 @@ async def export_flow(host: Host, kind: str) -> None:
     if not text:
         return
     path = Path(text.strip()).expanduser()
+    refusal = host.repository.refusal_to_write(path)
+    if refusal is not None:
+        host.notify(refusal, title="Can't export", severity="error", timeout=10)
+        return
 
     def attempt() -> Problem | None:
         try:

@@ -241,6 +241,10 @@ class DraftScreen(AppScreen[None]):
             self._write(Path(name.strip()).expanduser())
 
     def _write(self, path: Path) -> None:
+        refusal = self.coffeechat.repository.refusal_to_write(path)
+        if refusal is not None:
+            self.notify(refusal, severity="error")
+            return
         try:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
