@@ -1,0 +1,84 @@
+"""Issue 10: text from files is cleaned where it enters, exports stay inert, bad cells don't abort.
+
+Items 16 (input), 17, 19 (imports, ICS), 20, 21 (imports), 26, 27.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from coffeechat.domain import text
+from coffeechat.storage.repository import Repository
+from coffeechat.transfer import export_bytes, import_file
+
+HOSTILE = "\x1b[31m\x07\x00\x9b\u202e"  # ESC sequence, BEL, NUL, C1 CSI, a bidi override
+RAW = ("\x1b", "\x07", "\x00", "\x9b", "\u202e", "\x1c", "\x85", "\u2028")
+
+
+def _raw_in(text: str) -> list[str]:
+    return [repr(c) for c in RAW if c in text]
+
+
+# -- 16: one rule, wherever text enters --------------------------------------------------
+
+
+def test_the_rule_drops_controls_and_bidi_overrides_and_keeps_lines() -> None:
+    raw = "Ada\x1b[2J\x07\x00 Love\u202elace\r\nline 2\x85line 3\u2028line 4\x1cend\ttab"
+    assert text.printable(raw) == "Ada[2J Lovelace\nline 2\nline 3\nline 4\nend\ttab"
+    assert text.one_line(" Ada \n Lovelace\x1b ") == "Ada Lovelace"
+    # Right-to-left marks and emoji joiners are text, not tricks.
+    rtl_and_emoji = "\u200f\u05e9\u05dc\u05d5\u05dd 👩\u200d💻"
+    assert text.printable(rtl_and_emoji) == rtl_and_emoji
+
+
+def test_a_hand_edited_database_is_cleaned_on_read_and_still_loads(
+    repo: Repository, db_path: Path, now: datetime
+) -> None:
+    contact = repo.add({"name": "Ada Lovelace", "notes": "first"}, now)
+    data = json.loads(db_path.read_text())
+    record = next(iter(data["contacts"].values()))
+    record["name"] = f"Ada{HOSTILE} Lovelace"
+    record["company"] = "Analytical\x1b]0;pwned\x07 Engines"
+    record["notes"] = "line one\x1b[2J\nline two\x00\u2028line three"
+    record["events"][0]["data"] = {}
+    db_path.write_text(json.dumps(data))
+
+    fresh = Repository(db_path)
+    [read] = fresh.contacts()
+    assert read.id == contact.id
+    assert read.name == "Ada[31m Lovelace"
+    assert read.company == "Analytical]0;pwned Engines"
+    assert read.notes == "line one[2J\nline two\nline three"  # the lines are kept
+
+
+def test_json_backup_restore_stores_clean_text(
+    repo: Repository, tmp_path: Path, now: datetime
+) -> None:
+    source = Repository(tmp_path / "other.json")
+    source.add({"name": "Grace Hopper", "notes": "a\nb"}, now)
+    backup = json.loads(export_bytes(source, "json", now))
+    backup["contacts"][0]["name"] = f"Grace{HOSTILE} Hopper"
+    backup["contacts"][0]["notes"] = f"a{HOSTILE}\nb"
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(backup))
+
+    import_file(repo, "json", path, now)
+
+    [contact] = repo.contacts()
+    assert contact.name == "Grace[31m Hopper"
+    assert contact.notes == "a[31m\nb"
+    assert not _raw_in(Path(repo.path).read_text(encoding="utf-8"))
+
+
+def test_csv_notes_lose_separator_controls_and_keep_lines(
+    repo: Repository, tmp_path: Path, now: datetime
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text('Name,Notes\nAda,"one\x1ctwo\x85three\u2028four\x1b"\n', encoding="utf-8")
+
+    import_file(repo, "csv", path, now)
+
+    [contact] = repo.contacts()
+    assert contact.notes == "one\ntwo\nthree\nfour"
