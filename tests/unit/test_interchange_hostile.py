@@ -6,10 +6,12 @@ Items 16 (input), 17, 19 (imports, ICS), 20, 21 (imports), 26, 27.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from coffeechat.domain import text
+from coffeechat.domain.model import Contact
 from coffeechat.storage.repository import Repository
 from coffeechat.transfer import export_bytes, import_file
 
@@ -82,3 +84,55 @@ def test_csv_notes_lose_separator_controls_and_keep_lines(
 
     [contact] = repo.contacts()
     assert contact.notes == "one\ntwo\nthree\nfour"
+
+
+# -- 17: exports stay inert --------------------------------------------------------------
+
+
+def test_csv_export_defuses_fullwidth_and_spaced_formulas() -> None:
+    from coffeechat.interchange.csv_files import neutralise
+
+    formulas = ("＝1+2", "＋1", "－1", "＠SUM(A1)", " =1+2", "\n=1+2", " @SUM(A1)", "\u3000-1")
+    for formula in formulas:
+        assert neutralise(formula) == "'" + formula, formula
+    assert neutralise("Ada ＝ genius") == "Ada ＝ genius"
+
+
+def test_csv_import_takes_the_quote_off_what_the_export_defused(tmp_path: Path) -> None:
+    from coffeechat.interchange.csv_files import read_csv
+
+    path = tmp_path / "back.csv"
+    path.write_text("Name,Company\nAda,'＝1+2\n", encoding="utf-8")
+    [person], _ = read_csv(path)
+    assert person.fields["company"] == "＝1+2"
+
+
+def _hostile_contact(now: datetime) -> Contact:
+    from coffeechat.domain import pipeline
+    from coffeechat.domain.meetings import Meeting
+
+    contact = pipeline.new_contact({"name": "Ada Lovelace"}, now, "c" * 32, "e" * 32)
+    odd = "a\x1cb\x1dc\x1ed\x1fe\x85f\u2028g\u2029h\x1bi"
+    meeting = Meeting(id="m" * 32, scheduled_at=now, place=odd, goals=odd)
+    # Built directly: what a contact from anywhere could hold, cleaned or not.
+    return replace(contact, name=f"Ada {odd}", company=odd, notes=odd, meetings=(meeting,))
+
+
+def test_ics_and_vcard_exports_drop_separator_controls_and_unicode_line_breaks(
+    now: datetime,
+) -> None:
+    import io
+
+    from coffeechat.interchange.calendar import write_calendar
+    from coffeechat.interchange.vcard import write_vcards
+
+    contact = _hostile_contact(now)
+    ics = io.BytesIO()
+    write_calendar([contact], [], now, ics)
+    calendar = ics.getvalue().decode("utf-8")
+    cards = io.StringIO(newline="")
+    write_vcards([contact], cards, include_notes=True)
+    for exported in (calendar, cards.getvalue()):
+        assert not _raw_in(exported)
+        assert not any(c in exported for c in "\x1d\x1e\x1f\u2029")
+    assert "LOCATION:a\\nb\\nc\\nd" in calendar  # breaks become escaped newlines

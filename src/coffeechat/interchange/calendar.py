@@ -17,6 +17,7 @@ from icalendar import Calendar, Event, Todo
 from coffeechat.domain.meetings import Meeting, MeetingFormat
 from coffeechat.domain.model import Contact
 from coffeechat.domain.rules import DueItem
+from coffeechat.domain.text import printable
 
 PRODID = "-//coffeechat//EN"
 UID_DOMAIN = "coffeechat"
@@ -74,11 +75,11 @@ def meeting_event(contact: Contact, meeting: Meeting, stamp: datetime) -> Event:
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", start + meeting.length)
-    event.add("summary", meeting_summary(contact, meeting))
+    event.add("summary", printable(meeting_summary(contact, meeting)))
     if meeting.place:
-        event.add("location", meeting.place)
+        event.add("location", printable(meeting.place))
     if meeting.goals:
-        event.add("description", meeting.goals)
+        event.add("description", printable(meeting.goals))
     return event
 
 
@@ -95,10 +96,10 @@ def due_todo(item: DueItem, stamp: datetime) -> Todo:
     todo.add("uid", todo_uid(item))
     todo.add("dtstamp", stamp)
     todo.add("due", _utc(item.due_at))
-    todo.add("summary", todo_summary(item))
+    todo.add("summary", printable(todo_summary(item)))
     todo.add("status", "NEEDS-ACTION")
     if str(item.kind) in _DETAIL_AS_DESCRIPTION and item.detail:
-        todo.add("description", item.detail)
+        todo.add("description", printable(item.detail))
     return todo
 
 

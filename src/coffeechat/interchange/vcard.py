@@ -19,6 +19,7 @@ import vobject
 
 from coffeechat.domain.fields import FIELDS_BY_NAME
 from coffeechat.domain.model import Contact
+from coffeechat.domain.text import printable
 from coffeechat.interchange.errors import InterchangeError
 from coffeechat.interchange.matching import Incoming, RowError
 
@@ -308,34 +309,37 @@ def contact_uid(contact_id: str) -> str:
 
 
 def _card(contact: Contact, version: str, *, include_notes: bool) -> Any:
+    # Every value under the one text rule: no control character, bidi override
+    # or odd line break (U+001C, NEL, U+2028) leaves in a card.
+    text = {name: printable(value) for name, value in contact.fields().items()}
     card = vobject.vCard()
     card.add("version").value = version
     card.add("prodid").value = "-//coffeechat//EN"
     card.add("uid").value = contact_uid(contact.id)
-    card.add("fn").value = contact.name
+    card.add("fn").value = text["name"]
     # N is required in 3.0; the last word as family name is a guess, but FN
     # is what every app shows, and it is exact.
-    *given, family = contact.name.split() or [""]
+    *given, family = text["name"].split() or [""]
     if given:
         card.add("n").value = vobject.vcard.Name(family=family, given=" ".join(given))
     else:
         card.add("n").value = vobject.vcard.Name(given=family)
-    if contact.company:
-        card.add("org").value = [contact.company]
-    if contact.role:
-        card.add(_property("role")).value = contact.role
-    if contact.email:
+    if text["company"]:
+        card.add("org").value = [text["company"]]
+    if text["role"]:
+        card.add(_property("role")).value = text["role"]
+    if text["email"]:
         email = card.add("email")
-        email.value = contact.email
+        email.value = text["email"]
         if version == "3.0":
             email.type_param = "INTERNET"
-    if contact.phone:
+    if text["phone"]:
         phone = card.add("tel")
-        phone.value = contact.phone
+        phone.value = text["phone"]
         if version == "4.0":  # a 4.0 TEL is a tel: URI unless it says it is text
             phone.params["VALUE"] = ["text"]
-    if contact.linkedin:
-        card.add(_property("linkedin")).value = contact.linkedin
-    if include_notes and contact.notes:
-        card.add(_property("notes")).value = contact.notes
+    if text["linkedin"]:
+        card.add(_property("linkedin")).value = text["linkedin"]
+    if include_notes and text["notes"]:
+        card.add(_property("notes")).value = text["notes"]
     return card
