@@ -321,7 +321,7 @@ def _import(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
         mapping=mapping,
     )
     print("\n".join(report.lines()))
-    for row in report.errors:
+    for row in sorted([*report.errors, *report.warnings], key=lambda row: row.line):
         print(f"coffeechat: {args.file}:{row.line}: {row.message}", file=sys.stderr)
     return 0
 

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from coffeechat.domain.model import Contact
-from coffeechat.domain.rules import due_items
+from coffeechat.domain.rules import DueItem, due_items
 from coffeechat.interchange.backup import export_json, plan_backup, read_backup, restore_summary
 from coffeechat.interchange.csv_files import read_csv, write_csv
 from coffeechat.interchange.errors import InterchangeError
@@ -38,6 +38,8 @@ class ImportReport:
     added: list[str] = field(default_factory=list)  # names
     updated: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: Values left out of people imported all the same (a bad cadence or date cell).
+    warnings: list[RowError] = field(default_factory=list)
     #: (contact id, event id) for each change the import made, to undo it in one step.
     undo_steps: list[tuple[str, ...]] = field(default_factory=list)
 
@@ -54,6 +56,10 @@ class ImportReport:
     def skipped(self, path: Path) -> list[str]:
         """One line per row left out: "Connections.csv:9: no name …"."""
         return [f"{path.name}:{error.line}: {error.message}" for error in self.errors]
+
+    def left_out(self, path: Path) -> list[str]:
+        """One line per value left out: "people.csv:4: Follow up every: '²' is not … "."""
+        return [f"{path.name}:{warning.line}: {warning.message}" for warning in self.warnings]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +127,7 @@ def _people_importer(
             [fields["name"] for fields in plan.add],
             [update.contact.name for update in plan.update],
             plan.errors,
+            plan.warnings,
         )
         if not options.dry_run and (plan.add or plan.update):
             added, updated = repository.apply_import(
@@ -184,8 +191,18 @@ def _write_calendar(repository: Repository, now: datetime, options: ExportOption
     from coffeechat.interchange.calendar import write_calendar  # loads icalendar
 
     chosen = _chosen(repository, options)
+    settings = repository.settings()
+    items: list[DueItem] = []
+    for contact in chosen:
+        # One contact at a time: a time no calendar holds (year 9999 in a
+        # hand-edited file) costs that contact's to-dos, not the export.
+        try:
+            items.extend(due_items([contact], now, settings))
+        except OverflowError:
+            continue
+    items.sort(key=lambda item: (item.due_at, item.key))
     binary = io.BytesIO()
-    write_calendar(chosen, due_items(chosen, now, repository.settings()), now, binary)
+    write_calendar(chosen, items, now, binary)
     return binary.getvalue()
 
 

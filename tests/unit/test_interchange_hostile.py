@@ -136,3 +136,62 @@ def test_ics_and_vcard_exports_drop_separator_controls_and_unicode_line_breaks(
         assert not _raw_in(exported)
         assert not any(c in exported for c in "\x1d\x1e\x1f\u2029")
     assert "LOCATION:a\\nb\\nc\\nd" in calendar  # breaks become escaped newlines
+
+
+# -- 19: no traceback for extreme values; a bad cell costs the cell, not the row ---------
+
+
+def test_ics_export_survives_year_9999_and_huge_lengths(
+    repo: Repository, db_path: Path, now: datetime
+) -> None:
+    from datetime import timedelta
+
+    odd = [
+        ("9999-12-31T23:00:00-05:00", 30),  # no UTC time at all
+        ("9999-12-31T23:00:00+00:00", 2**62),  # timedelta(minutes=2**62) overflows
+        ("9999-12-31T23:00:00+00:00", 120),  # ends after the year 9999
+    ]
+    for index in range(len(odd) + 1):
+        contact = repo.add({"name": f"Person {index}"}, now)
+        fields = {"scheduled_at": now + timedelta(days=2), "minutes": 30}
+        repo.schedule_meeting(contact.id, None, fields, now)
+    data = json.loads(db_path.read_text())
+    for record, (when, minutes) in zip(data["contacts"].values(), odd, strict=False):
+        record["meetings"][0].update(scheduled_at=when, minutes=minutes)
+    db_path.write_text(json.dumps(data))
+
+    calendar = export_bytes(Repository(db_path), "ics", now).decode()
+
+    assert "DTSTART:20261124T100000Z" in calendar  # the ordinary meeting is there
+    assert calendar.count("BEGIN:VEVENT") == 3  # the one with no UTC time is left out
+    assert "DTEND:99991231T235900Z" in calendar  # cut at the calendar's end
+
+
+def test_a_bad_cadence_or_date_cell_costs_the_cell_not_the_row(
+    repo: Repository, tmp_path: Path, now: datetime
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "Name,Company,Cadence,Connected on\n"
+        "Ada,Engines,²,\n"
+        "Bob,Y,①,\n"
+        "Cy,Z,99999999999,\n"
+        "Dee,W,3,2026-13-45\n"
+        ",nobody,3,\n"
+        "Eve,V,2,\n",
+        encoding="utf-8",
+    )
+
+    report = import_file(repo, "csv", path, now)
+
+    assert sorted(c.name for c in repo.contacts()) == ["Ada", "Bob", "Cy", "Dee", "Eve"]
+    by_name = {c.name: c for c in repo.contacts()}
+    assert by_name["Ada"].company == "Engines"
+    assert by_name["Ada"].cadence == ""
+    assert by_name["Dee"].cadence == "3"
+    assert by_name["Dee"].connected_on == ""
+    assert [w.line for w in report.warnings] == [2, 3, 4, 5]
+    assert "'²' is not a number of months" in report.warnings[0].message
+    assert report.left_out(path)[3].startswith("people.csv:5: Connected on:")
+    assert [e.line for e in report.errors] == [6]  # no name: the row is skipped
+    assert "4 values left out" in report.summary
