@@ -103,6 +103,9 @@ class FileFormat:
     import_help: str = ""
     export_title: str = ""
     export_help: str = ""
+    #: The largest file an import reads (None: no limit), so a huge or hostile
+    #: file is refused with one sentence instead of taking minutes or all memory.
+    max_bytes: int | None = 64 * 1024 * 1024
 
 
 # -- reading --------------------------------------------------------------------------
@@ -289,6 +292,7 @@ FORMATS: tuple[FileFormat, ...] = (
         import_help="a file made by Export JSON backup",
         export_title="Export JSON backup",
         export_help="everything, to restore on another machine",
+        max_bytes=None,  # our own file, as large as the database it came from
     ),
 )
 """Every format, in the order help and the palette list them."""
@@ -319,10 +323,17 @@ def import_file(
     mapping: Mapping[str, str] | None = None,
 ) -> ImportReport:
     """Import ``path``; InterchangeError (one sentence) if the file can't be read at all."""
-    reader = _format(IMPORT_FORMATS, kind, "import").reader
+    chosen = _format(IMPORT_FORMATS, kind, "import")
+    reader = chosen.reader
     assert reader is not None  # IMPORT_FORMATS holds only formats with one
     if not path.is_file():
         raise InterchangeError(f"{path} is not a file.")
+    limit = chosen.max_bytes
+    if limit is not None and path.stat().st_size > limit:
+        raise InterchangeError(
+            f"{path} is larger than {limit // (1024 * 1024)} MB, more than {chosen.title} "
+            "should ever be; split it (or, for vCards, export them without photos)."
+        )
     options = ImportOptions(dry_run, company, position, mapping)
     return reader(repository, path, now, options)
 

@@ -9,6 +9,9 @@ import json
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from coffeechat.domain import text
 from coffeechat.domain.model import Contact
@@ -195,3 +198,69 @@ def test_a_bad_cadence_or_date_cell_costs_the_cell_not_the_row(
     assert report.left_out(path)[3].startswith("people.csv:5: Connected on:")
     assert [e.line for e in report.errors] == [6]  # no name: the row is skipped
     assert "4 values left out" in report.summary
+
+
+# -- 20: a line folded millions of times --------------------------------------------------
+
+
+def test_vobject_gets_each_folded_line_joined_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """vobject re-reads a logical line per physical line (quadratic): it must see it unfolded."""
+    import vobject
+
+    from coffeechat.interchange import vcard
+
+    seen: list[str] = []
+    read_one = vobject.readOne
+
+    def spy(text: str, **options: Any) -> Any:
+        seen.append(text)
+        return read_one(text, **options)
+
+    monkeypatch.setattr(vobject, "readOne", spy)
+    path = tmp_path / "folded.vcf"
+    folds = 20_000
+    path.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\n Lovelace\r\nNOTE:x"
+        + b"\r\n y" * folds
+        + b"\r\nEND:VCARD\r\n"
+    )
+
+    [person], errors = vcard.read_vcards(path)
+
+    assert errors == []
+    assert person.fields["name"] == "AdaLovelace"  # RFC unfolding: the space is the fold
+    assert person.fields["notes"] == "x" + "y" * folds
+    assert not any(line.startswith((" ", "\t")) for line in seen[0].splitlines())
+
+
+def test_quoted_printable_soft_breaks_still_decode(tmp_path: Path) -> None:
+    from coffeechat.interchange.vcard import read_vcards
+
+    path = tmp_path / "outlook.vcf"
+    path.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Ren=C3=A9e\r\n"
+        b"NOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:caf=C3=A9 =\r\nau lait=0D=0A=\r\nline 2\r\n"
+        b"END:VCARD\r\n"
+    )
+    [person], errors = read_vcards(path)
+    assert errors == []
+    assert person.fields["notes"] == "café au lait\nline 2"
+
+
+def test_an_oversized_import_file_is_refused_in_one_sentence(
+    repo: Repository, tmp_path: Path, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coffeechat import transfer
+    from coffeechat.interchange.errors import InterchangeError
+
+    vcard_format = replace(transfer.IMPORT_FORMATS["vcard"], max_bytes=1024 * 1024)
+    monkeypatch.setitem(transfer.IMPORT_FORMATS, "vcard", vcard_format)
+    path = tmp_path / "huge.vcf"
+    path.write_bytes(b"BEGIN:VCARD\r\nFN:x\r\nNOTE:" + b"y" * (1024 * 1024) + b"\r\nEND:VCARD\r\n")
+
+    with pytest.raises(InterchangeError, match=r"huge\.vcf is larger than 1 MB") as raised:
+        import_file(repo, "vcard", path, now)
+    assert "\n" not in str(raised.value)
+    assert repo.contacts() == []

@@ -128,15 +128,59 @@ def _without_binaries(lines: list[str]) -> list[str]:
     return kept
 
 
+def _unfold(lines: list[str]) -> tuple[list[str], list[int]]:
+    """``lines`` with folded lines joined, in time linear in their length; and where each starts.
+
+    vobject unfolds by re-reading the whole logical line for every physical
+    one, so one line folded five million times took minutes.  Here each
+    logical line is joined once, as vobject would join it: a line starting
+    with a space or tab continues the last (without that character), and
+    after a quoted-printable line ending in "=" (a soft line break) the next
+    line continues it (the "=" goes: decoding would drop it with the break).
+    Blank lines are left out.  The second list holds, for each logical line,
+    the index in ``lines`` where it starts.
+    """
+    logical: list[str] = []
+    starts: list[int] = []
+    parts: list[str] = []
+    quoted_printable = False
+
+    def finish() -> None:
+        if parts:
+            logical.append("".join(parts))
+            parts.clear()
+
+    for index, line in enumerate(lines):
+        if not line.strip():
+            finish()
+            quoted_printable = False
+            continue
+        if parts and quoted_printable:
+            parts[-1] = parts[-1][:-1]  # the soft break's "="
+            parts.append(line)
+        elif parts and line[0] in " \t":
+            parts.append(line[1:])
+        else:
+            finish()
+            starts.append(index)
+            parts.append(line)
+        quoted_printable = parts[-1].endswith("=") and (
+            quoted_printable or "quoted-printable" in parts[0].lower()
+        )
+    finish()
+    return logical, starts
+
+
 def _read_card(card: _Card) -> Incoming | RowError:
-    text = "\r\n".join(_without_binaries(card.lines))
+    lines, starts = _unfold(_without_binaries(card.lines))
+    text = "\r\n".join(lines)
     try:
         parsed = vobject.readOne(text, allowQP=True)
     # vobject raises whatever its decoders raise (ParseError, LookupError for an
     # unknown charset, binascii.Error, UnicodeError...): any of them means this
     # one card is unreadable, and the rest of the file still imports.
     except Exception as error:
-        return RowError(card.line, f"the card could not be read ({_reason(error, card.line)})")
+        return RowError(card.line, f"the card could not be read ({_reason(error, card, starts)})")
     properties = list(parsed.getChildren())
     name = _name(properties)
     if not name:
@@ -163,11 +207,12 @@ def _read_card(card: _Card) -> Incoming | RowError:
     )
 
 
-def _reason(error: Exception, first_line: int) -> str:
+def _reason(error: Exception, card: _Card, starts: list[int]) -> str:
+    """vobject's message, with its line (of the unfolded card) as a line of the file."""
     number = getattr(error, "lineNumber", None)
     message = getattr(error, "msg", None) or str(error) or type(error).__name__
-    if isinstance(number, int) and number > 0:
-        return f"line {first_line + number - 1}: {message}"
+    if isinstance(number, int) and 0 < number <= len(starts):
+        return f"line {card.line + starts[number - 1]}: {message}"
     return str(message)
 
 
