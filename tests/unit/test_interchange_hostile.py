@@ -264,3 +264,54 @@ def test_an_oversized_import_file_is_refused_in_one_sentence(
         import_file(repo, "vcard", path, now)
     assert "\n" not in str(raised.value)
     assert repo.contacts() == []
+
+
+# -- 21: where a file stops being UTF-8; a BOM is fine --------------------------------------
+
+
+def test_invalid_utf8_is_reported_at_its_byte_and_line_even_after_a_bom(
+    repo: Repository, tmp_path: Path, now: datetime
+) -> None:
+    from coffeechat.interchange.errors import InterchangeError
+
+    bom = b"\xef\xbb\xbf"
+    backup = tmp_path / "backup.json"
+    backup.write_bytes(bom + b'{\n  "format": "coffeechat-backup",\n  "x": "caf\xe9"\n}\n')
+    with pytest.raises(InterchangeError, match=r"byte 49 \(0xe9, line 3\) is not UTF-8"):
+        import_file(repo, "json", backup, now)
+
+    cards = tmp_path / "cards.vcf"
+    cards.write_bytes(
+        bom + b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ren\xe9e\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEND:VCARD\r\n"
+    )
+    report = import_file(repo, "vcard", cards, now)
+    assert report.added == ["Ada"]
+    assert [e.line for e in report.errors] == [3]
+    assert report.errors[0].message.startswith("byte 35 (0xe9) is not UTF-8 text")
+
+    sheet = tmp_path / "people.csv"
+    sheet.write_bytes(bom + b"Name\r\nAda\r\nRen\xe9e\r\n")
+    report = import_file(repo, "csv", sheet, now)
+    assert [(e.line, e.message.split(";")[0]) for e in report.errors] == [
+        (3, "byte 17 (0xe9) is not UTF-8 text")
+    ]
+
+
+def test_a_bom_is_accepted_by_every_import(repo: Repository, tmp_path: Path, now: datetime) -> None:
+    bom = "\ufeff"
+    source = Repository(tmp_path / "other.json")
+    source.add({"name": "Grace Hopper"}, now)
+    files = {
+        "csv": "Name,Company\nAda Lovelace,Engines\n",
+        "vcard": "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Alan Turing\r\nEND:VCARD\r\n",
+        "linkedin": "First Name,Last Name,Company\nKaty,Johnson,NASA\n",
+        "json": export_bytes(source, "json", now).decode(),
+    }
+    for kind, content in files.items():
+        path = tmp_path / f"with-bom.{kind}"
+        path.write_text(bom + content, encoding="utf-8")
+        report = import_file(repo, kind, path, now)
+        assert report.errors == [], kind
+    names = sorted(c.name for c in repo.contacts())
+    assert names == ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Katy Johnson"]

@@ -8,6 +8,7 @@ restoring the same backup twice restores nothing the second time.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -25,6 +26,7 @@ from coffeechat.domain.records import (
     question_from_record,
     question_to_record,
 )
+from coffeechat.interchange.csv_files import line_of_byte
 from coffeechat.interchange.errors import InterchangeError
 from coffeechat.interchange.matching import ImportPlan, RowError
 
@@ -74,11 +76,14 @@ def _document(path: Path) -> tuple[str, dict[str, Any]]:
         data = path.read_bytes()
     except OSError as error:
         raise InterchangeError(f"Can't read {path}: {error.strerror or error}.") from None
+    skipped = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[skipped:].decode("utf-8")
     except UnicodeDecodeError as error:
+        offset = skipped + error.start  # in the file, BOM included
         raise InterchangeError(
-            f"{path} is not a coffeechat backup: byte {error.start} is not UTF-8 text."
+            f"{path} is not a coffeechat backup: byte {offset} (0x{data[offset]:02x}, "
+            f"line {line_of_byte(data, offset)}) is not UTF-8 text."
         ) from None
     try:
         document = json.loads(text)

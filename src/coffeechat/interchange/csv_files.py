@@ -54,12 +54,17 @@ def read_text(path: Path) -> tuple[str, RowError | None]:
         return data[skipped:].decode(encoding), None
     except UnicodeDecodeError as error:
         offset = skipped + error.start
-        line = data.count(b"\n", 0, offset) + 1
         return "", RowError(
-            line,
+            line_of_byte(data, offset),
             f"byte {offset} (0x{data[offset]:02x}) is not UTF-8 text; save the file "
             "as UTF-8 (in Excel: CSV UTF-8) and import it again",
         )
+
+
+def line_of_byte(data: bytes, offset: int) -> int:
+    """The 1-based line of ``data`` that byte ``offset`` is on (CR LF, LF or a lone CR end one)."""
+    before = data[:offset]
+    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
 
 
 def split_lines(text: str) -> list[str]:

@@ -8,6 +8,8 @@ role, email, phone, LinkedIn); notes leave only when asked for.
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import re
 import uuid
 from collections.abc import Iterable, Iterator
@@ -66,10 +68,23 @@ def read_vcards(path: Path) -> tuple[list[Incoming], list[RowError]]:
     people: list[Incoming] = []
     errors: list[RowError] = []
     found = False
-    for card in _split_cards(_LINE_BREAK.split(_decode(data))):
+    text = _decode(data)
+    bad = _bad_bytes(text, data)
+    for card in _split_cards(_LINE_BREAK.split(text)):
         found = True
         if card.problem:
             errors.append(RowError(card.line, card.problem))
+            continue
+        first_bad = bisect.bisect_left(bad, (card.line, 0))
+        if first_bad < len(bad) and bad[first_bad][0] < card.line + len(card.lines):
+            line, offset = bad[first_bad]
+            errors.append(
+                RowError(
+                    line,
+                    f"byte {offset} (0x{data[offset]:02x}) is not UTF-8 text, so this card "
+                    "was skipped; save the file as UTF-8 and import it again",
+                )
+            )
             continue
         result = _read_card(card)
         if isinstance(result, RowError):
@@ -90,6 +105,26 @@ def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
     return data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a stray byte
+
+
+def _bad_bytes(text: str, data: bytes) -> list[tuple[int, int]]:
+    """(line, byte offset in the file) of each byte that is not UTF-8, in order; one pass."""
+    found: list[tuple[int, int]] = []
+    if not _NOT_UTF8.search(text):
+        return found
+    offset = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    line, last = 1, 0
+    for match in _NOT_UTF8.finditer(text):
+        between = text[last : match.start()]
+        offset += len(between.encode("utf-8", "surrogateescape"))
+        line += len(_LINE_BREAK.findall(between))
+        found.append((line, offset))
+        offset += 1
+        last = match.end()
+    return found
 
 
 def _split_cards(lines: list[str]) -> Iterator[_Card]:
