@@ -106,12 +106,16 @@ class FileFormat:
     #: The largest file an import reads (None: no limit), so a huge or hostile
     #: file is refused with one sentence instead of taking minutes or all memory.
     max_bytes: int | None = 64 * 1024 * 1024
+    #: The ImportOptions filters the reader honours ("company", "position",
+    #: "mapping"); asking another of it is a usage error, not silently ignored.
+    filters: frozenset[str] = frozenset()
 
 
 # -- reading --------------------------------------------------------------------------
 
 
 def _people_importer(
+    kind: str,
     read: Callable[[Path, ImportOptions], tuple[list[Incoming], list[RowError]]],
 ) -> Importer:
     """An importer for a format of people: read, match against who is there, add and fill in."""
@@ -120,6 +124,8 @@ def _people_importer(
         repository: Repository, path: Path, now: datetime, options: ImportOptions
     ) -> ImportReport:
         people, errors = read(path, options)
+        if not people and (errors or not (options.company or options.position)):
+            raise InterchangeError(_nothing_to_import(path, kind, errors))
         plan = plan_import(repository.contacts(include_archived=True), people)
         plan.errors[:0] = errors
         plan.errors.sort(key=lambda error: error.line)
@@ -140,6 +146,48 @@ def _people_importer(
         return report
 
     return run
+
+
+# What a file's first bytes say it is (and the import that reads it), for a
+# file given to the wrong import.
+_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x89PNG", "a PNG image", ""),
+    (b"\xff\xd8\xff", "a JPEG image", ""),
+    (b"%PDF", "a PDF", ""),
+    (b"PK\x03\x04", "a zip archive (an .xlsx, say: save it as CSV first)", ""),
+    (b"\xd0\xcf\x11\xe0", "an old Excel or Word file (save it as CSV first)", ""),
+    (b"BEGIN:VCARD", "a vCard file", "vcard"),
+    (b"BEGIN:VCALENDAR", "a calendar file", ""),
+    (b"{", "a JSON file", "json"),
+)
+
+
+def _looks_like(path: Path, kind: str) -> str:
+    """ "looks like a PNG image, not a CSV spreadsheet" when the file's start says so."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
+    except OSError:
+        return ""
+    title = _format(IMPORT_FORMATS, kind, "import").title
+    for signature, what, reader in _SIGNATURES:
+        if start.startswith(signature) and reader != kind:
+            advice = f"; import it as {reader}" if reader else ""
+            return f"looks like {what}, not {title}{advice}"
+    return ""
+
+
+def _nothing_to_import(path: Path, kind: str, errors: list[RowError]) -> str:
+    """One sentence for a file in which no row could be read as a person."""
+    looks = _looks_like(path, kind)
+    if looks:
+        return f"{path} {looks}."
+    if not errors:
+        return f"{path} has no one to import: it has no rows."
+    first = min(errors, key=lambda error: error.line)
+    more = f" (and {len(errors) - 1} more like it)" if len(errors) > 1 else ""
+    said = f"{path} has no one to import: line {first.line}: {first.message}{more}"
+    return said if said.endswith((".", "?")) else said + "."
 
 
 def _read_linkedin(path: Path, options: ImportOptions) -> tuple[list[Incoming], list[RowError]]:
@@ -248,7 +296,8 @@ FORMATS: tuple[FileFormat, ...] = (
         "linkedin",
         ".csv",
         "LinkedIn's Connections.csv",
-        reader=_people_importer(_read_linkedin),
+        reader=_people_importer("linkedin", _read_linkedin),
+        filters=frozenset({"company", "position"}),
         import_title="Import LinkedIn connections",
         import_help="LinkedIn's Connections.csv (from its data export)",
     ),
@@ -264,7 +313,7 @@ FORMATS: tuple[FileFormat, ...] = (
         "vcard",
         ".vcf",
         "vCards",
-        reader=_people_importer(_read_vcards),
+        reader=_people_importer("vcard", _read_vcards),
         writer=_write_vcards,
         import_title="Import vCards",
         import_help="a .vcf from Google Contacts, Apple Contacts or Outlook",
@@ -275,7 +324,8 @@ FORMATS: tuple[FileFormat, ...] = (
         "csv",
         ".csv",
         "a CSV spreadsheet",
-        reader=_people_importer(_read_csv),
+        reader=_people_importer("csv", _read_csv),
+        filters=frozenset({"mapping"}),
         writer=_write_csv,
         import_title="Import CSV",
         import_help="a spreadsheet saved as CSV, with a header row",
@@ -335,6 +385,10 @@ def import_file(
             "should ever be; split it (or, for vCards, export them without photos)."
         )
     options = ImportOptions(dry_run, company, position, mapping)
+    asked = {"company": company, "position": position, "mapping": mapping}
+    wrong = sorted(name for name, value in asked.items() if value and name not in chosen.filters)
+    if wrong:
+        raise InterchangeError(f"Importing {chosen.title} takes no {' or '.join(wrong)} filter.")
     return reader(repository, path, now, options)
 
 

@@ -292,10 +292,8 @@ def test_invalid_utf8_is_reported_at_its_byte_and_line_even_after_a_bom(
 
     sheet = tmp_path / "people.csv"
     sheet.write_bytes(bom + b"Name\r\nAda\r\nRen\xe9e\r\n")
-    report = import_file(repo, "csv", sheet, now)
-    assert [(e.line, e.message.split(";")[0]) for e in report.errors] == [
-        (3, "byte 17 (0xe9) is not UTF-8 text")
-    ]
+    with pytest.raises(InterchangeError, match=r"line 3: byte 17 \(0xe9\) is not UTF-8 text"):
+        import_file(repo, "csv", sheet, now)
 
 
 def test_a_bom_is_accepted_by_every_import(repo: Repository, tmp_path: Path, now: datetime) -> None:
@@ -315,3 +313,74 @@ def test_a_bom_is_accepted_by_every_import(repo: Repository, tmp_path: Path, now
         assert report.errors == [], kind
     names = sorted(c.name for c in repo.contacts())
     assert names == ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Katy Johnson"]
+
+
+# -- 26: the wrong kind of file, and filters an import does not take -------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "said"),
+    [
+        ("csv", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEND:VCARD\r\n", "looks like a vCard"),
+        ("linkedin", b"BEGIN:VCARD\r\nFN:Ada\r\nEND:VCARD\r\n", "import it as vcard"),
+        ("csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a PNG image"),
+        ("json", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is not a coffeechat backup"),
+        ("vcard", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "holds no vCard"),
+        ("csv", b"Name,Company\r\n", "has no one to import: it has no rows"),
+        ("csv", b"Name,Company\r\n,Acme\r\n,Initech\r\n", "line 2: no name"),
+        ("linkedin", b"Name,Company\r\nAda,X\r\n", "no LinkedIn header row"),
+    ],
+)
+def test_a_file_of_the_wrong_kind_exits_1_in_one_sentence(
+    run: Any, db: Path, tmp_path: Path, kind: str, content: bytes, said: str
+) -> None:
+    path = tmp_path / "file"
+    path.write_bytes(content)
+    result = run("import", kind, str(path))
+    assert result.code == 1, result
+    assert result.err.count("\n") == 1, result.err
+    assert said in result.err
+    assert result.out == ""
+
+
+def test_a_linkedin_filter_that_matches_nobody_is_not_an_error(
+    run: Any, db: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_text("First Name,Last Name,Company\nAda,Lovelace,Engines\n", encoding="utf-8")
+    result = run("import", "linkedin", str(path), "--company", "nobody")
+    assert result.code == 0, result
+
+
+@pytest.mark.parametrize(
+    ("kind", "flag"),
+    [
+        ("vcard", "--company"),
+        ("vcard", "--map"),
+        ("json", "--position"),
+        ("csv", "--company"),
+        ("linkedin", "--map"),
+    ],
+)
+def test_a_filter_the_import_does_not_take_is_a_usage_error(
+    run: Any, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, flag: str
+) -> None:
+    path = tmp_path / "file"
+    path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEND:VCARD\r\n")
+    with pytest.raises(SystemExit) as exit_info:
+        run("import", kind, str(path), flag, "Org=company")
+    assert exit_info.value.code == 2
+    assert f"import {kind} does not take {flag}" in capsys.readouterr().err
+    assert not db.exists()
+
+
+def test_the_formats_say_which_filters_they_take() -> None:
+    from coffeechat.transfer import IMPORT_FORMATS
+
+    filters = {kind: set(f.filters) for kind, f in IMPORT_FORMATS.items()}
+    assert filters == {
+        "linkedin": {"company", "position"},
+        "csv": {"mapping"},
+        "vcard": set(),
+        "json": set(),
+    }
