@@ -19,7 +19,9 @@ from datetime import datetime
 from pathlib import Path
 
 from coffeechat.domain.model import Contact
+from coffeechat.domain.questions import Question
 from coffeechat.domain.rules import DueItem, due_items
+from coffeechat.domain.settings import Settings
 from coffeechat.interchange.backup import export_json, plan_backup, read_backup, restore_summary
 from coffeechat.interchange.csv_files import read_csv, write_csv
 from coffeechat.interchange.errors import InterchangeError
@@ -207,14 +209,41 @@ def _read_csv(path: Path, options: ImportOptions) -> tuple[list[Incoming], list[
 def _restore_backup(
     repository: Repository, path: Path, now: datetime, options: ImportOptions
 ) -> ImportReport:
-    """Restore a JSON backup: contacts by id (never twice) and the user's own questions."""
+    """Restore a JSON backup: contacts by id (never twice), questions, settings and theme.
+
+    The user's own questions come back when their ids are not here; built-in
+    questions take the backup's hiding and tags; the settings (your name,
+    reminder limits, the theme) are the backup's.
+    """
     backup = read_backup(path)
     restored, plan = plan_backup(repository.contacts(include_archived=True), backup)
+    current = repository.settings()
+    try:
+        settings = replace(current, **backup.settings)
+    except ValueError:  # a part of the backup's settings does not fit with ours
+        settings = Settings(**backup.settings)
+    present = {question.id: question for question in repository.questions()}
+    questions = [
+        question
+        for question in backup.questions
+        if (question.builtin and _differs(present.get(question.id), question))
+        or (not question.builtin and question.id not in present)
+    ]
     if not options.dry_run:
         restored = repository.restore_backup(restored)
-        repository.add_questions([q for q in backup.questions if not q.builtin])
+        repository.add_questions([q for q in questions if not q.builtin])
+        for question in questions:
+            if question.builtin:
+                repository.save_question(question)
+        if settings != current:
+            repository.save_settings(settings)
+    summary = restore_summary(restored, plan)
+    if settings != current:
+        summary += " · settings"
+    if questions:
+        summary += f" · {len(questions)} question{'s' if len(questions) != 1 else ''}"
     report = ImportReport(
-        restore_summary(restored, plan),
+        summary,
         options.dry_run,
         "restore",
         [c.name for c in restored],
@@ -228,6 +257,11 @@ def _restore_backup(
             (c.id, c.events[0].id, c.effective_events[-1].id) for c in restored if not c.removed
         ]
     return report
+
+
+def _differs(present: Question | None, restored: Question) -> bool:
+    """True if a built-in question's hiding or tags are not what the backup says."""
+    return present is None or (present.hidden, present.tags) != (restored.hidden, restored.tags)
 
 
 # -- writing --------------------------------------------------------------------------

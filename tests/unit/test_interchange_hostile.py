@@ -384,3 +384,35 @@ def test_the_formats_say_which_filters_they_take() -> None:
         "vcard": set(),
         "json": set(),
     }
+
+
+# -- 27: a backup restores everything it holds ------------------------------------------------
+
+
+def test_a_backup_restores_settings_hidden_questions_and_theme(
+    repo: Repository, tmp_path: Path, now: datetime
+) -> None:
+    from coffeechat.domain.questions import BUILTIN_QUESTIONS
+
+    source = Repository(tmp_path / "old-machine.json")
+    source.add({"name": "Ada Lovelace"}, now)
+    settings = replace(
+        source.settings(), my_name="Sam Student", follow_up_months=6, nudge_days=5, theme="nord"
+    )
+    source.save_settings(settings)
+    hidden = replace(BUILTIN_QUESTIONS[0], hidden=True, tags=("favourite",))
+    source.save_question(hidden)
+    backup = tmp_path / "backup.json"
+    backup.write_bytes(export_bytes(source, "json", now))
+
+    dry = import_file(repo, "json", backup, now, dry_run=True)
+    assert "settings" in dry.summary
+    assert repo.settings() != settings  # a dry run changes nothing
+
+    import_file(repo, "json", backup, now)
+
+    assert repo.settings() == settings
+    [restored] = [q for q in repo.questions() if q.id == hidden.id]
+    assert (restored.hidden, restored.tags) == (True, ("favourite",))
+    again = import_file(repo, "json", backup, now)
+    assert again.summary == "0 to restore · 1 already there"  # nothing left to restore
