@@ -416,3 +416,9 @@ def test_a_backup_restores_settings_hidden_questions_and_theme(
     assert (restored.hidden, restored.tags) == (True, ("favourite",))
     again = import_file(repo, "json", backup, now)
     assert again.summary == "0 to restore · 1 already there"  # nothing left to restore
+
+
+def test_your_name_from_a_file_is_cleaned_too() -> None:
+    from coffeechat.domain.settings import Settings
+
+    assert Settings(my_name="Sam\x1b[2J Student\x07").my_name == "Sam[2J Student"

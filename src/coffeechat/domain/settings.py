@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coffeechat.domain.text import one_line
+
 # The longest follow-up interval, for the setting and for a contact's own cadence.
 MAX_FOLLOW_UP_MONTHS = 24
 
@@ -34,6 +36,8 @@ class Settings:
             raise ValueError("my_name must be text")
         if not isinstance(self.theme, str):
             raise ValueError("theme must be text")
+        # A synced or hand-edited file's name signs drafts: the text rule applies.
+        object.__setattr__(self, "my_name", one_line(self.my_name))
         if not 1 <= self.follow_up_months <= MAX_FOLLOW_UP_MONTHS:
             raise ValueError(f"follow_up_months must be 1 to {MAX_FOLLOW_UP_MONTHS}")
         if not 1 <= self.follow_up_overdue_factor <= 10:
