@@ -153,7 +153,15 @@ def _stage_argument(text: str) -> Stage:
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Entry point; returns the exit status."""
     env = os.environ if environ is None else environ
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "import":  # a filter the format's reader ignores is a usage error
+        flags = {"company": args.company, "position": args.position, "mapping": args.map}
+        supported = IMPORT_FORMATS[args.kind].filters
+        for name, value in flags.items():
+            if value and name not in supported:
+                flag = "--map" if name == "mapping" else f"--{name}"
+                parser.error(f"import {args.kind} does not take {flag}")
     try:
         clock = clock_from_environment(env)
     except DateParseError as error:
@@ -424,7 +432,7 @@ def _import(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
         mapping=mapping,
     )
     print("\n".join(report.lines()))
-    for row in report.errors:
+    for row in sorted([*report.errors, *report.warnings], key=lambda row: row.line):
         print(f"coffeechat: {args.file}:{row.line}: {row.message}", file=sys.stderr)
     return 0
 

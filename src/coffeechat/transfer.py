@@ -19,7 +19,9 @@ from datetime import datetime
 from pathlib import Path
 
 from coffeechat.domain.model import Contact
-from coffeechat.domain.rules import due_items
+from coffeechat.domain.questions import Question
+from coffeechat.domain.rules import DueItem, due_items
+from coffeechat.domain.settings import Settings
 from coffeechat.interchange.backup import export_json, plan_backup, read_backup, restore_summary
 from coffeechat.interchange.csv_files import read_csv, write_csv
 from coffeechat.interchange.errors import InterchangeError
@@ -38,6 +40,8 @@ class ImportReport:
     added: list[str] = field(default_factory=list)  # names
     updated: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: Values left out of people imported all the same (a bad cadence or date cell).
+    warnings: list[RowError] = field(default_factory=list)
     #: (contact id, event id) for each change the import made, to undo it in one step.
     undo_steps: list[tuple[str, ...]] = field(default_factory=list)
 
@@ -54,6 +58,10 @@ class ImportReport:
     def skipped(self, path: Path) -> list[str]:
         """One line per row left out: "Connections.csv:9: no name …"."""
         return [f"{path.name}:{error.line}: {error.message}" for error in self.errors]
+
+    def left_out(self, path: Path) -> list[str]:
+        """One line per value left out: "people.csv:4: Follow up every: '²' is not … "."""
+        return [f"{path.name}:{warning.line}: {warning.message}" for warning in self.warnings]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +105,19 @@ class FileFormat:
     import_help: str = ""
     export_title: str = ""
     export_help: str = ""
+    #: The largest file an import reads (None: no limit), so a huge or hostile
+    #: file is refused with one sentence instead of taking minutes or all memory.
+    max_bytes: int | None = 64 * 1024 * 1024
+    #: The ImportOptions filters the reader honours ("company", "position",
+    #: "mapping"); asking another of it is a usage error, not silently ignored.
+    filters: frozenset[str] = frozenset()
 
 
 # -- reading --------------------------------------------------------------------------
 
 
 def _people_importer(
+    kind: str,
     read: Callable[[Path, ImportOptions], tuple[list[Incoming], list[RowError]]],
 ) -> Importer:
     """An importer for a format of people: read, match against who is there, add and fill in."""
@@ -111,6 +126,8 @@ def _people_importer(
         repository: Repository, path: Path, now: datetime, options: ImportOptions
     ) -> ImportReport:
         people, errors = read(path, options)
+        if not people and (errors or not (options.company or options.position)):
+            raise InterchangeError(_nothing_to_import(path, kind, errors))
         plan = plan_import(repository.contacts(include_archived=True), people)
         plan.errors[:0] = errors
         plan.errors.sort(key=lambda error: error.line)
@@ -121,6 +138,7 @@ def _people_importer(
             [fields["name"] for fields in plan.add],
             [update.contact.name for update in plan.update],
             plan.errors,
+            plan.warnings,
         )
         if not options.dry_run and (plan.add or plan.update):
             added, updated = repository.apply_import(
@@ -130,6 +148,48 @@ def _people_importer(
         return report
 
     return run
+
+
+# What a file's first bytes say it is (and the import that reads it), for a
+# file given to the wrong import.
+_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x89PNG", "a PNG image", ""),
+    (b"\xff\xd8\xff", "a JPEG image", ""),
+    (b"%PDF", "a PDF", ""),
+    (b"PK\x03\x04", "a zip archive (an .xlsx, say: save it as CSV first)", ""),
+    (b"\xd0\xcf\x11\xe0", "an old Excel or Word file (save it as CSV first)", ""),
+    (b"BEGIN:VCARD", "a vCard file", "vcard"),
+    (b"BEGIN:VCALENDAR", "a calendar file", ""),
+    (b"{", "a JSON file", "json"),
+)
+
+
+def _looks_like(path: Path, kind: str) -> str:
+    """ "looks like a PNG image, not a CSV spreadsheet" when the file's start says so."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
+    except OSError:
+        return ""
+    title = _format(IMPORT_FORMATS, kind, "import").title
+    for signature, what, reader in _SIGNATURES:
+        if start.startswith(signature) and reader != kind:
+            advice = f"; import it as {reader}" if reader else ""
+            return f"looks like {what}, not {title}{advice}"
+    return ""
+
+
+def _nothing_to_import(path: Path, kind: str, errors: list[RowError]) -> str:
+    """One sentence for a file in which no row could be read as a person."""
+    looks = _looks_like(path, kind)
+    if looks:
+        return f"{path} {looks}."
+    if not errors:
+        return f"{path} has no one to import: it has no rows."
+    first = min(errors, key=lambda error: error.line)
+    more = f" (and {len(errors) - 1} more like it)" if len(errors) > 1 else ""
+    said = f"{path} has no one to import: line {first.line}: {first.message}{more}"
+    return said if said.endswith((".", "?")) else said + "."
 
 
 def _read_linkedin(path: Path, options: ImportOptions) -> tuple[list[Incoming], list[RowError]]:
@@ -149,14 +209,41 @@ def _read_csv(path: Path, options: ImportOptions) -> tuple[list[Incoming], list[
 def _restore_backup(
     repository: Repository, path: Path, now: datetime, options: ImportOptions
 ) -> ImportReport:
-    """Restore a JSON backup: contacts by id (never twice) and the user's own questions."""
+    """Restore a JSON backup: contacts by id (never twice), questions, settings and theme.
+
+    The user's own questions come back when their ids are not here; built-in
+    questions take the backup's hiding and tags; the settings (your name,
+    reminder limits, the theme) are the backup's.
+    """
     backup = read_backup(path)
     restored, plan = plan_backup(repository.contacts(include_archived=True), backup)
+    current = repository.settings()
+    try:
+        settings = replace(current, **backup.settings)
+    except ValueError:  # a part of the backup's settings does not fit with ours
+        settings = Settings(**backup.settings)
+    present = {question.id: question for question in repository.questions()}
+    questions = [
+        question
+        for question in backup.questions
+        if (question.builtin and _differs(present.get(question.id), question))
+        or (not question.builtin and question.id not in present)
+    ]
     if not options.dry_run:
         restored = repository.restore_backup(restored)
-        repository.add_questions([q for q in backup.questions if not q.builtin])
+        repository.add_questions([q for q in questions if not q.builtin])
+        for question in questions:
+            if question.builtin:
+                repository.save_question(question)
+        if settings != current:
+            repository.save_settings(settings)
+    summary = restore_summary(restored, plan)
+    if settings != current:
+        summary += " · settings"
+    if questions:
+        summary += f" · {len(questions)} question{'s' if len(questions) != 1 else ''}"
     report = ImportReport(
-        restore_summary(restored, plan),
+        summary,
         options.dry_run,
         "restore",
         [c.name for c in restored],
@@ -172,6 +259,11 @@ def _restore_backup(
     return report
 
 
+def _differs(present: Question | None, restored: Question) -> bool:
+    """True if a built-in question's hiding or tags are not what the backup says."""
+    return present is None or (present.hidden, present.tags) != (restored.hidden, restored.tags)
+
+
 # -- writing --------------------------------------------------------------------------
 
 
@@ -184,8 +276,18 @@ def _write_calendar(repository: Repository, now: datetime, options: ExportOption
     from coffeechat.interchange.calendar import write_calendar  # loads icalendar
 
     chosen = _chosen(repository, options)
+    settings = repository.settings()
+    items: list[DueItem] = []
+    for contact in chosen:
+        # One contact at a time: a time no calendar holds (year 9999 in a
+        # hand-edited file) costs that contact's to-dos, not the export.
+        try:
+            items.extend(due_items([contact], now, settings))
+        except OverflowError:
+            continue
+    items.sort(key=lambda item: (item.due_at, item.key))
     binary = io.BytesIO()
-    write_calendar(chosen, due_items(chosen, now, repository.settings()), now, binary)
+    write_calendar(chosen, items, now, binary)
     return binary.getvalue()
 
 
@@ -228,7 +330,8 @@ FORMATS: tuple[FileFormat, ...] = (
         "linkedin",
         ".csv",
         "LinkedIn's Connections.csv",
-        reader=_people_importer(_read_linkedin),
+        reader=_people_importer("linkedin", _read_linkedin),
+        filters=frozenset({"company", "position"}),
         import_title="Import LinkedIn connections",
         import_help="LinkedIn's Connections.csv (from its data export)",
     ),
@@ -244,7 +347,7 @@ FORMATS: tuple[FileFormat, ...] = (
         "vcard",
         ".vcf",
         "vCards",
-        reader=_people_importer(_read_vcards),
+        reader=_people_importer("vcard", _read_vcards),
         writer=_write_vcards,
         import_title="Import vCards",
         import_help="a .vcf from Google Contacts, Apple Contacts or Outlook",
@@ -255,7 +358,8 @@ FORMATS: tuple[FileFormat, ...] = (
         "csv",
         ".csv",
         "a CSV spreadsheet",
-        reader=_people_importer(_read_csv),
+        reader=_people_importer("csv", _read_csv),
+        filters=frozenset({"mapping"}),
         writer=_write_csv,
         import_title="Import CSV",
         import_help="a spreadsheet saved as CSV, with a header row",
@@ -272,6 +376,7 @@ FORMATS: tuple[FileFormat, ...] = (
         import_help="a file made by Export JSON backup",
         export_title="Export JSON backup",
         export_help="everything, to restore on another machine",
+        max_bytes=None,  # our own file, as large as the database it came from
     ),
 )
 """Every format, in the order help and the palette list them."""
@@ -302,11 +407,22 @@ def import_file(
     mapping: Mapping[str, str] | None = None,
 ) -> ImportReport:
     """Import ``path``; InterchangeError (one sentence) if the file can't be read at all."""
-    reader = _format(IMPORT_FORMATS, kind, "import").reader
+    chosen = _format(IMPORT_FORMATS, kind, "import")
+    reader = chosen.reader
     assert reader is not None  # IMPORT_FORMATS holds only formats with one
     if not path.is_file():
         raise InterchangeError(f"{path} is not a file.")
+    limit = chosen.max_bytes
+    if limit is not None and path.stat().st_size > limit:
+        raise InterchangeError(
+            f"{path} is larger than {limit // (1024 * 1024)} MB, more than {chosen.title} "
+            "should ever be; split it (or, for vCards, export them without photos)."
+        )
     options = ImportOptions(dry_run, company, position, mapping)
+    asked = {"company": company, "position": position, "mapping": mapping}
+    wrong = sorted(name for name, value in asked.items() if value and name not in chosen.filters)
+    if wrong:
+        raise InterchangeError(f"Importing {chosen.title} takes no {' or '.join(wrong)} filter.")
     return reader(repository, path, now, options)
 
 

@@ -748,7 +748,7 @@ def test_a_backup_with_bad_records_skips_them_and_says_where() -> None:
             b'{"format": "coffeechat-backup", "version": 1, "contacts": {}}',
             r'"contacts" is not a list\.',
         ),
-        (b'{"format": "caf\xe9"}', r"is not a coffeechat backup: byte 15 is not UTF-8 text\."),
+        (b'{"format": "caf\xe9"}', r"backup: byte 15 \(0xe9, line 1\) is not UTF-8 text\."),
         (b"[" * 100_000, r"nested too deeply|not valid JSON"),
     ],
 )

@@ -79,7 +79,11 @@ def test_an_error_that_is_not_about_the_map_is_not_labelled_map(
 def test_a_broken_backup_names_the_file_not_the_map(run: Run, db: Path, tmp_path: Path) -> None:
     broken = tmp_path / "backup.json"
     broken.write_text('{"format": "coffeechat-backup", "version": "one"}')
-    result = run("import", "json", str(broken), "--map", "Org=company")
+    result = run("import", "json", str(broken))
     assert_user_error(result)
     assert "--map" not in result.err
     assert str(broken) in result.err
+    # A --map on a backup is not ignored: it is a usage error (exit 2) naming --map.
+    with pytest.raises(SystemExit) as exit_info:
+        run("import", "json", str(broken), "--map", "Org=company")
+    assert exit_info.value.code == 2

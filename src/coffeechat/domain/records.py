@@ -34,6 +34,7 @@ from coffeechat.domain.events import (
     Touch,
     Undo,
 )
+from coffeechat.domain.fields import FIELDS
 from coffeechat.domain.meetings import (
     DEFAULT_MINUTES,
     SCHEDULE_FIELDS,
@@ -45,6 +46,17 @@ from coffeechat.domain.meetings import (
 from coffeechat.domain.model import CONTACT_FIELDS, Contact
 from coffeechat.domain.questions import Category, Question
 from coffeechat.domain.stages import PIPELINE, Stage
+from coffeechat.domain.text import one_line, printable
+
+# Text read from a file is cleaned with the rule typed text follows
+# (domain/text.py): a synced or hand-edited file must not put ESC, BEL or a
+# bidi override on the screen, nor fail to load for it.  Single-line fields
+# are cleaned as one line; notes and the like keep their line breaks.
+_ONE_LINE = frozenset({*(f.name for f in FIELDS if not f.multiline), "place"})
+
+
+def _clean(name: str, value: str) -> str:
+    return one_line(value) if name in _ONE_LINE else printable(value)
 
 
 class RecordError(UserError, ValueError):
@@ -197,7 +209,7 @@ def _changes(raw: Any, what: str) -> FieldChanges:
         for pair in raw.values()
     ):
         raise RecordError(f"{what} are malformed")
-    return {name: (pair[0], pair[1]) for name, pair in raw.items()}
+    return {name: (_clean(name, pair[0]), _clean(name, pair[1])) for name, pair in raw.items()}
 
 
 def _known(changes: FieldChanges, names: Sequence[str], what: str) -> FieldChanges:
@@ -246,25 +258,24 @@ def _payload(kind: EventKind, data: dict[str, Any]) -> Payload:
         return Advance(
             _stage(get("from_stage"), "stage"),
             _stage(get("to_stage"), "stage"),
-            _str(get("channel"), "a channel"),
-            _str(get("message"), "a message"),
-            _str(get("note"), "a note"),
+            printable(_str(get("channel"), "a channel")),
+            printable(_str(get("message"), "a message")),
+            printable(_str(get("note"), "a note")),
         )
     if kind is EventKind.CREATED:
         return _CREATED
     if kind is EventKind.TOUCH:
         return Touch(
-            _str(get("channel"), "a channel"),
-            _str(get("message"), "a message"),
-            _str(get("note"), "a note"),
+            printable(_str(get("channel"), "a channel")),
+            printable(_str(get("message"), "a message")),
+            printable(_str(get("note"), "a note")),
         )
     if kind is EventKind.ARCHIVE:
         reason = _lookup(_REASONS, get("reason"))
         if reason is None:
             raise RecordError(f"archive reason {get('reason')!r} is unknown")
-        return Archive(
-            reason, _optional_stage(get("from_stage"), "stage"), _str(get("note"), "a note")
-        )
+        note = printable(_str(get("note"), "a note"))
+        return Archive(reason, _optional_stage(get("from_stage"), "stage"), note)
     if kind is EventKind.RESTORE:
         return _RESTORE
     if kind is EventKind.EDIT:
@@ -330,7 +341,7 @@ def _legacy_payload(kind: EventKind, record: dict[str, Any], at: datetime) -> Pa
     """
     get = record.get
     raw_note = get("note")
-    note = raw_note if type(raw_note) is str else str(raw_note or "")
+    note = printable(raw_note if type(raw_note) is str else str(raw_note or ""))
     raw_changes = get("changes")
     changes = _changes(raw_changes, "an event's changes") if raw_changes else _NO_CHANGES
     to_stage = _optional_stage(get("to"), "stage")
@@ -466,16 +477,16 @@ def meeting_from_record(record: Any) -> Meeting:
         agenda.append(
             AgendaItem(
                 question_id=_text(item, "question_id", what),
-                text=_text(item, "text", what),
-                category=_text(item, "category", what),
+                text=one_line(_text(item, "text", what)),
+                category=one_line(_text(item, "category", what)),
                 asked=item.get("asked", False),
-                answer=_text(item, "answer", what),
+                answer=printable(_text(item, "answer", what)),
             )
         )
     promises = [
         Promise(
             id=_text(item, "id", what),
-            text=_text(item, "text", what),
+            text=one_line(_text(item, "text", what)),
             due=_moment(item.get("due"), f"{what}: promise due date"),
             done_at=_optional_moment(item.get("done_at"), f"{what}: promise done time"),
         )
@@ -486,14 +497,14 @@ def meeting_from_record(record: Any) -> Meeting:
         scheduled_at=_optional_moment(record.get("scheduled_at"), f"{what}: time"),
         format=meeting_format,
         minutes=minutes,
-        place=_text(record, "place", what),
-        research=_text(record, "research", what),
-        goals=_text(record, "goals", what),
+        place=one_line(_text(record, "place", what)),
+        research=printable(_text(record, "research", what)),
+        goals=printable(_text(record, "goals", what)),
         agenda=tuple(agenda),
-        notes=_text(record, "notes", what),
-        takeaways=_texts(record, "takeaways", what),
+        notes=printable(_text(record, "notes", what)),
+        takeaways=tuple(one_line(t) for t in _texts(record, "takeaways", what)),
         promises=tuple(promises),
-        referrals=_texts(record, "referrals", what),
+        referrals=tuple(one_line(r) for r in _texts(record, "referrals", what)),
         started_at=_optional_moment(record.get("started_at"), f"{what}: start"),
         held_at=_optional_moment(record.get("held_at"), f"{what}: held time"),
     )
@@ -507,7 +518,7 @@ def question_from_record(record: Any, builtins: Mapping[str, Question]) -> Quest
     hidden = record.get("hidden", False)
     if not isinstance(hidden, bool):
         raise RecordError(f"{what}: 'hidden' is not true/false")
-    tags = _texts(record, "tags", what)
+    tags = tuple(one_line(t) for t in _texts(record, "tags", what))
     builtin = builtins.get(record["id"])
     if builtin is not None:
         return Question(builtin.id, builtin.text, builtin.category, tags, True, hidden)
@@ -515,8 +526,8 @@ def question_from_record(record: Any, builtins: Mapping[str, Question]) -> Quest
         category = Category(str(record.get("category")))
     except ValueError:
         raise RecordError(f"{what}: category {record.get('category')!r} is unknown") from None
-    text = _text(record, "text", what)
-    if not text.strip():
+    text = one_line(_text(record, "text", what))
+    if not text:
         raise RecordError(f"{what} has no text")
     return Question(record["id"], text, category, tags, False, hidden)
 
@@ -557,7 +568,7 @@ def contact_from_record(record: Any) -> Contact:
         value = record.get(name, "")
         if not isinstance(value, str):
             raise RecordError(f"contact {contact_id}: {name} is not text")
-        fields[name] = value
+        fields[name] = _clean(name, value)
     events_raw = record.get("events")
     if not isinstance(events_raw, list) or not events_raw:
         raise RecordError(f"contact {contact_id} has no history")

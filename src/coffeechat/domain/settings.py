@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coffeechat.domain.text import one_line
+
 # The longest follow-up interval, for the setting and for a contact's own cadence.
 MAX_FOLLOW_UP_MONTHS = 24
 
@@ -25,12 +27,17 @@ class Settings:
     nudge_days: int = 7
     second_nudge_days: int = 14
     give_up_days: int = 21
+    theme: str = ""  # the TUI's colour theme by name; "" is Textual's default
 
     def __post_init__(self) -> None:
         if not 0 < self.thank_you_due_hours <= self.thank_you_late_hours <= 24 * 365:
             raise ValueError("thank-you hours must satisfy 0 < due ≤ late ≤ 8760 (a year)")
         if not isinstance(self.my_name, str):
             raise ValueError("my_name must be text")
+        if not isinstance(self.theme, str):
+            raise ValueError("theme must be text")
+        # A synced or hand-edited file's name signs drafts: the text rule applies.
+        object.__setattr__(self, "my_name", one_line(self.my_name))
         if not 1 <= self.follow_up_months <= MAX_FOLLOW_UP_MONTHS:
             raise ValueError(f"follow_up_months must be 1 to {MAX_FOLLOW_UP_MONTHS}")
         if not 1 <= self.follow_up_overdue_factor <= 10:

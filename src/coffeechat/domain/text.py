@@ -1,19 +1,44 @@
-"""Text as it is drawn: what a synced or hand-edited file must not smuggle onto the screen."""
+"""Text as it is stored and drawn: what a file must not smuggle onto the screen.
+
+One rule for every way text gets in — typed, imported (CSV, vCard, LinkedIn,
+JSON backup) or read from a synced or hand-edited database:
+
+- line breaks of every kind (CR LF, CR, VT, FF, U+001C–U+001E, NEL U+0085,
+  U+2028, U+2029) become ``\\n``, so multi-line notes keep their lines;
+- tab and ``\\n`` stay; every other control character (C0, DEL, C1: ESC, BEL,
+  NUL…) is dropped;
+- the bidi *embedding, override and isolate* controls (U+202A–U+202E,
+  U+2066–U+2069) are dropped: they can make a terminal show text in another
+  order than it is stored ("Trojan Source").  The implicit marks (LRM, RLM,
+  ALM) and zero-width joiners stay: right-to-left names and emoji need them.
+"""
 
 from __future__ import annotations
 
-import unicodedata
+import re
+
+# Everything str.splitlines splits on but "\n" (and CR LF as one break).
+_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Controls to drop: C0 but tab and \n, DEL, C1, and the bidi overrides/isolates.
+_DROPPED = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
-    """``text`` without control characters other than whitespace.
+    """``text`` under the rule above: line breaks as ``\\n``, no other control characters.
 
-    Typed text is cleaned on the way in; this guards what is *drawn*, since a
-    synced or hand-edited file could still carry terminal escape sequences.
+    Typed and imported text is cleaned on the way in; this also guards what is
+    *drawn*, since a synced or hand-edited file could carry escape sequences.
     """
-    if text.isprintable():
+    if text.isprintable():  # the common case, and fast: no control character at all
         return text
-    return "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
+    return _DROPPED.sub("", _BREAKS.sub("\n", text))
+
+
+def one_line(text: str) -> str:
+    """``text`` cleaned as a single-line field is: printable, runs of whitespace as one space."""
+    if text.isprintable() and "  " not in text and text == text.strip():
+        return text
+    return " ".join(printable(text).split())
 
 
 def sentence(text: str) -> str:

@@ -8,6 +8,7 @@ restoring the same backup twice restores nothing the second time.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -25,6 +26,9 @@ from coffeechat.domain.records import (
     question_from_record,
     question_to_record,
 )
+from coffeechat.domain.settings import Settings
+from coffeechat.domain.text import one_line
+from coffeechat.interchange.csv_files import line_of_byte
 from coffeechat.interchange.errors import InterchangeError
 from coffeechat.interchange.matching import ImportPlan, RowError
 
@@ -63,6 +67,7 @@ class Backup:
 
     contacts: list[Contact] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    #: The settings it holds, checked (only names coffeechat knows); {} if none or invalid.
     settings: dict[str, Any] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     exported_at: str = ""
@@ -74,11 +79,14 @@ def _document(path: Path) -> tuple[str, dict[str, Any]]:
         data = path.read_bytes()
     except OSError as error:
         raise InterchangeError(f"Can't read {path}: {error.strerror or error}.") from None
+    skipped = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = data.decode("utf-8-sig")
+        text = data[skipped:].decode("utf-8")
     except UnicodeDecodeError as error:
+        offset = skipped + error.start  # in the file, BOM included
         raise InterchangeError(
-            f"{path} is not a coffeechat backup: byte {error.start} is not UTF-8 text."
+            f"{path} is not a coffeechat backup: byte {offset} (0x{data[offset]:02x}, "
+            f"line {line_of_byte(data, offset)}) is not UTF-8 text."
         ) from None
     try:
         document = json.loads(text)
@@ -157,10 +165,23 @@ def read_backup(path: Path) -> Backup:
                 )
             )
     settings = document.get("settings", {})
-    if isinstance(settings, dict):
-        backup.settings = settings
-    else:
+    if not isinstance(settings, dict):
         backup.errors.append(RowError(lines.of_key("settings"), "the settings are not an object"))
+        return backup
+    known = {k: v for k, v in settings.items() if k in Settings.__dataclass_fields__}
+    for name in ("my_name", "theme"):  # text, under the rule all text follows
+        if isinstance(known.get(name), str):
+            known[name] = one_line(known[name])
+    try:
+        Settings(**known)
+    except (TypeError, ValueError) as error:
+        backup.errors.append(
+            RowError(
+                lines.of_key("settings"), f"the settings are not valid ({error}); yours are kept"
+            )
+        )
+    else:
+        backup.settings = known
     return backup
 
 

@@ -9,7 +9,7 @@ needs leaves the app: a meeting's goals, never its notes or research.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
 
 from icalendar import Calendar, Event, Todo
@@ -17,6 +17,7 @@ from icalendar import Calendar, Event, Todo
 from coffeechat.domain.meetings import Meeting, MeetingFormat
 from coffeechat.domain.model import Contact
 from coffeechat.domain.rules import DueItem
+from coffeechat.domain.text import printable
 
 PRODID = "-//coffeechat//EN"
 UID_DOMAIN = "coffeechat"
@@ -39,7 +40,9 @@ def write_calendar(
 
     Meetings of archived contacts are left out, as are meeting items in
     ``items`` (the meetings are already there as events).  ``now`` stamps
-    every entry (DTSTAMP); nothing else depends on it.
+    every entry (DTSTAMP); nothing else depends on it.  A time no calendar
+    can hold (year 9999 west of UTC, in a hand-edited file) leaves its entry
+    out, and a length past the year 9999 is cut there: the rest still exports.
     """
     stamp = _utc(now)
     calendar = Calendar()
@@ -52,14 +55,14 @@ def write_calendar(
         for contact in contacts
         if not contact.archived
         for meeting in contact.meetings
-        if meeting.scheduled_at is not None
+        if meeting.scheduled_at is not None and _writable(meeting.scheduled_at)
     ]
     # A stable order keeps successive exports diff-friendly.
     events.sort(key=lambda event: (event.decoded("dtstart"), str(event["uid"])))
     for event in events:
         calendar.add_component(event)
     for item in items:
-        if str(item.kind) != "meeting":
+        if str(item.kind) != "meeting" and _writable(item.due_at):
             calendar.add_component(due_todo(item, stamp))
     out.write(calendar.to_ical())
 
@@ -73,12 +76,14 @@ def meeting_event(contact: Contact, meeting: Meeting, stamp: datetime) -> Event:
     event.add("uid", f"meeting-{meeting.id}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
-    event.add("dtend", start + meeting.length)
-    event.add("summary", meeting_summary(contact, meeting))
+    # timedelta(minutes=2**62) overflows; so does a long meeting late in 9999.
+    minutes = min(meeting.minutes, (_LAST - start) // _MINUTE)
+    event.add("dtend", start + timedelta(minutes=minutes))
+    event.add("summary", printable(meeting_summary(contact, meeting)))
     if meeting.place:
-        event.add("location", meeting.place)
+        event.add("location", printable(meeting.place))
     if meeting.goals:
-        event.add("description", meeting.goals)
+        event.add("description", printable(meeting.goals))
     return event
 
 
@@ -95,10 +100,10 @@ def due_todo(item: DueItem, stamp: datetime) -> Todo:
     todo.add("uid", todo_uid(item))
     todo.add("dtstamp", stamp)
     todo.add("due", _utc(item.due_at))
-    todo.add("summary", todo_summary(item))
+    todo.add("summary", printable(todo_summary(item)))
     todo.add("status", "NEEDS-ACTION")
     if str(item.kind) in _DETAIL_AS_DESCRIPTION and item.detail:
-        todo.add("description", item.detail)
+        todo.add("description", printable(item.detail))
     return todo
 
 
@@ -128,6 +133,19 @@ def todo_summary(item: DueItem) -> str:
     if kind == "promise":
         return f"Promise: {item.detail} ({item.name})" if item.detail else f"Promise ({item.name})"
     return f"{kind} — {item.name}"
+
+
+_LAST = datetime.max.replace(tzinfo=UTC)
+_MINUTE = timedelta(minutes=1)
+
+
+def _writable(moment: datetime) -> bool:
+    """True if ``moment`` has a UTC time (9999-12-31 23:00 -05:00 has none)."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 def _utc(moment: datetime) -> datetime:

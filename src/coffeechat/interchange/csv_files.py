@@ -20,6 +20,7 @@ from coffeechat.domain.events import Advance, Archive, Created, Restore, Touch
 from coffeechat.domain.fields import CONTACT_FIELDS, FIELDS
 from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import Stage
+from coffeechat.domain.text import printable
 from coffeechat.interchange.errors import InterchangeError, MappingError
 from coffeechat.interchange.matching import Incoming, RowError
 
@@ -53,12 +54,17 @@ def read_text(path: Path) -> tuple[str, RowError | None]:
         return data[skipped:].decode(encoding), None
     except UnicodeDecodeError as error:
         offset = skipped + error.start
-        line = data.count(b"\n", 0, offset) + 1
         return "", RowError(
-            line,
+            line_of_byte(data, offset),
             f"byte {offset} (0x{data[offset]:02x}) is not UTF-8 text; save the file "
             "as UTF-8 (in Excel: CSV UTF-8) and import it again",
         )
+
+
+def line_of_byte(data: bytes, offset: int) -> int:
+    """The 1-based line of ``data`` that byte ``offset`` is on (CR LF, LF or a lone CR end one)."""
+    before = data[:offset]
+    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
 
 
 def split_lines(text: str) -> list[str]:
@@ -224,12 +230,21 @@ def _columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[str, lis
     return columns
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What makes a spreadsheet read a cell as a formula: = + - @, and the
+# fullwidth and small forms some spreadsheets (and IMEs) turn into them.
+_FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b")
+
+
+def _is_formula_like(value: str) -> bool:
+    """True for "=1+2", " =1+2", "＝1+2", a sign after a line break, or a leading tab or CR."""
+    if value.startswith(("\t", "\r")):
+        return True
+    return value.lstrip()[:1] in _FORMULA_SIGNS
 
 
 def _unneutralise(value: str) -> str:
     """Take off the quote an export put before a formula-like cell ("'=1+2" -> "=1+2")."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
+    if value.startswith("'") and _is_formula_like(value[1:]):
         return value[1:]
     return value
 
@@ -319,9 +334,11 @@ def neutralise(value: str) -> str:
 
     OWASP's CSV-injection advice: a cell starting with = + - @ tab or carriage
     return is a formula to Excel, LibreOffice and Google Sheets, so it gets a
-    leading quote.  The price is a visible quote on "+44 20 …" phone numbers.
+    leading quote; so does one where the sign follows spaces or a line break
+    (spreadsheets skip them) or is a fullwidth or small form (＝ ＋ － ＠).
+    The price is a visible quote on "+44 20 …" phone numbers.
     """
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    return "'" + value if _is_formula_like(value) else value
 
 
 def history_text(contact: Contact) -> str:
@@ -365,4 +382,4 @@ def write_csv(contacts: Iterable[Contact], out: TextIO) -> None:
             contact.stage_changed_at.isoformat(),
             history_text(contact),
         ]
-        writer.writerow([neutralise(value) for value in row])
+        writer.writerow([neutralise(printable(value)) for value in row])

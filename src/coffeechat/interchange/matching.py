@@ -4,7 +4,9 @@ Every import is additive and idempotent: a person is matched on their
 LinkedIn URL, then any email address, then name + company; a match only fills
 fields that are empty (a field you typed is never overwritten); a person met
 twice in one file is one contact.  Bad rows are reported with their line and
-skipped; the rest imports.
+skipped; the rest imports.  A bad value in a row that has a name (a cadence
+of "²", a date of "2026-13-45") costs only that value: the person is
+imported without it and a warning names the line.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from coffeechat.domain.duplicates import name_company_key as _name_company
-from coffeechat.domain.fields import CONTACT_FIELDS, ValidationError, clean_fields
+from coffeechat.domain.fields import CONTACT_FIELDS, FIELD_LABELS, ValidationError, clean_fields
 from coffeechat.domain.model import Contact
 
 
@@ -55,9 +57,11 @@ class ImportPlan:
     update: list[Update] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: Values left out of people who are imported all the same.
+    warnings: list[RowError] = field(default_factory=list)
 
     def summary(self) -> str:
-        """ "3 to add · 1 to update · 5 already there · 2 skipped"."""
+        """ "3 to add · 1 to update · 5 already there · 2 skipped · 1 value left out"."""
         parts = [
             f"{len(self.add)} to add",
             f"{len(self.update)} to update",
@@ -65,6 +69,9 @@ class ImportPlan:
         ]
         if self.errors:
             parts.append(f"{len(self.errors)} skipped")
+        if self.warnings:
+            count = len(self.warnings)
+            parts.append(f"{count} value{'s' if count != 1 else ''} left out")
         return " · ".join(parts)
 
 
@@ -106,6 +113,26 @@ class _Index:
         return self.by_name.get(_name_company(fields))
 
 
+def _cleaned(person: Incoming, plan: ImportPlan) -> dict[str, str] | None:
+    """The person's fields, checked; a bad value is left out with a warning.
+
+    None (and the row in ``plan.errors``) when the name itself is unusable.
+    """
+    raw = {k: v for k, v in person.fields.items() if v}
+    try:
+        return clean_fields(raw)
+    except ValidationError as error:
+        if "name" in error.errors:
+            plan.errors.append(RowError(person.line, error.errors["name"]))
+            return None
+        for name, problem in error.errors.items():
+            plan.warnings.append(
+                RowError(person.line, f"{FIELD_LABELS[name]}: {problem}; imported without it")
+            )
+            del raw[name]
+    return clean_fields(raw)
+
+
 def plan_import(existing: Iterable[Contact], incoming: Iterable[Incoming]) -> ImportPlan:
     """Decide, person by person, what to add, what to fill in and what to skip."""
     plan = ImportPlan()
@@ -117,11 +144,8 @@ def plan_import(existing: Iterable[Contact], incoming: Iterable[Incoming]) -> Im
         unknown = set(person.fields) - set(CONTACT_FIELDS)
         if unknown:
             raise KeyError(f"not contact fields: {sorted(unknown)}")
-        try:
-            cleaned = clean_fields({k: v for k, v in person.fields.items() if v})
-        except ValidationError as error:
-            first = next(iter(error.errors.values()))
-            plan.errors.append(RowError(person.line, first))
+        cleaned = _cleaned(person, plan)
+        if cleaned is None:
             continue
         if not cleaned.get("name"):
             plan.errors.append(RowError(person.line, "no name"))

@@ -8,6 +8,8 @@ role, email, phone, LinkedIn); notes leave only when asked for.
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import re
 import uuid
 from collections.abc import Iterable, Iterator
@@ -19,6 +21,7 @@ import vobject
 
 from coffeechat.domain.fields import FIELDS_BY_NAME
 from coffeechat.domain.model import Contact
+from coffeechat.domain.text import printable
 from coffeechat.interchange.errors import InterchangeError
 from coffeechat.interchange.matching import Incoming, RowError
 
@@ -65,10 +68,23 @@ def read_vcards(path: Path) -> tuple[list[Incoming], list[RowError]]:
     people: list[Incoming] = []
     errors: list[RowError] = []
     found = False
-    for card in _split_cards(_LINE_BREAK.split(_decode(data))):
+    text = _decode(data)
+    bad = _bad_bytes(text, data)
+    for card in _split_cards(_LINE_BREAK.split(text)):
         found = True
         if card.problem:
             errors.append(RowError(card.line, card.problem))
+            continue
+        first_bad = bisect.bisect_left(bad, (card.line, 0))
+        if first_bad < len(bad) and bad[first_bad][0] < card.line + len(card.lines):
+            line, offset = bad[first_bad]
+            errors.append(
+                RowError(
+                    line,
+                    f"byte {offset} (0x{data[offset]:02x}) is not UTF-8 text, so this card "
+                    "was skipped; save the file as UTF-8 and import it again",
+                )
+            )
             continue
         result = _read_card(card)
         if isinstance(result, RowError):
@@ -89,6 +105,26 @@ def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
     return data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a stray byte
+
+
+def _bad_bytes(text: str, data: bytes) -> list[tuple[int, int]]:
+    """(line, byte offset in the file) of each byte that is not UTF-8, in order; one pass."""
+    found: list[tuple[int, int]] = []
+    if not _NOT_UTF8.search(text):
+        return found
+    offset = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    line, last = 1, 0
+    for match in _NOT_UTF8.finditer(text):
+        between = text[last : match.start()]
+        offset += len(between.encode("utf-8", "surrogateescape"))
+        line += len(_LINE_BREAK.findall(between))
+        found.append((line, offset))
+        offset += 1
+        last = match.end()
+    return found
 
 
 def _split_cards(lines: list[str]) -> Iterator[_Card]:
@@ -127,15 +163,59 @@ def _without_binaries(lines: list[str]) -> list[str]:
     return kept
 
 
+def _unfold(lines: list[str]) -> tuple[list[str], list[int]]:
+    """``lines`` with folded lines joined, in time linear in their length; and where each starts.
+
+    vobject unfolds by re-reading the whole logical line for every physical
+    one, so one line folded five million times took minutes.  Here each
+    logical line is joined once, as vobject would join it: a line starting
+    with a space or tab continues the last (without that character), and
+    after a quoted-printable line ending in "=" (a soft line break) the next
+    line continues it (the "=" goes: decoding would drop it with the break).
+    Blank lines are left out.  The second list holds, for each logical line,
+    the index in ``lines`` where it starts.
+    """
+    logical: list[str] = []
+    starts: list[int] = []
+    parts: list[str] = []
+    quoted_printable = False
+
+    def finish() -> None:
+        if parts:
+            logical.append("".join(parts))
+            parts.clear()
+
+    for index, line in enumerate(lines):
+        if not line.strip():
+            finish()
+            quoted_printable = False
+            continue
+        if parts and quoted_printable:
+            parts[-1] = parts[-1][:-1]  # the soft break's "="
+            parts.append(line)
+        elif parts and line[0] in " \t":
+            parts.append(line[1:])
+        else:
+            finish()
+            starts.append(index)
+            parts.append(line)
+        quoted_printable = parts[-1].endswith("=") and (
+            quoted_printable or "quoted-printable" in parts[0].lower()
+        )
+    finish()
+    return logical, starts
+
+
 def _read_card(card: _Card) -> Incoming | RowError:
-    text = "\r\n".join(_without_binaries(card.lines))
+    lines, starts = _unfold(_without_binaries(card.lines))
+    text = "\r\n".join(lines)
     try:
         parsed = vobject.readOne(text, allowQP=True)
     # vobject raises whatever its decoders raise (ParseError, LookupError for an
     # unknown charset, binascii.Error, UnicodeError...): any of them means this
     # one card is unreadable, and the rest of the file still imports.
     except Exception as error:
-        return RowError(card.line, f"the card could not be read ({_reason(error, card.line)})")
+        return RowError(card.line, f"the card could not be read ({_reason(error, card, starts)})")
     properties = list(parsed.getChildren())
     name = _name(properties)
     if not name:
@@ -162,11 +242,12 @@ def _read_card(card: _Card) -> Incoming | RowError:
     )
 
 
-def _reason(error: Exception, first_line: int) -> str:
+def _reason(error: Exception, card: _Card, starts: list[int]) -> str:
+    """vobject's message, with its line (of the unfolded card) as a line of the file."""
     number = getattr(error, "lineNumber", None)
     message = getattr(error, "msg", None) or str(error) or type(error).__name__
-    if isinstance(number, int) and number > 0:
-        return f"line {first_line + number - 1}: {message}"
+    if isinstance(number, int) and 0 < number <= len(starts):
+        return f"line {card.line + starts[number - 1]}: {message}"
     return str(message)
 
 
@@ -308,34 +389,37 @@ def contact_uid(contact_id: str) -> str:
 
 
 def _card(contact: Contact, version: str, *, include_notes: bool) -> Any:
+    # Every value under the one text rule: no control character, bidi override
+    # or odd line break (U+001C, NEL, U+2028) leaves in a card.
+    text = {name: printable(value) for name, value in contact.fields().items()}
     card = vobject.vCard()
     card.add("version").value = version
     card.add("prodid").value = "-//coffeechat//EN"
     card.add("uid").value = contact_uid(contact.id)
-    card.add("fn").value = contact.name
+    card.add("fn").value = text["name"]
     # N is required in 3.0; the last word as family name is a guess, but FN
     # is what every app shows, and it is exact.
-    *given, family = contact.name.split() or [""]
+    *given, family = text["name"].split() or [""]
     if given:
         card.add("n").value = vobject.vcard.Name(family=family, given=" ".join(given))
     else:
         card.add("n").value = vobject.vcard.Name(given=family)
-    if contact.company:
-        card.add("org").value = [contact.company]
-    if contact.role:
-        card.add(_property("role")).value = contact.role
-    if contact.email:
+    if text["company"]:
+        card.add("org").value = [text["company"]]
+    if text["role"]:
+        card.add(_property("role")).value = text["role"]
+    if text["email"]:
         email = card.add("email")
-        email.value = contact.email
+        email.value = text["email"]
         if version == "3.0":
             email.type_param = "INTERNET"
-    if contact.phone:
+    if text["phone"]:
         phone = card.add("tel")
-        phone.value = contact.phone
+        phone.value = text["phone"]
         if version == "4.0":  # a 4.0 TEL is a tel: URI unless it says it is text
             phone.params["VALUE"] = ["text"]
-    if contact.linkedin:
-        card.add(_property("linkedin")).value = contact.linkedin
-    if include_notes and contact.notes:
-        card.add(_property("notes")).value = contact.notes
+    if text["linkedin"]:
+        card.add(_property("linkedin")).value = text["linkedin"]
+    if include_notes and text["notes"]:
+        card.add(_property("notes")).value = text["notes"]
     return card

@@ -6,7 +6,7 @@ import gc
 import threading
 from collections import deque
 from collections.abc import Callable, Coroutine, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, ClassVar, TypeVar
 
@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.theme import Theme
 
 from coffeechat.domain.clock import Clock
 from coffeechat.domain.model import Contact, Event, printable
@@ -99,10 +100,29 @@ class CoffeechatApp(App[None]):
         """Open on the board, and watch the file for changes made elsewhere."""
         for mode in MODES:
             self.add_mode(mode, SCREENS[mode])
+        stored = self.settings.theme
+        if stored in self.available_themes:  # one chosen in an earlier session
+            self.theme = stored
+        self.theme_changed_signal.subscribe(self, self._keep_theme)
         self.switch_mode("pipeline")
         # After the first screen has drawn: the loaded contacts and the board's cards.
         self.call_after_refresh(freeze_long_lived_objects)
         self.set_interval(POLL_SECONDS, self.check_for_outside_changes)
+
+    def _keep_theme(self, theme: Theme) -> None:
+        """Store a theme picked in the palette, so the next start opens with it."""
+        if theme.name != self.settings.theme:
+            self.run_flow(self._save_theme(theme.name))
+
+    async def _save_theme(self, name: str) -> None:
+        def change() -> None:
+            settings = self.repository.settings()
+            if settings.theme != name:  # only the theme, onto what is stored under the lock
+                self.repository.save_settings(replace(settings, theme=name), base=settings)
+
+        problem = await self.try_save(change)
+        if isinstance(problem, str):
+            self.notify(problem, title="Theme not saved", severity="error", timeout=8)
 
     # -- screens, by name ----------------------------------------------------
 

@@ -60,6 +60,7 @@ async def import_flow(host: Host, kind: str) -> None:
     if report is None:
         return
     lines = report.lines() + [f"  Skipped {line}" for line in report.skipped(path)]
+    lines += [f"  Left out {line}" for line in report.left_out(path)]
     if not report.added and not report.updated:
         host.notify("\n".join(lines[:6]), title="Nothing to import", timeout=8)
         return
