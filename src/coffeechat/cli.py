@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -20,21 +21,24 @@ from typing import Any
 
 from coffeechat import __version__
 from coffeechat.domain.clock import Clock
-from coffeechat.domain.dates import DateParseError, parse_when
+from coffeechat.domain.dates import DateParseError, Prefer, parse_day, parse_when
 from coffeechat.domain.errors import UserError
 from coffeechat.domain.events import EventKind
 from coffeechat.domain.fields import CONTACT_FIELDS, FIELDS
 from coffeechat.domain.humanize import due_reason, due_summary
 from coffeechat.domain.model import Contact
 from coffeechat.domain.rules import due_items
-from coffeechat.domain.search import resolve
+from coffeechat.domain.search import ContactLookupError, resolve
 from coffeechat.domain.stages import Stage
 from coffeechat.environment import clock_from_environment
-from coffeechat.paths import resolve_db_path
+from coffeechat.paths import default_db_path, resolve_db_path
 from coffeechat.storage.repository import Repository, new_id
 from coffeechat.transfer import EXPORT_FORMATS, IMPORT_FORMATS, FileFormat
 
 READ_ONLY_COMMANDS = frozenset({"list", "due", "export"})
+# Commands that find their contact before they write: a name that matches
+# nobody must leave the file exactly as it was (not even migrate or create it).
+LOOK_FIRST_COMMANDS = frozenset({"advance"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,8 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     due = commands.add_parser("due", parents=[common], help="what is due or overdue")
     due.add_argument("--at", metavar="WHEN", help="as of this moment (default: now)")
-    due.add_argument("--json", action="store_true", help="print JSON")
-    due.add_argument(
+    due_output = due.add_mutually_exclusive_group()
+    due_output.add_argument("--json", action="store_true", help="print JSON")
+    due_output.add_argument(
         "--quiet", action="store_true", help='one line, e.g. "3 overdue · 2 due today"'
     )
 
@@ -129,10 +134,13 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     try:
         if args.command is None:
             return _run_tui(args, env, clock)
-        read_only = args.command in READ_ONLY_COMMANDS or getattr(args, "dry_run", False)
-        repository = Repository(
-            resolve_db_path(getattr(args, "db", None), env), create=not read_only
+        path = resolve_db_path(getattr(args, "db", None), env)
+        if args.command in READ_ONLY_COMMANDS and not path.exists():
+            return _fail(_no_database(path))
+        read_only = args.command in READ_ONLY_COMMANDS | LOOK_FIRST_COMMANDS or getattr(
+            args, "dry_run", False
         )
+        repository = Repository(path, create=not read_only)
         handler = _HANDLERS[args.command]
         status = handler(args, repository, clock)
         sys.stdout.flush()  # here, so a reader that left early is caught below
@@ -151,27 +159,82 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 
 def _fail(message: str) -> int:
-    print(f"coffeechat: {message}", file=sys.stderr)
+    print(f"coffeechat: {visible(message)}", file=sys.stderr)  # one line, always
     return 1
 
 
-def _moment(text: str | None, now: datetime) -> datetime:
-    return now if text is None else parse_when(text, now)
+def visible(text: str, keep: str = "") -> str:
+    """``text`` with control characters (but those in ``keep``) shown as escapes.
+
+    Text from files (an import, a synced or hand-edited database) can hold
+    ESC, BEL or NUL; printed raw they would drive the terminal.  C0 controls
+    read as ``\\x1b``, the rest (DEL, C1, line separators) as ``\\u009b`` so
+    JSON stays JSON.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in keep else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if unicodedata.category(ch) not in ("Cc", "Zl", "Zp"):
+        return ch
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x20 else f"\\u{ord(ch):04x}"
+
+
+def _no_database(path: Path) -> str:
+    """Why a command that only reads has nothing to read (a cron job must not hear "all clear")."""
+    if path != default_db_path():
+        return f"no database at {path}"
+    return (
+        f"no database at {path} yet; add someone with: coffeechat add 'Full Name',"
+        " or open the board with: coffeechat"
+    )
+
+
+def _moment(text: str | None, now: datetime, prefer: Prefer = "past") -> datetime:
+    """``--at``: "past" reads a bare weekday as the last one (something that happened),
+    "future" as the coming one (a question about what will be due)."""
+    return now if text is None else parse_when(text, now, prefer)
 
 
 def _add(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
     fields = {name: getattr(args, name) for name in CONTACT_FIELDS}
+    fields["connected_on"] = _calendar_day(fields["connected_on"], clock())
     contact = repository.add(fields, clock())
     print(contact.id)
     return 0
 
 
+def _calendar_day(text: str, now: datetime) -> str:
+    """``--connected-on``: words like "yesterday" as a date; the rest for the field to judge."""
+    try:
+        return parse_day(text, now).isoformat() if text.strip() else text
+    except DateParseError:
+        return text  # the field's own check names the field and the text
+
+
+def _find(repository: Repository, text: str) -> Contact:
+    """The contact ``text`` names: one on the board first, else an archived one."""
+    everyone = repository.contacts(include_archived=True)
+    try:
+        return resolve([c for c in everyone if not c.archived], text)
+    except ContactLookupError as error:
+        if error.candidates:
+            raise
+        try:
+            return resolve([c for c in everyone if c.archived], text)
+        except ContactLookupError:
+            raise error from None
+
+
 def _advance(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
-    contact = resolve(repository.contacts(), args.contact)
+    contact = _find(repository, args.contact)
     now = clock()
     at = _moment(args.at, now)
     before = contact.stage
-    updated, event = repository.advance(contact.id, now, at=at)
+    writer = Repository(repository.path)  # opened for writing only once there is a change
+    updated, event = writer.advance(contact.id, now, at=at)
     if event.kind is EventKind.TOUCH:
         print(f"{updated.name}: follow-up logged ({event.at:%Y-%m-%d %H:%M})")
     else:
@@ -201,6 +264,13 @@ def _list(args: argparse.Namespace, repository: Repository, clock: Clock) -> int
     if args.json:
         print(json.dumps([contact_summary(c) for c in contacts], indent=2, ensure_ascii=False))
         return 0
+    if not contacts and args.stage:
+        print(
+            f"Nobody is in {args.stage}."
+            if args.archived
+            else f"Nobody on the board is in {args.stage}."
+        )
+        return 0
     if not contacts:
         print("No contacts yet. Add one with: coffeechat add 'Full Name' --company ACME")
         return 0
@@ -220,7 +290,7 @@ def _list(args: argparse.Namespace, repository: Repository, clock: Clock) -> int
 
 
 def _due(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
-    at = _moment(args.at, clock())
+    at = _moment(args.at, clock(), "future")
     items = due_items(repository.contacts(), at, repository.settings())
     if args.json:
         payload = [
@@ -332,7 +402,7 @@ def _export(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
     data = export_bytes(
         repository,
         args.kind,
-        _moment(args.at, clock()),
+        _moment(args.at, clock(), "future"),
         include_archived=args.include_archived,
         include_notes=args.include_notes,
     )
