@@ -1,23 +1,26 @@
 """The ``coffeechat`` command: the TUI, and a few commands for scripts and the shell.
 
 The script commands never import Textual; only launching the TUI does.
-Errors are one line on stderr and exit status 1 (argparse's usage errors: 2).
+Errors are one line on stderr and exit status 1 (argparse's usage errors: 2;
+a bug: one line naming a private crash report, exit status 70).  Everything
+printed shows control characters from the data as escapes (``\\x1b``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from coffeechat import __version__
 from coffeechat.domain.clock import Clock
@@ -123,17 +126,50 @@ def _stage_argument(text: str) -> Stage:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+EXIT_CRASH = 70  # sysexits' EX_SOFTWARE: not a mistake of the person's, a bug of ours
+
+
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Entry point; returns the exit status."""
     env = os.environ if environ is None else environ
-    args = build_parser().parse_args(argv)
+    with _printable_streams():
+        try:
+            args = build_parser().parse_args(argv)
+            if args.command is not None:
+                return _run_command(args, env)
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            # `coffeechat due | head -1`: the reader has what it wanted.  Point
+            # stdout at nothing so the interpreter's last flush cannot fail too
+            # (what the Python docs recommend for SIGPIPE).
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+            return 0
+        except Exception as error:  # anything else is a bug: one line, no locals
+            return _crashed(error)
+    # The board draws its own screen: it gets the real streams.
     try:
-        clock = clock_from_environment(env)
+        return _run_tui(args, env, _clock(env))
+    except UserError as error:
+        return _fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        return _crashed(error)
+
+
+def _clock(env: Mapping[str, str]) -> Clock:
+    try:
+        return clock_from_environment(env)
     except DateParseError as error:
-        return _fail(f"COFFEECHAT_NOW: {error}")
+        raise UserError(f"COFFEECHAT_NOW: {error}") from None
+
+
+def _run_command(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     try:
-        if args.command is None:
-            return _run_tui(args, env, clock)
+        clock = _clock(env)
         path = resolve_db_path(getattr(args, "db", None), env)
         if args.command in READ_ONLY_COMMANDS and not path.exists():
             return _fail(_no_database(path))
@@ -143,19 +179,59 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         repository = Repository(path, create=not read_only)
         handler = _HANDLERS[args.command]
         status = handler(args, repository, clock)
-        sys.stdout.flush()  # here, so a reader that left early is caught below
+        sys.stdout.flush()  # here, so a reader that left early is caught in main
         return status
     except UserError as error:
         return _fail(str(error))
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # `coffeechat due | head -1`: the reader has what it wanted.  Point
-        # stdout at nothing so the interpreter's last flush cannot fail too.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-        return 0
+
+
+def _crashed(error: BaseException) -> int:
+    """A bug: one line on stderr, the traceback (never locals) in a private file."""
+    from coffeechat.crash import crash_report
+
+    kind = type(error).__name__
+    try:
+        report = crash_report(error)
+    except OSError as failure:
+        _fail(f"unexpected error ({kind}); no crash report could be written: {failure}")
+    else:
+        _fail(f"unexpected error ({kind}), a bug; the details are in {report}")
+    return EXIT_CRASH
+
+
+class _PrintableStream:
+    """A text stream that shows control characters as escapes and never fails to encode.
+
+    Wraps stdout and stderr for every command, so nothing from a file can drive
+    the terminal (ESC, BEL, NUL, C1), and a stdout that is not UTF-8
+    (``PYTHONIOENCODING=ascii``, an old terminal) gets ``\\xeb`` instead of a
+    UnicodeEncodeError.  Newlines and tabs pass: they are the output's own.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.encoding = getattr(stream, "encoding", None) or "utf-8"
+
+    def write(self, text: str) -> int:
+        shown = visible(text, keep="\n\t")
+        with contextlib.suppress(LookupError):
+            shown = shown.encode(self.encoding, "backslashreplace").decode(self.encoding)
+        self._stream.write(shown)
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)  # flush, fileno, isatty, buffer…
+
+
+@contextlib.contextmanager
+def _printable_streams() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout = cast(TextIO, _PrintableStream(sys.stdout))
+    sys.stderr = cast(TextIO, _PrintableStream(sys.stderr))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _fail(message: str) -> int:
@@ -407,6 +483,12 @@ def _export(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
         include_notes=args.include_notes,
     )
     if args.output is None:
+        if sys.stdout.isatty():
+            # On a terminal the file is there to be read: show what it holds,
+            # drive nothing.  Piped or redirected, it is the file, byte for byte.
+            text = data.decode("utf-8", "replace").replace("\r\n", "\n")
+            sys.stdout.write(visible(text, keep="\n\t"))
+            return 0
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return 0
