@@ -312,9 +312,9 @@ def _advance(args: argparse.Namespace, repository: Repository, clock: Clock) -> 
     writer = Repository(repository.path)  # opened for writing only once there is a change
     updated, event = writer.advance(contact.id, now, at=at)
     if event.kind is EventKind.TOUCH:
-        print(f"{updated.name}: follow-up logged ({event.at:%Y-%m-%d %H:%M})")
+        print(f"{visible(updated.name)}: follow-up logged ({event.at:%Y-%m-%d %H:%M})")
     else:
-        print(f"{updated.name}: {before} → {updated.stage} ({event.at:%Y-%m-%d %H:%M})")
+        print(f"{visible(updated.name)}: {before} → {updated.stage} ({event.at:%Y-%m-%d %H:%M})")
     return 0
 
 
@@ -355,9 +355,9 @@ def _list(args: argparse.Namespace, repository: Repository, clock: Clock) -> int
         (
             c.stage.value + (" (archived)" if c.archived else ""),
             f"{c.days_in_stage(now)}d",
-            c.name,
-            c.company,
-            c.role,
+            visible(c.name),
+            visible(c.company),
+            visible(c.role),
         )
         for c in contacts
     ]
@@ -398,9 +398,10 @@ def _due(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
         item.key: (
             item.urgency.value.upper(),
             item.kind.value,
-            item.name,
-            item.company,
-            due_reason(item, at),
+            # Escaped before measuring, so a tab or newline in a name keeps the table.
+            visible(item.name),
+            visible(item.company),
+            visible(due_reason(item, at)),
         )
         for item in items
     }
@@ -468,7 +469,7 @@ def _import(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
     )
     print("\n".join(report.lines()))
     for row in report.errors:
-        print(f"coffeechat: {args.file}:{row.line}: {row.message}", file=sys.stderr)
+        print(visible(f"coffeechat: {args.file}:{row.line}: {row.message}"), file=sys.stderr)
     return 0
 
 

@@ -16,7 +16,7 @@ from coffeechat import cli
 from tests.unit.cli_support import NOW, Run
 
 HOSTILE_NAME = "Ada\x1b[2J\x1b]0;pwned\x07Lovelace\x00"
-HOSTILE_COMPANY = "Evil\x9b31mCo\rOverwritten"
+HOSTILE_COMPANY = "Evil\x9b31mCo\rOverwritten\n\tNext line"
 RAW_CONTROLS = ("\x1b", "\x07", "\x00", "\x9b", "\r")
 
 
@@ -58,14 +58,16 @@ def test_control_characters_from_the_file_are_shown_as_escapes(
     result = run(*argv)
     assert_no_raw_controls(result.out)
     assert_no_raw_controls(result.err)
+    if argv[0] == "due" and len(argv) == 1:
+        assert len(result.out.splitlines()) == 5, result.out  # summary, blank, header, 2
 
 
 def test_list_shows_the_escapes_on_one_line(run: Run, db: Path) -> None:
     hostile_database(run, db)
     lines = run("list").out.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 2, lines
     assert "Ada\\x1b[2J\\x1b]0;pwned\\x07Lovelace\\x00" in lines[1]
-    assert "Evil\\u009b31mCo\\x0dOverwritten" in lines[1]
+    assert "Evil\\u009b31mCo\\x0dOverwritten\\x0a\\x09Next line" in lines[1]
 
 
 def test_advance_names_the_contact_with_escapes(run: Run, db: Path) -> None:
