@@ -1,26 +1,30 @@
 """The ``coffeechat`` command: the TUI, and a few commands for scripts and the shell.
 
 The script commands never import Textual; only launching the TUI does.
-Errors are one line on stderr and exit status 1 (argparse's usage errors: 2).
+Errors are one line on stderr and exit status 1 (argparse's usage errors: 2;
+a bug: one line naming a private crash report, exit status 70).  Everything
+printed shows control characters from the data as escapes (``\\x1b``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from coffeechat import __version__
 from coffeechat.domain.clock import Clock
-from coffeechat.domain.dates import DateParseError, parse_when
+from coffeechat.domain.dates import DateParseError, Prefer, parse_day, parse_when
 from coffeechat.domain.duplicates import DuplicateContactError, short_id
 from coffeechat.domain.errors import UserError
 from coffeechat.domain.events import EventKind
@@ -29,14 +33,17 @@ from coffeechat.domain.humanize import due_reason, due_summary
 from coffeechat.domain.model import Contact, Event
 from coffeechat.domain.pipeline import merge_conflicts
 from coffeechat.domain.rules import due_items
-from coffeechat.domain.search import resolve
+from coffeechat.domain.search import ContactLookupError, resolve
 from coffeechat.domain.stages import Stage
 from coffeechat.environment import clock_from_environment
-from coffeechat.paths import resolve_db_path
+from coffeechat.paths import default_db_path, resolve_db_path
 from coffeechat.storage.repository import Repository, new_id
 from coffeechat.transfer import EXPORT_FORMATS, IMPORT_FORMATS, FileFormat
 
 READ_ONLY_COMMANDS = frozenset({"list", "due", "export"})
+# Commands that find their contact before they write: a name that matches
+# nobody must leave the file exactly as it was (not even migrate or create it).
+LOOK_FIRST_COMMANDS = frozenset({"advance", "delete", "merge-contacts"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,8 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     due = commands.add_parser("due", parents=[common], help="what is due or overdue")
     due.add_argument("--at", metavar="WHEN", help="as of this moment (default: now)")
-    due.add_argument("--json", action="store_true", help="print JSON")
-    due.add_argument(
+    due_output = due.add_mutually_exclusive_group()
+    due_output.add_argument("--json", action="store_true", help="print JSON")
+    due_output.add_argument(
         "--quiet", action="store_true", help='one line, e.g. "3 overdue · 2 due today"'
     )
 
@@ -150,57 +158,170 @@ def _stage_argument(text: str) -> Stage:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+EXIT_CRASH = 70  # sysexits' EX_SOFTWARE: not a mistake of the person's, a bug of ours
+
+
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Entry point; returns the exit status."""
     env = os.environ if environ is None else environ
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "import":  # a filter the format's reader ignores is a usage error
-        flags = {"company": args.company, "position": args.position, "mapping": args.map}
-        supported = IMPORT_FORMATS[args.kind].filters
-        for name, value in flags.items():
-            if value and name not in supported:
-                flag = "--map" if name == "mapping" else f"--{name}"
-                parser.error(f"import {args.kind} does not take {flag}")
+    with _printable_streams():
+        try:
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            if args.command == "import":
+                _check_import_filters(parser, args)
+            if args.command is not None:
+                return _run_command(args, env)
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            # `coffeechat due | head -1`: the reader has what it wanted.  Point
+            # stdout at nothing so the interpreter's last flush cannot fail too
+            # (what the Python docs recommend for SIGPIPE).
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+            return 0
+        except Exception as error:  # anything else is a bug: one line, no locals
+            return _crashed(error)
+    # The board draws its own screen: it gets the real streams.
     try:
-        clock = clock_from_environment(env)
-    except DateParseError as error:
-        return _fail(f"COFFEECHAT_NOW: {error}")
-    try:
-        if args.command is None:
-            return _run_tui(args, env, clock)
-        read_only = args.command in READ_ONLY_COMMANDS or getattr(args, "dry_run", False)
-        repository = Repository(
-            resolve_db_path(getattr(args, "db", None), env), create=not read_only
-        )
-        handler = _HANDLERS[args.command]
-        status = handler(args, repository, clock)
-        sys.stdout.flush()  # here, so a reader that left early is caught below
-        return status
+        return _run_tui(args, env, _clock(env))
     except UserError as error:
         return _fail(str(error))
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        # `coffeechat due | head -1`: the reader has what it wanted.  Point
-        # stdout at nothing so the interpreter's last flush cannot fail too.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-        return 0
+    except Exception as error:
+        return _crashed(error)
+
+
+def _check_import_filters(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """A filter the format's reader would ignore is a usage error (exit 2)."""
+    flags = {"company": args.company, "position": args.position, "mapping": args.map}
+    supported = IMPORT_FORMATS[args.kind].filters
+    for name, value in flags.items():
+        if value and name not in supported:
+            flag = "--map" if name == "mapping" else f"--{name}"
+            parser.error(f"import {args.kind} does not take {flag}")
+
+
+def _clock(env: Mapping[str, str]) -> Clock:
+    try:
+        return clock_from_environment(env)
+    except DateParseError as error:
+        raise UserError(f"COFFEECHAT_NOW: {error}") from None
+
+
+def _run_command(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    try:
+        clock = _clock(env)
+        path = resolve_db_path(getattr(args, "db", None), env)
+        if args.command in READ_ONLY_COMMANDS and not path.exists():
+            return _fail(_no_database(path))
+        read_only = args.command in READ_ONLY_COMMANDS | LOOK_FIRST_COMMANDS or getattr(
+            args, "dry_run", False
+        )
+        repository = Repository(path, create=not read_only)
+        handler = _HANDLERS[args.command]
+        status = handler(args, repository, clock)
+        sys.stdout.flush()  # here, so a reader that left early is caught in main
+        return status
+    except UserError as error:
+        return _fail(str(error))
+
+
+def _crashed(error: BaseException) -> int:
+    """A bug: one line on stderr, the traceback (never locals) in a private file."""
+    from coffeechat.crash import crash_report
+
+    kind = type(error).__name__
+    try:
+        report = crash_report(error)
+    except OSError as failure:
+        _fail(f"unexpected error ({kind}); no crash report could be written: {failure}")
+    else:
+        _fail(f"unexpected error ({kind}), a bug; the details are in {report}")
+    return EXIT_CRASH
+
+
+class _PrintableStream:
+    """A text stream that shows control characters as escapes and never fails to encode.
+
+    Wraps stdout and stderr for every command, so nothing from a file can drive
+    the terminal (ESC, BEL, NUL, C1), and a stdout that is not UTF-8
+    (``PYTHONIOENCODING=ascii``, an old terminal) gets ``\\xeb`` instead of a
+    UnicodeEncodeError.  Newlines and tabs pass: they are the output's own.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.encoding = getattr(stream, "encoding", None) or "utf-8"
+
+    def write(self, text: str) -> int:
+        shown = visible(text, keep="\n\t")
+        with contextlib.suppress(LookupError):
+            shown = shown.encode(self.encoding, "backslashreplace").decode(self.encoding)
+        self._stream.write(shown)
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)  # flush, fileno, isatty, buffer…
+
+
+@contextlib.contextmanager
+def _printable_streams() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout = cast(TextIO, _PrintableStream(sys.stdout))
+    sys.stderr = cast(TextIO, _PrintableStream(sys.stderr))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _fail(message: str) -> int:
-    print(f"coffeechat: {message}", file=sys.stderr)
+    print(f"coffeechat: {visible(message)}", file=sys.stderr)  # one line, always
     return 1
 
 
-def _moment(text: str | None, now: datetime) -> datetime:
-    return now if text is None else parse_when(text, now)
+def visible(text: str, keep: str = "") -> str:
+    """``text`` with control characters (but those in ``keep``) shown as escapes.
+
+    Text from files (an import, a synced or hand-edited database) can hold
+    ESC, BEL or NUL; printed raw they would drive the terminal.  C0 controls
+    read as ``\\x1b``, the rest (DEL, C1, line separators) as ``\\u009b`` so
+    JSON stays JSON.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in keep else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if unicodedata.category(ch) not in ("Cc", "Zl", "Zp"):
+        return ch
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x20 else f"\\u{ord(ch):04x}"
+
+
+def _no_database(path: Path) -> str:
+    """Why a command that only reads has nothing to read (a cron job must not hear "all clear")."""
+    if path != default_db_path():
+        return f"no database at {path}"
+    return (
+        f"no database at {path} yet; add someone with: coffeechat add 'Full Name',"
+        " or open the board with: coffeechat"
+    )
+
+
+def _moment(text: str | None, now: datetime, prefer: Prefer = "past") -> datetime:
+    """``--at``: "past" reads a bare weekday as the last one (something that happened),
+    "future" as the coming one (a question about what will be due)."""
+    return now if text is None else parse_when(text, now, prefer)
 
 
 def _add(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
     fields = {name: getattr(args, name) for name in CONTACT_FIELDS}
+    fields["connected_on"] = _calendar_day(fields["connected_on"], clock())
     try:
         contact = repository.add(fields, clock(), allow_duplicate=args.force)
     except DuplicateContactError as error:
@@ -215,7 +336,7 @@ def _delete(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
         contact = resolve(deleted, args.contact)
         removal = _removal(contact)
         assert removal is not None
-        back = repository.undo(contact.id, removal.id, clock())
+        back = Repository(repository.path).undo(contact.id, removal.id, clock())
         print(f"Brought back {back.name} (id {short_id(back)}).")
         return 0
     contact = resolve(repository.contacts(include_archived=True), args.contact)
@@ -227,7 +348,7 @@ def _delete(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
         if answer.strip().casefold() not in ("y", "yes"):
             print("Nothing deleted.")
             return 0
-    repository.delete(contact.id, clock())
+    Repository(repository.path).delete(contact.id, clock())  # opened for writing only now
     print(
         f"Deleted {contact.name}{at} (id {short_id(contact)}); the history stays in the file"
         f" (coffeechat delete --undo {contact.id} brings them back)."
@@ -260,7 +381,8 @@ def _merge_contacts(args: argparse.Namespace, repository: Repository, clock: Clo
             f"{keep.name} and {other.name} differ ({listed}); choose with"
             f" --take-other {','.join(open_)} or --keep-mine"
         )
-    merged = repository.merge_contacts(keep.id, other.id, clock(), take_other=take)
+    writer = Repository(repository.path)  # opened for writing only once there is a change
+    merged = writer.merge_contacts(keep.id, other.id, clock(), take_other=take)
     survivor = merged.keep
     changed = survivor.events[-1].data
     said = [f"Merged {other.name} (id {short_id(other)}) into {survivor.name}"]
@@ -277,16 +399,39 @@ def _merge_contacts(args: argparse.Namespace, repository: Repository, clock: Clo
     return 0
 
 
+def _calendar_day(text: str, now: datetime) -> str:
+    """``--connected-on``: words like "yesterday" as a date; the rest for the field to judge."""
+    try:
+        return parse_day(text, now).isoformat() if text.strip() else text
+    except DateParseError:
+        return text  # the field's own check names the field and the text
+
+
+def _find(repository: Repository, text: str) -> Contact:
+    """The contact ``text`` names: one on the board first, else an archived one."""
+    everyone = repository.contacts(include_archived=True)
+    try:
+        return resolve([c for c in everyone if not c.archived], text)
+    except ContactLookupError as error:
+        if error.candidates:
+            raise
+        try:
+            return resolve([c for c in everyone if c.archived], text)
+        except ContactLookupError:
+            raise error from None
+
+
 def _advance(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
-    contact = resolve(repository.contacts(), args.contact)
+    contact = _find(repository, args.contact)
     now = clock()
     at = _moment(args.at, now)
     before = contact.stage
-    updated, event = repository.advance(contact.id, now, at=at)
+    writer = Repository(repository.path)  # opened for writing only once there is a change
+    updated, event = writer.advance(contact.id, now, at=at)
     if event.kind is EventKind.TOUCH:
-        print(f"{updated.name}: follow-up logged ({event.at:%Y-%m-%d %H:%M})")
+        print(f"{visible(updated.name)}: follow-up logged ({event.at:%Y-%m-%d %H:%M})")
     else:
-        print(f"{updated.name}: {before} → {updated.stage} ({event.at:%Y-%m-%d %H:%M})")
+        print(f"{visible(updated.name)}: {before} → {updated.stage} ({event.at:%Y-%m-%d %H:%M})")
     return 0
 
 
@@ -312,6 +457,13 @@ def _list(args: argparse.Namespace, repository: Repository, clock: Clock) -> int
     if args.json:
         print(json.dumps([contact_summary(c) for c in contacts], indent=2, ensure_ascii=False))
         return 0
+    if not contacts and args.stage:
+        print(
+            f"Nobody is in {args.stage}."
+            if args.archived
+            else f"Nobody on the board is in {args.stage}."
+        )
+        return 0
     if not contacts:
         print("No contacts yet. Add one with: coffeechat add 'Full Name' --company ACME")
         return 0
@@ -320,9 +472,9 @@ def _list(args: argparse.Namespace, repository: Repository, clock: Clock) -> int
         (
             c.stage.value + (" (archived)" if c.archived else ""),
             f"{c.days_in_stage(now)}d",
-            c.name,
-            c.company,
-            c.role,
+            visible(c.name),
+            visible(c.company),
+            visible(c.role),
         )
         for c in contacts
     ]
@@ -331,7 +483,7 @@ def _list(args: argparse.Namespace, repository: Repository, clock: Clock) -> int
 
 
 def _due(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
-    at = _moment(args.at, clock())
+    at = _moment(args.at, clock(), "future")
     items = due_items(repository.contacts(), at, repository.settings())
     if args.json:
         payload = [
@@ -363,9 +515,10 @@ def _due(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
         item.key: (
             item.urgency.value.upper(),
             item.kind.value,
-            item.name,
-            item.company,
-            due_reason(item, at),
+            # Escaped before measuring, so a tab or newline in a name keeps the table.
+            visible(item.name),
+            visible(item.company),
+            visible(due_reason(item, at)),
         )
         for item in items
     }
@@ -433,7 +586,7 @@ def _import(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
     )
     print("\n".join(report.lines()))
     for row in sorted([*report.errors, *report.warnings], key=lambda row: row.line):
-        print(f"coffeechat: {args.file}:{row.line}: {row.message}", file=sys.stderr)
+        print(visible(f"coffeechat: {args.file}:{row.line}: {row.message}"), file=sys.stderr)
     return 0
 
 
@@ -443,11 +596,17 @@ def _export(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
     data = export_bytes(
         repository,
         args.kind,
-        _moment(args.at, clock()),
+        _moment(args.at, clock(), "future"),
         include_archived=args.include_archived,
         include_notes=args.include_notes,
     )
     if args.output is None:
+        if sys.stdout.isatty():
+            # On a terminal the file is there to be read: show what it holds,
+            # drive nothing.  Piped or redirected, it is the file, byte for byte.
+            text = data.decode("utf-8", "replace").replace("\r\n", "\n")
+            sys.stdout.write(visible(text, keep="\n\t"))
+            return 0
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return 0

@@ -30,7 +30,8 @@ def seed(
     met_hours_ago: float = 30,
 ) -> Contact:
     """Add a contact and move it to ``stage``; the meeting ``met_hours_ago`` before now."""
-    start = now - timedelta(days=10)
+    # Early enough that every move comes after the one before (met 200 days ago, say).
+    start = now - max(timedelta(days=10), timedelta(hours=met_hours_ago, days=2))
     contact = repo.add({"name": name, "company": company}, start)
     while contact.stage is not stage:
         target = contact.stage.next

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coffeechat.domain.dates import DateParseError, parse_when
+from coffeechat.domain.dates import DateParseError, parse_day, parse_when
 
 # Sunday 22 November 2026, 10:30 UTC.
 NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
@@ -128,6 +128,7 @@ def test_parse_when_number_then_word_goes_to_dateutil(text: str, expected: datet
         ("9999 years ago", "can't read"),
         ("in 99999 days", "can't read"),
         ("99999999999999999999", "can't read"),
+        ("0:10000000000000000000000000000", "can't read"),  # decimal.InvalidOperation inside
         ("1" * 400, "can't read"),
     ],
 )
@@ -194,3 +195,26 @@ def test_parse_when_returns_an_aware_datetime_or_raises_date_parse_error(
         assert result.utcoffset() is not None
         return
     assert message  # every error is a sentence for the person
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yesterday", date(2026, 11, 21)),
+        ("today", date(2026, 11, 22)),
+        ("last friday", date(2026, 11, 20)),
+        ("friday", date(2026, 11, 20)),
+        ("3 days ago", date(2026, 11, 19)),
+        ("2026-11-20", date(2026, 11, 20)),
+        ("03/04/2025", date(2025, 4, 3)),  # calendar dates read day first, as parse_date
+        ("20 Nov 2026", date(2026, 11, 20)),
+    ],
+)
+def test_parse_day_reads_words_and_calendar_dates(text: str, expected: date) -> None:
+    assert parse_day(text, NOW) == expected
+
+
+@pytest.mark.parametrize("text", ["flibbertigibbet", "next blah", "in 9999 years", ""])
+def test_parse_day_refuses_what_it_cannot_read(text: str) -> None:
+    with pytest.raises(DateParseError):
+        parse_day(text, NOW)

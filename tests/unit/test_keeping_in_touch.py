@@ -122,8 +122,10 @@ def test_a_back_filled_touch_counts_from_its_own_date_not_when_typed() -> None:
 def test_back_filling_an_older_touch_never_moves_the_date_earlier() -> None:
     contact = thanked_at(utc(2026, 11, 1, 10))
     now = utc(2026, 11, 22, 10)
+    moved = pipeline.follow_up(contact, utc(2026, 11, 5, 10), "email", "", now, _id())
+    contact = contact.with_event(moved)
     older = pipeline.follow_up(contact, utc(2026, 8, 1, 10), "email", "", now, _id())
-    assert contact.with_event(older).last_touch_at == utc(2026, 11, 1, 10)
+    assert contact.with_event(older).last_touch_at == utc(2026, 11, 5, 10)
 
 
 def test_f_from_thanked_moves_to_follow_up_and_records_the_channel() -> None:

@@ -281,7 +281,7 @@ def test_referral_fields(line: str, fields: dict[str, str] | None) -> None:
     ],
 )
 def test_marking_a_message_sent(make_contact, now, stage, message, kind, after) -> None:
-    contact = make_contact(stage=stage)
+    contact = make_contact(stage=stage, stage_at=now - timedelta(hours=3))
     at = now - timedelta(hours=2)
     event = pipeline.message_sent(contact, message, at, now, "e1")
     assert (event.kind, event.at, event.data.message) == (kind, at, message)  # type: ignore[union-attr]

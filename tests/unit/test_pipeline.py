@@ -181,3 +181,21 @@ def test_edit_validates(make_contact: MakeContact, ids: Ids, now: datetime) -> N
     with pytest.raises(ValidationError) as caught:
         pipeline.edit(make_contact(), {"name": ""}, now, ids())
     assert set(caught.value.errors) == {"name"}
+
+
+def test_advance_before_the_last_stage_change_is_refused_naming_it(
+    make_contact: MakeContact, ids: Ids, now: datetime
+) -> None:
+    contact = make_contact(stage=Stage.MET, stage_at=now - timedelta(hours=2))
+    with pytest.raises(MoveError, match=r"before Ada Lovelace moved to met \(2026-11-22 08:00\)"):
+        pipeline.advance(contact, now, ids(), at=now - timedelta(hours=3))
+    same_moment = pipeline.advance(contact, now, ids(), at=now - timedelta(hours=2))
+    assert same_moment.at == now - timedelta(hours=2)
+
+
+def test_advance_before_the_contact_was_added_is_allowed(
+    make_contact: MakeContact, ids: Ids, now: datetime
+) -> None:
+    contact = make_contact()  # identified, added an hour ago
+    event = pipeline.advance(contact, now, ids(), at=now - timedelta(days=5))
+    assert event.at == now - timedelta(days=5)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
 
 from coffeechat.domain.model import Contact
-from coffeechat.domain.search import ContactLookupError, matches_filter, resolve
+from coffeechat.domain.search import ContactLookupError, matches_filter, resolve, short_ids
 
 MakeContact = Callable[..., Contact]
 
@@ -113,3 +114,53 @@ def test_matches_filter(make_contact: MakeContact, text: str, expected: bool) ->
         notes="hopper",
     )
     assert matches_filter(contact, text) is expected
+
+
+def _with_id(make_contact: MakeContact, name: str, contact_id: str) -> Contact:
+    return dataclasses.replace(make_contact(name), id=contact_id)
+
+
+def test_resolve_by_a_unique_id_prefix_of_six_or_more(make_contact: MakeContact) -> None:
+    ada = _with_id(make_contact, "Ada", "fa37b66a" + "0" * 24)
+    grace = _with_id(make_contact, "Grace", "fa37c000" + "0" * 24)
+    people = [ada, grace]
+    assert resolve(people, "fa37b6") is ada
+    assert resolve(people, "FA37B66A") is ada
+    with pytest.raises(ContactLookupError, match="no contact matches"):
+        resolve(people, "fa37b")  # five characters: a name, not an id
+
+
+def test_an_exact_name_wins_over_an_id_prefix(make_contact: MakeContact) -> None:
+    named = make_contact("Decade")
+    other = _with_id(make_contact, "Ada", "decade" + "0" * 26)
+    assert resolve([named, other], "decade") is named
+
+
+def test_an_ambiguous_id_prefix_shows_prefixes_that_work(make_contact: MakeContact) -> None:
+    ada = _with_id(make_contact, "Ada", "fa37b66a01" + "0" * 22)
+    grace = _with_id(make_contact, "Grace", "fa37b66a02" + "0" * 22)
+    alan = _with_id(make_contact, "Alan", "0123456789" + "0" * 22)
+    with pytest.raises(ContactLookupError) as caught:
+        resolve([ada, grace, alan], "fa37b66a")
+    message = str(caught.value)
+    assert "id fa37b66a01)" in message
+    assert "id fa37b66a02)" in message
+    assert "Alan" not in message
+    assert caught.value.candidates == (ada, grace)
+
+
+def test_short_ids_are_eight_characters_unless_longer_is_needed(
+    make_contact: MakeContact,
+) -> None:
+    people = [
+        _with_id(make_contact, "A", "aaaaaaaaaaaa" + "0" * 20),
+        _with_id(make_contact, "B", "aaaaaaaaaaab" + "0" * 20),
+        _with_id(make_contact, "C", "c" * 32),
+    ]
+    assert short_ids(people) == {
+        people[0].id: "aaaaaaaaaaaa",
+        people[1].id: "aaaaaaaaaaab",
+        people[2].id: "cccccccc",
+    }
+    for contact in people:
+        assert resolve(people, short_ids(people)[contact.id]) is contact

@@ -142,7 +142,7 @@ def test_every_move_round_trips_through_a_second_repository(db: Path) -> None:
         {"name": "Ada Lovelace", "company": "Acme", "email": "ada@example.com"}, NOW
     )
     assert (contact.id, contact.events[0].id) == ("id001", "id002")
-    first.advance(contact.id, NOW)
+    first.advance(contact.id, NOW, at=meeting - timedelta(days=7))
     first.advance(contact.id, NOW, at=meeting, note="coffee at the library")
     first.archive(contact.id, ArchiveReason.NO_RESPONSE, NOW)
     first.restore(contact.id, NOW)

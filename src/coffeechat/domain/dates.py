@@ -73,8 +73,28 @@ def parse_date(text: str) -> date:
         pass
     try:
         return dateutil_parser.parse(text, default=_NO_DAY, dayfirst=True).date()
-    except (ValueError, OverflowError):  # dateutil's ParserError is a ValueError
+    # dateutil's ParserError is a ValueError; huge numbers raise OverflowError
+    # or decimal.InvalidOperation (both ArithmeticErrors).
+    except (ValueError, ArithmeticError):
         raise DateParseError(f"{text!r} is not a date like 2026-11-20") from None
+
+
+def parse_day(text: str, now: datetime, prefer: Prefer = "past") -> date:
+    """A calendar day typed by a person: parse_date's formats, or words like "yesterday".
+
+    Words ("today", "last friday", "3 days ago") are read against ``now`` the
+    way parse_when reads them; everything else is a calendar date, day first.
+    """
+    cleaned = " ".join(text.strip().lower().replace(",", " ").split())
+    try:
+        moment = _parse_words(cleaned, now, prefer) if cleaned else None
+    except (ValueError, ArithmeticError):
+        moment = None
+    if moment is None:
+        return parse_date(text)
+    if abs(moment.year - now.year) > MAX_YEARS_AWAY:
+        raise DateParseError(f"{text.strip()!r} is more than {MAX_YEARS_AWAY} years from now")
+    return moment.date()
 
 
 def parse_when(text: str, now: datetime, prefer: Prefer = "past") -> datetime:
@@ -92,7 +112,7 @@ def parse_when(text: str, now: datetime, prefer: Prefer = "past") -> datetime:
         result = _parse_words(cleaned, now, prefer)
         if result is None:
             result = _parse_with_dateutil(cleaned, now)
-    except (ValueError, OverflowError) as error:
+    except (ValueError, ArithmeticError) as error:
         if isinstance(error, DateParseError):
             raise
         raise DateParseError(f"can't read {text.strip()!r} as a date; {HINT}") from None

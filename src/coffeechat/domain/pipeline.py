@@ -78,9 +78,24 @@ def advance(
     when = now if at is None else at
     _require_past(when, now)
     target = contact.stage.next
+    if target is not None and contact.stage is not Stage.IDENTIFIED:
+        _require_after_last_move(contact, when)
     if target is None:
         return Event(event_id, when, now, Touch(channel, message, note))
     return Event(event_id, when, now, Advance(contact.stage, target, channel, message, note))
+
+
+def _require_after_last_move(contact: Contact, when: datetime) -> None:
+    """A move dated before the move that put the contact where it is would read backwards.
+
+    Before the contact was *added* is fine (people are often added late), and
+    so is back-filling an older follow-up touch.
+    """
+    if when < contact.stage_changed_at:
+        raise MoveError(
+            f"{when:%Y-%m-%d %H:%M} is before {contact.name} moved to {contact.stage}"
+            f" ({contact.stage_changed_at.astimezone(when.tzinfo):%Y-%m-%d %H:%M})"
+        )
 
 
 def archive(contact: Contact, reason: ArchiveReason, now: datetime, event_id: str) -> Event:

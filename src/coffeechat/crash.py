@@ -1,0 +1,53 @@
+"""Crash reports: what went wrong, for a bug report, in a file only its owner can read.
+
+A traceback goes to the file and never to the screen, and never with the
+values of local variables: those hold contacts' names and private notes.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+import platformdirs
+
+from coffeechat import __version__
+
+APP_NAME = "coffeechat"
+
+
+def crash_folder() -> Path:
+    """Where crash reports go, e.g. ~/.local/state/coffeechat/crashes."""
+    return platformdirs.user_state_path(APP_NAME) / "crashes"
+
+
+def crash_report(error: BaseException, folder: Path | None = None) -> Path:
+    """Write ``error``'s traceback (no locals) to a new 0600 file; its path.
+
+    Falls back to the temporary folder when the usual one can't be made;
+    OSError only if neither can be written.
+    """
+    lines = [
+        f"coffeechat {__version__} crashed at {time.strftime('%Y-%m-%d %H:%M:%S %z')}",
+        f"Python {sys.version.split()[0]} on {platform.platform()}",
+        "",
+        *traceback.format_exception(error),  # never capture_locals
+    ]
+    text = "\n".join(line.rstrip("\n") for line in lines) + "\n"
+    prefix = time.strftime("crash-%Y%m%d-%H%M%S-")
+    for where in (folder or crash_folder(), Path(tempfile.gettempdir())):
+        try:
+            where.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # mkstemp: a fresh name, O_EXCL, created 0600 from the start.
+            handle, name = tempfile.mkstemp(prefix=prefix, suffix=".txt", dir=where)
+        except OSError:
+            continue
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as out:
+            out.write(text)
+        return Path(name)
+    raise OSError(f"could not write a crash report in {folder or crash_folder()}")
