@@ -195,6 +195,17 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return _crashed(error)
 
 
+def _missing(path: Path) -> bool:
+    """True if nothing is at ``path``; a folder that can't be searched is for the storage to say."""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def _check_import_filters(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """A filter the format's reader would ignore is a usage error (exit 2)."""
     flags = {"company": args.company, "position": args.position, "mapping": args.map}
@@ -216,7 +227,7 @@ def _run_command(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     try:
         clock = _clock(env)
         path = resolve_db_path(getattr(args, "db", None), env)
-        if args.command in READ_ONLY_COMMANDS and not path.exists():
+        if args.command in READ_ONLY_COMMANDS and _missing(path):
             return _fail(_no_database(path))
         read_only = args.command in READ_ONLY_COMMANDS | LOOK_FIRST_COMMANDS or getattr(
             args, "dry_run", False
