@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from textual.app import App
 from textual.widgets import Input, TextArea
 
 from coffeechat.domain.meetings import AgendaItem, Promise
@@ -18,6 +19,7 @@ from coffeechat.ui.dialogs.schedule import ScheduleDialog
 from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.due import DueScreen
 from coffeechat.ui.screens.meeting import MeetingScreen
+from coffeechat.ui.widgets.lists import ItemList
 from tests.ui.conftest import SIZE, seed
 
 
@@ -144,15 +146,15 @@ async def test_lists_save_as_typed_and_promises_need_a_readable_date(
         screen = pilot.app.screen
         await pilot.press("t")
         screen.query_one("#takeaway-input", Input).value = "Clinicians need fewer clicks"
-        await pilot.press("enter", "escape", "p")
+        await pilot.press("enter", "p")  # enter goes back to the questions
         screen.query_one("#promise-input", Input).value = "Send my portfolio @ someday"
         await pilot.press("enter")
         await pilot.pause()
         assert "Promise:" in str(screen.query_one("#error-promise").render())
         screen.query_one("#promise-input", Input).value = "Send my portfolio @ tuesday 9am"
-        await pilot.press("enter", "escape", "r")
+        await pilot.press("enter", "r")
         screen.query_one("#referral-input", Input).value = "Sam Lee, Acme"
-        await pilot.press("enter", "escape", "n")
+        await pilot.press("enter", "n")
         screen.query_one("#notes", TextArea).insert("Ask about the data team")
         screen.flush_notes()
         await pilot.pause()
@@ -272,8 +274,50 @@ async def test_contact_page_lists_meetings_and_referrals(repo, now, app_factory)
 async def test_delete_removes_a_takeaway_typed_by_mistake(repo, now, app_factory) -> None:
     contact, meeting_id = with_meeting(repo, now)
     async with app_factory().run_test(size=SIZE) as pilot:
-        await pilot.press("m", "t", *"Keep", "enter", *"Oops", "enter")
+        await pilot.press("m", "t", *"Keep", "enter", "t", *"Oops", "enter")
         assert repo.get(contact.id).meeting(meeting_id).takeaways == ("Keep", "Oops")
         pilot.app.screen.query_one("#takeaways").focus()
         await pilot.press("j", "j", "delete")  # from no highlight: first, then second
         assert repo.get(contact.id).meeting(meeting_id).takeaways == ("Keep",)
+
+
+async def test_enter_in_a_list_goes_back_to_the_questions_so_p_and_r_work(
+    repo, now, app_factory
+) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m", "t", *"Fewer clicks", "enter")
+        await pilot.press("p", *"Send CV @ tuesday 9am", "enter")
+        await pilot.press("r", *"Sam Lee, Acme", "enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, MeetingScreen)
+        assert screen.focused is screen.query_one("#questions")
+        meeting = repo.get(contact.id).meeting(meeting_id)
+        assert meeting is not None
+        assert meeting.takeaways == ("Fewer clicks",)
+        assert [p.text for p in meeting.promises] == ["Send CV"]
+        assert meeting.referrals == ("Sam Lee, Acme",)
+
+
+def screen_text(app: App[None]) -> str:
+    """What the terminal shows, as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_a_new_line_in_a_short_list_is_scrolled_into_sight(repo, now, app_factory) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    async with app_factory().run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        for number in range(1, 8):
+            await pilot.press("t", *f"point {number}", "enter")
+        await pilot.pause()
+        listing = pilot.app.screen.query_one("#takeaways", ItemList)
+        assert listing.max_scroll_y > 0  # the list is too short for all seven
+        assert "point 7" in screen_text(pilot.app)
+        await pilot.press("r", *"Sam Lee, Acme", "enter")  # the lowest list, at 80×24
+        await pilot.pause()
+        shown = screen_text(pilot.app)
+        assert "Sam Lee, Acme" in shown
+        assert "point 7" in shown  # drawing one list does not scroll back another
+        assert repo.get(contact.id).meeting(meeting_id).takeaways[-1] == "point 7"
