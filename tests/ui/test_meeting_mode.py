@@ -198,7 +198,7 @@ async def test_finishing_confirms_the_time_moves_to_met_and_adds_referrals(
 async def test_leaving_can_keep_the_meeting_as_a_draft(repo, now, app_factory) -> None:
     contact, meeting_id = with_meeting(repo, now)
     async with app_factory().run_test(size=SIZE) as pilot:
-        await pilot.press("m")
+        await pilot.press("m", "space")  # the first question asked
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
@@ -214,7 +214,7 @@ async def test_leaving_can_keep_the_meeting_as_a_draft(repo, now, app_factory) -
         assert updated.stage is Stage.REQUESTED
         assert meeting is not None
         assert not meeting.held
-        assert meeting.started_at == now
+        assert meeting.agenda[0].asked  # the draft keeps what was noted
 
 
 async def test_m_without_a_meeting_starts_one_now(repo, now, app_factory) -> None:
@@ -321,3 +321,76 @@ async def test_a_new_line_in_a_short_list_is_scrolled_into_sight(repo, now, app_
         assert "Sam Lee, Acme" in shown
         assert "point 7" in shown  # drawing one list does not scroll back another
         assert repo.get(contact.id).meeting(meeting_id).takeaways[-1] == "point 7"
+
+
+async def test_with_nothing_noted_escape_leaves_and_records_nothing(repo, now, app_factory) -> None:
+    contact = seed(repo, now, "Walk-in Wes", Stage.REQUESTED)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        hint = str(pilot.app.screen.query_one("#questions-hint").render())
+        assert "escape leaves without recording anything" in hint
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, (MeetingScreen, FinishDialog))
+        updated = repo.get(contact.id)
+        assert updated.stage is Stage.REQUESTED
+        assert updated.meetings
+        assert not any(m.held for m in updated.meetings)
+
+
+async def test_finishing_with_nothing_noted_enter_keeps_the_draft(repo, now, app_factory) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m", "ctrl+s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, FinishDialog)
+        assert "Nothing was noted" in str(dialog.query_one("#dialog-explanation").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, (MeetingScreen, FinishDialog))
+        updated = repo.get(contact.id)
+        assert updated.stage is Stage.REQUESTED
+        meeting = updated.meeting(meeting_id)
+        assert meeting is not None
+        assert not meeting.held
+
+
+async def test_opened_early_the_meeting_still_starts_at_its_scheduled_time(repo, now) -> None:
+    contact, _ = with_meeting(repo, now)  # scheduled at 10:00
+    clock = MovableClock(now - timedelta(minutes=20))  # opened at 9:40 to prepare
+    async with make_app(repo, clock).run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("escape")  # nothing noted: out
+        await pilot.pause()
+        clock.now = now + timedelta(minutes=5)  # back at 10:05, the meeting is on
+        await pilot.press("m")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, MeetingScreen)
+        assert "10:00 left" in str(screen.query_one("#countdown").render())
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, FinishDialog)
+        assert dialog.query_one("#when", Input).value == "2026-11-22 10:00"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert repo.get(contact.id).met_at == now
+
+
+async def test_opened_late_the_held_time_is_the_scheduled_start(repo, now) -> None:
+    _contact, _ = with_meeting(repo, now)  # scheduled at 10:00
+    clock = MovableClock(now + timedelta(minutes=40))  # notes typed up at 10:40
+    async with make_app(repo, clock).run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert "+25:00 over" in str(screen.query_one("#countdown").render())
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, FinishDialog)
+        assert dialog.query_one("#when", Input).value == "2026-11-22 10:00"

@@ -24,7 +24,7 @@ from textual.worker import Worker
 
 from coffeechat.domain.dates import DateParseError, parse_when
 from coffeechat.domain.humanize import moment
-from coffeechat.domain.meetings import Meeting, Promise, countdown, referral_fields
+from coffeechat.domain.meetings import Meeting, Promise, countdown, noted, referral_fields
 from coffeechat.domain.model import Contact, printable
 from coffeechat.domain.questions import is_yes_no, open_questions_left
 from coffeechat.storage.errors import USER_FACING_ERRORS
@@ -114,8 +114,12 @@ class MeetingScreen(AppScreen[None]):
             self.app.pop_screen()
             return
         self.meeting = meeting
-        if meeting.started_at is None:
-            self._save(replace(meeting, started_at=self.now()))
+        now = self.now()
+        # Opened before the scheduled start: the meeting starts now, unless it
+        # already did (something was noted since it was opened before).
+        early = meeting.scheduled_at is None or meeting.scheduled_at > now
+        if early and (meeting.started_at is None or not noted(meeting)):
+            self._save(replace(meeting, started_at=now))
         self.query_one("#answer").display = False
         self.query_one("#notes", TextArea).load_text(meeting.notes)
         self.sub_title = f"Meeting with {printable(self.contact.name)}"
@@ -183,7 +187,10 @@ class MeetingScreen(AppScreen[None]):
         self.query_one("#questions-title", Label).update(title)
         hint = self.query_one("#questions-hint", Static)
         if not self.meeting.agenda:
-            hint.update("No questions picked.  Leave (escape) and press Q to pick 10–20.")
+            hint.update(
+                "No questions picked.  escape leaves without recording anything;"
+                " then Q picks 10–20."
+            )
         elif open_questions_left(self.meeting.agenda) == 0:
             hint.update("No open questions left: ask who else you should talk to, then wrap up.")
         else:
@@ -421,14 +428,30 @@ class MeetingScreen(AppScreen[None]):
     # -- leaving -------------------------------------------------------------
 
     def action_back_or_leave(self) -> None:
-        """From a text box, back to the questions; from the questions, finish or leave."""
+        """From a text box, back to the questions; from the questions, finish or leave.
+
+        A meeting where nothing was noted is left at once, recording nothing:
+        there is nothing to keep, and no meeting to record as held.
+        """
         focused = self.focused
         if self.query_one("#answer").display:
             self._close_answer()
         elif focused is not None and not isinstance(focused, QuestionList):
             self.query_one(QuestionList).focus()
         else:
-            self.action_finish()
+            after_pending_keys(self, self._leave_or_finish)
+
+    def _leave_or_finish(self) -> None:
+        if not self.is_active:
+            return
+        self.flush_notes()
+        if self.meeting is not None and self.contact is not None and not noted(self.meeting):
+            self.app.pop_screen()
+            self.notify(
+                f"Left the meeting with {self.contact.name}; nothing was recorded.", timeout=4
+            )
+            return
+        self._finish_now()
 
     def action_finish(self) -> None:
         """Ask when the meeting was, once the keys typed before this one are saved."""
