@@ -394,3 +394,27 @@ async def test_opened_late_the_held_time_is_the_scheduled_start(repo, now) -> No
         dialog = pilot.app.screen
         assert isinstance(dialog, FinishDialog)
         assert dialog.query_one("#when", Input).value == "2026-11-22 10:00"
+
+
+async def test_contact_page_shows_a_held_meetings_questions_with_answers(
+    repo, now, app_factory
+) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    meeting = repo.get(contact.id).meeting(meeting_id)
+    assert meeting is not None
+    first, second, third = meeting.agenda
+    answered = (replace(first, asked=True, answer="Nursing, then product"), second,
+                replace(third, asked=True))  # fmt: skip
+    repo.save_meeting(contact.id, replace(meeting, agenda=answered, takeaways=("Fewer clicks",)))
+    repo.finish_meeting(contact.id, meeting_id, now, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # Priya, alone on the board
+        await pilot.pause()
+        page = pilot.app.screen
+        assert isinstance(page, ContactScreen)
+        lines = str(page.query_one("#contact-meetings").render()).splitlines()
+        assert f"  ✓ {first.text}" in lines
+        assert "      ↳ Nursing, then product" in lines
+        assert f"  ○ {second.text}" in lines  # not asked, still shown
+        assert f"  ✓ {third.text}" in lines
+        assert "  • Fewer clicks" in lines
