@@ -418,3 +418,37 @@ async def test_contact_page_shows_a_held_meetings_questions_with_answers(
         assert f"  ○ {second.text}" in lines  # not asked, still shown
         assert f"  ✓ {third.text}" in lines
         assert "  • Fewer clicks" in lines
+
+
+async def test_extreme_stored_values_open_everywhere_without_a_crash(
+    repo, now, app_factory
+) -> None:
+    """A hand-edited file: a meeting of 2**62 minutes in the year 9999, a promise due then."""
+    contact, meeting_id = with_meeting(repo, now)
+    far = datetime(9999, 12, 31, 23, 59, tzinfo=now.tzinfo)
+    repo.schedule_meeting(contact.id, meeting_id, {"scheduled_at": far, "minutes": 2**62}, now)
+    meeting = repo.get(contact.id).meeting(meeting_id)
+    assert meeting is not None
+    repo.save_meeting(contact.id, replace(meeting, promises=(Promise("p1", "Send CV", far),)))
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, MeetingScreen)
+        assert "left of" in str(screen.query_one("#countdown").render())
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, FinishDialog)
+        await pilot.press("ctrl+d", "enter")  # keep the draft; open the contact page
+        await pilot.pause()
+        page = pilot.app.screen
+        assert isinstance(page, ContactScreen)
+        assert "Send CV" in str(page.query_one("#contact-meetings").render())
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ScheduleDialog)
+        await pilot.press("ctrl+s")  # the stored minutes are refused, on their field
+        await pilot.pause()
+        assert pilot.app.screen is dialog
+        assert "Minutes:" in str(dialog.query_one("#error-minutes").render())

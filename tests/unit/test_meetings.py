@@ -427,3 +427,9 @@ def test_noted_means_something_came_out_of_the_meeting() -> None:
     assert not noted(Meeting("m", agenda=(item,), notes="  \n"))
     assert noted(Meeting("m", agenda=(replace(item, asked=True),)))
     assert noted(Meeting("m", referrals=("Sam Lee",)))
+
+
+def test_a_stored_length_of_2_62_minutes_counts_down_without_overflow() -> None:
+    meeting = Meeting("m", minutes=2**62, scheduled_at=datetime(9999, 12, 31, tzinfo=UTC))
+    assert meeting.length == timedelta(days=7)
+    assert countdown(meeting, NOW).clock() == "10080:00 left"

@@ -19,6 +19,7 @@ from coffeechat.domain.text import printable
 
 DEFAULT_MINUTES = 15
 MAX_MINUTES = 8 * 60
+LONGEST_MINUTES = 7 * 24 * 60  # what a stored length is read as, at most (no overflow)
 WRAP_UP_WARNING = timedelta(minutes=2)
 
 
@@ -87,8 +88,8 @@ class Meeting:
 
     @property
     def length(self) -> timedelta:
-        """The planned length."""
-        return timedelta(minutes=self.minutes)
+        """The planned length (a hand-edited file's 2**62 minutes counts as a week)."""
+        return timedelta(minutes=min(max(self.minutes, 0), LONGEST_MINUTES))
 
     def when(self) -> datetime | None:
         """The best answer to "when is/was it": held, else started, else scheduled."""
