@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from textual.app import App
 from textual.widgets import Input, TextArea
 
 from coffeechat.domain.meetings import AgendaItem, Promise
@@ -18,6 +19,7 @@ from coffeechat.ui.dialogs.schedule import ScheduleDialog
 from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.due import DueScreen
 from coffeechat.ui.screens.meeting import MeetingScreen
+from coffeechat.ui.widgets.lists import ItemList
 from tests.ui.conftest import SIZE, seed
 
 
@@ -144,15 +146,15 @@ async def test_lists_save_as_typed_and_promises_need_a_readable_date(
         screen = pilot.app.screen
         await pilot.press("t")
         screen.query_one("#takeaway-input", Input).value = "Clinicians need fewer clicks"
-        await pilot.press("enter", "escape", "p")
+        await pilot.press("enter", "p")  # enter goes back to the questions
         screen.query_one("#promise-input", Input).value = "Send my portfolio @ someday"
         await pilot.press("enter")
         await pilot.pause()
         assert "Promise:" in str(screen.query_one("#error-promise").render())
         screen.query_one("#promise-input", Input).value = "Send my portfolio @ tuesday 9am"
-        await pilot.press("enter", "escape", "r")
+        await pilot.press("enter", "r")
         screen.query_one("#referral-input", Input).value = "Sam Lee, Acme"
-        await pilot.press("enter", "escape", "n")
+        await pilot.press("enter", "n")
         screen.query_one("#notes", TextArea).insert("Ask about the data team")
         screen.flush_notes()
         await pilot.pause()
@@ -196,7 +198,7 @@ async def test_finishing_confirms_the_time_moves_to_met_and_adds_referrals(
 async def test_leaving_can_keep_the_meeting_as_a_draft(repo, now, app_factory) -> None:
     contact, meeting_id = with_meeting(repo, now)
     async with app_factory().run_test(size=SIZE) as pilot:
-        await pilot.press("m")
+        await pilot.press("m", "space")  # the first question asked
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
@@ -212,7 +214,7 @@ async def test_leaving_can_keep_the_meeting_as_a_draft(repo, now, app_factory) -
         assert updated.stage is Stage.REQUESTED
         assert meeting is not None
         assert not meeting.held
-        assert meeting.started_at == now
+        assert meeting.agenda[0].asked  # the draft keeps what was noted
 
 
 async def test_m_without_a_meeting_starts_one_now(repo, now, app_factory) -> None:
@@ -272,8 +274,181 @@ async def test_contact_page_lists_meetings_and_referrals(repo, now, app_factory)
 async def test_delete_removes_a_takeaway_typed_by_mistake(repo, now, app_factory) -> None:
     contact, meeting_id = with_meeting(repo, now)
     async with app_factory().run_test(size=SIZE) as pilot:
-        await pilot.press("m", "t", *"Keep", "enter", *"Oops", "enter")
+        await pilot.press("m", "t", *"Keep", "enter", "t", *"Oops", "enter")
         assert repo.get(contact.id).meeting(meeting_id).takeaways == ("Keep", "Oops")
         pilot.app.screen.query_one("#takeaways").focus()
         await pilot.press("j", "j", "delete")  # from no highlight: first, then second
         assert repo.get(contact.id).meeting(meeting_id).takeaways == ("Keep",)
+
+
+async def test_enter_in_a_list_goes_back_to_the_questions_so_p_and_r_work(
+    repo, now, app_factory
+) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m", "t", *"Fewer clicks", "enter")
+        await pilot.press("p", *"Send CV @ tuesday 9am", "enter")
+        await pilot.press("r", *"Sam Lee, Acme", "enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, MeetingScreen)
+        assert screen.focused is screen.query_one("#questions")
+        meeting = repo.get(contact.id).meeting(meeting_id)
+        assert meeting is not None
+        assert meeting.takeaways == ("Fewer clicks",)
+        assert [p.text for p in meeting.promises] == ["Send CV"]
+        assert meeting.referrals == ("Sam Lee, Acme",)
+
+
+def screen_text(app: App[None]) -> str:
+    """What the terminal shows, as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_a_new_line_in_a_short_list_is_scrolled_into_sight(repo, now, app_factory) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    async with app_factory().run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        for number in range(1, 8):
+            await pilot.press("t", *f"point {number}", "enter")
+        await pilot.pause()
+        listing = pilot.app.screen.query_one("#takeaways", ItemList)
+        assert listing.max_scroll_y > 0  # the list is too short for all seven
+        assert "point 7" in screen_text(pilot.app)
+        await pilot.press("r", *"Sam Lee, Acme", "enter")  # the lowest list, at 80×24
+        await pilot.pause()
+        shown = screen_text(pilot.app)
+        assert "Sam Lee, Acme" in shown
+        assert "point 7" in shown  # drawing one list does not scroll back another
+        assert repo.get(contact.id).meeting(meeting_id).takeaways[-1] == "point 7"
+
+
+async def test_with_nothing_noted_escape_leaves_and_records_nothing(repo, now, app_factory) -> None:
+    contact = seed(repo, now, "Walk-in Wes", Stage.REQUESTED)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        hint = str(pilot.app.screen.query_one("#questions-hint").render())
+        assert "escape leaves without recording anything" in hint
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, (MeetingScreen, FinishDialog))
+        updated = repo.get(contact.id)
+        assert updated.stage is Stage.REQUESTED
+        assert updated.meetings
+        assert not any(m.held for m in updated.meetings)
+
+
+async def test_finishing_with_nothing_noted_enter_keeps_the_draft(repo, now, app_factory) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m", "ctrl+s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, FinishDialog)
+        assert "Nothing was noted" in str(dialog.query_one("#dialog-explanation").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, (MeetingScreen, FinishDialog))
+        updated = repo.get(contact.id)
+        assert updated.stage is Stage.REQUESTED
+        meeting = updated.meeting(meeting_id)
+        assert meeting is not None
+        assert not meeting.held
+
+
+async def test_opened_early_the_meeting_still_starts_at_its_scheduled_time(repo, now) -> None:
+    contact, _ = with_meeting(repo, now)  # scheduled at 10:00
+    clock = MovableClock(now - timedelta(minutes=20))  # opened at 9:40 to prepare
+    async with make_app(repo, clock).run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("escape")  # nothing noted: out
+        await pilot.pause()
+        clock.now = now + timedelta(minutes=5)  # back at 10:05, the meeting is on
+        await pilot.press("m")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, MeetingScreen)
+        assert "10:00 left" in str(screen.query_one("#countdown").render())
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, FinishDialog)
+        assert dialog.query_one("#when", Input).value == "2026-11-22 10:00"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert repo.get(contact.id).met_at == now
+
+
+async def test_opened_late_the_held_time_is_the_scheduled_start(repo, now) -> None:
+    _contact, _ = with_meeting(repo, now)  # scheduled at 10:00
+    clock = MovableClock(now + timedelta(minutes=40))  # notes typed up at 10:40
+    async with make_app(repo, clock).run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert "+25:00 over" in str(screen.query_one("#countdown").render())
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, FinishDialog)
+        assert dialog.query_one("#when", Input).value == "2026-11-22 10:00"
+
+
+async def test_contact_page_shows_a_held_meetings_questions_with_answers(
+    repo, now, app_factory
+) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    meeting = repo.get(contact.id).meeting(meeting_id)
+    assert meeting is not None
+    first, second, third = meeting.agenda
+    answered = (replace(first, asked=True, answer="Nursing, then product"), second,
+                replace(third, asked=True))  # fmt: skip
+    repo.save_meeting(contact.id, replace(meeting, agenda=answered, takeaways=("Fewer clicks",)))
+    repo.finish_meeting(contact.id, meeting_id, now, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # Priya, alone on the board
+        await pilot.pause()
+        page = pilot.app.screen
+        assert isinstance(page, ContactScreen)
+        lines = str(page.query_one("#contact-meetings").render()).splitlines()
+        assert f"  ✓ {first.text}" in lines
+        assert "      ↳ Nursing, then product" in lines
+        assert f"  ○ {second.text}" in lines  # not asked, still shown
+        assert f"  ✓ {third.text}" in lines
+        assert "  • Fewer clicks" in lines
+
+
+async def test_extreme_stored_values_open_everywhere_without_a_crash(
+    repo, now, app_factory
+) -> None:
+    """A hand-edited file: a meeting of 2**62 minutes in the year 9999, a promise due then."""
+    contact, meeting_id = with_meeting(repo, now)
+    far = datetime(9999, 12, 31, 23, 59, tzinfo=now.tzinfo)
+    repo.schedule_meeting(contact.id, meeting_id, {"scheduled_at": far, "minutes": 2**62}, now)
+    meeting = repo.get(contact.id).meeting(meeting_id)
+    assert meeting is not None
+    repo.save_meeting(contact.id, replace(meeting, promises=(Promise("p1", "Send CV", far),)))
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, MeetingScreen)
+        assert "left of" in str(screen.query_one("#countdown").render())
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, FinishDialog)
+        await pilot.press("ctrl+d", "enter")  # keep the draft; open the contact page
+        await pilot.pause()
+        page = pilot.app.screen
+        assert isinstance(page, ContactScreen)
+        assert "Send CV" in str(page.query_one("#contact-meetings").render())
+        await pilot.press("s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ScheduleDialog)
+        await pilot.press("ctrl+s")  # the stored minutes are refused, on their field
+        await pilot.pause()
+        assert pilot.app.screen is dialog
+        assert "Minutes:" in str(dialog.query_one("#error-minutes").render())

@@ -58,7 +58,8 @@ def test_meeting_mode_two_minutes_before_the_end(snap_compare, repo, now) -> Non
     from coffeechat.ui.app import make_app
     from tests.ui.test_meeting_mode import with_meeting
 
-    contact, meeting_id = with_meeting(repo, now)
+    # Scheduled 13½ minutes ago: the countdown runs from the scheduled start.
+    contact, meeting_id = with_meeting(repo, now - timedelta(minutes=13, seconds=30))
     meeting = repo.get(contact.id).meeting(meeting_id)
     assert meeting is not None
     agenda = list(meeting.agenda)
@@ -68,7 +69,6 @@ def test_meeting_mode_two_minutes_before_the_end(snap_compare, repo, now) -> Non
         replace(
             meeting,
             agenda=tuple(agenda),
-            started_at=now - timedelta(minutes=13, seconds=30),
             notes="Team of 6 PMs; weekly clinic visits.",
             takeaways=("Shadow a clinic day before applying",),
             promises=(Promise("p1", "Send my case study", now + timedelta(days=2)),),

@@ -16,7 +16,9 @@ from coffeechat.domain.meetings import (
     MeetingFormat,
     Promise,
     countdown,
+    meeting_start,
     next_meeting,
+    noted,
     referral_fields,
 )
 from coffeechat.domain.model import ValidationError
@@ -407,3 +409,27 @@ def test_utc_now_is_used_for_today(make_contact) -> None:
     contact = _with_meeting(make_contact, scheduled_at=datetime(2026, 11, 22, 23, 30, tzinfo=UTC))
     (item,) = due_items([contact], NOW, Settings())
     assert item.section is Section.MEETINGS_TODAY
+
+
+def test_the_meeting_starts_at_its_scheduled_time_once_that_has_passed() -> None:
+    early = NOW - timedelta(minutes=20)
+    meeting = Meeting("m", scheduled_at=NOW, started_at=early)  # opened 20 minutes early
+    assert meeting_start(meeting, NOW - timedelta(minutes=5)) == early  # started early
+    assert meeting_start(meeting, NOW + timedelta(minutes=40)) == NOW
+    assert countdown(meeting, NOW + timedelta(minutes=5)).clock() == "10:00 left"
+    assert meeting_start(Meeting("m"), NOW) == NOW  # no schedule, not opened: now
+    late = replace(meeting, started_at=None)
+    assert countdown(late, NOW + timedelta(minutes=40)).clock() == "+25:00 over"
+
+
+def test_noted_means_something_came_out_of_the_meeting() -> None:
+    item = AgendaItem("q", "How did you start?", "story")
+    assert not noted(Meeting("m", agenda=(item,), notes="  \n"))
+    assert noted(Meeting("m", agenda=(replace(item, asked=True),)))
+    assert noted(Meeting("m", referrals=("Sam Lee",)))
+
+
+def test_a_stored_length_of_2_62_minutes_counts_down_without_overflow() -> None:
+    meeting = Meeting("m", minutes=2**62, scheduled_at=datetime(9999, 12, 31, tzinfo=UTC))
+    assert meeting.length == timedelta(days=7)
+    assert countdown(meeting, NOW).clock() == "10080:00 left"

@@ -62,7 +62,8 @@ def _months(value: str) -> str:
     if not value:
         return value
     months = value.lower().removesuffix("months").removesuffix("month").removesuffix("m").strip()
-    if not months.isdecimal() or not 1 <= int(months) <= MAX_CADENCE_MONTHS:
+    # len() first: int() of thousands of digits raises (and is slow) before any range check.
+    if not months.isdecimal() or len(months) > 3 or not 1 <= int(months) <= MAX_CADENCE_MONTHS:
         raise FieldProblem(f"{value!r} is not a number of months from 1 to {MAX_CADENCE_MONTHS}")
     return str(int(months))
 

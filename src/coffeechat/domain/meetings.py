@@ -22,6 +22,7 @@ T = TypeVar("T")
 
 DEFAULT_MINUTES = 15
 MAX_MINUTES = 8 * 60
+LONGEST_MINUTES = 7 * 24 * 60  # what a stored length is read as, at most (no overflow)
 WRAP_UP_WARNING = timedelta(minutes=2)
 
 
@@ -80,7 +81,7 @@ class Meeting:
     takeaways: tuple[str, ...] = ()
     promises: tuple[Promise, ...] = ()
     referrals: tuple[str, ...] = ()  # "Name" or "Name, Company", one per person offered
-    started_at: datetime | None = None  # when meeting mode first opened
+    started_at: datetime | None = None  # when meeting mode was opened before the scheduled start
     held_at: datetime | None = None
 
     @property
@@ -90,8 +91,8 @@ class Meeting:
 
     @property
     def length(self) -> timedelta:
-        """The planned length."""
-        return timedelta(minutes=self.minutes)
+        """The planned length (a hand-edited file's 2**62 minutes counts as a week)."""
+        return timedelta(minutes=min(max(self.minutes, 0), LONGEST_MINUTES))
 
     def when(self) -> datetime | None:
         """The best answer to "when is/was it": held, else started, else scheduled."""
@@ -340,7 +341,32 @@ class Countdown:
         return ""
 
 
+def meeting_start(meeting: Meeting, now: datetime) -> datetime:
+    """When the meeting began, as far as the app can tell at ``now``.
+
+    The scheduled start once it has passed (whenever meeting mode was first
+    opened: to prepare early, or to catch up late); before it, when meeting
+    mode was opened (``started_at``: you started early), else ``now``.
+    """
+    if meeting.scheduled_at is not None and meeting.scheduled_at <= now:
+        return meeting.scheduled_at
+    if meeting.started_at is not None and meeting.started_at <= now:
+        return meeting.started_at
+    return now
+
+
 def countdown(meeting: Meeting, now: datetime) -> Countdown:
-    """The countdown for ``meeting`` at ``now`` (full length if it hasn't started)."""
-    started = meeting.started_at or now
-    return Countdown(remaining=meeting.length - (now - started), planned=meeting.length)
+    """The countdown for ``meeting`` at ``now``, from the start of the meeting."""
+    elapsed = now - meeting_start(meeting, now)
+    return Countdown(remaining=meeting.length - elapsed, planned=meeting.length)
+
+
+def noted(meeting: Meeting) -> bool:
+    """True once anything came out of the meeting: a question asked, a note, a list line."""
+    return bool(
+        any(item.asked or item.answer for item in meeting.agenda)
+        or meeting.notes.strip()
+        or meeting.takeaways
+        or meeting.promises
+        or meeting.referrals
+    )

@@ -9,17 +9,32 @@ person typed is lost to a locked or read-only file.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import on, work
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label
 
 ResultT = TypeVar("ResultT")
 
 #: Saves a dialog's value; returns why it could not (shown in the dialog), or None.
 Commit = Callable[[ResultT], Awaitable[str | None]]
+
+
+def after_pending_keys(screen: Screen[Any], callback: Callable[[], object]) -> None:
+    """Run ``callback`` on ``screen`` once every key typed so far has landed.
+
+    A priority binding (ctrl+s) runs the moment the app reads its key, but
+    the keys typed just before it were only *queued* for the focused widget:
+    on a busy app the Input has not inserted them yet, and a form read then
+    saves a truncated name.  So the read waits behind them: first in the
+    focused widget's queue (its keys), then in the screen's (the Changed
+    messages those keys posted).
+    """
+    focused = screen.focused
+    if focused is None or not focused.call_later(screen.call_later, callback):
+        screen.call_later(callback)
 
 
 class Invalid(Exception):
@@ -66,8 +81,12 @@ class Dialog(ModalScreen[ResultT]):
     # -- submitting ------------------------------------------------------------
 
     def action_save(self) -> None:
+        """Check the fields once the keys typed before this one are in them, and submit."""
+        after_pending_keys(self, self._save_now)
+
+    def _save_now(self) -> None:
         """Check the fields; dismiss with the value (after saving it, given a commit)."""
-        if self._committing:
+        if self._committing or not self.is_active:
             return
         try:
             value = self.collect()

@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.duplicates import plan_referrals
-from coffeechat.domain.meetings import Meeting
+from coffeechat.domain.meetings import Meeting, meeting_start, noted
 from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import PIPELINE, Stage
 from coffeechat.ui.dialogs.base import Dialog, Invalid
@@ -36,6 +36,8 @@ class FinishDialog(Dialog[datetime | KeepDraft | None]):
                 tooltip="Leave meeting mode without recording the meeting as held"),
     ]  # fmt: skip
     HINT = "enter records · ctrl+d keeps it as a draft · escape goes back"
+    #: With nothing noted, enter must not record a meeting that may never have happened.
+    EMPTY_HINT = "nothing noted: enter keeps it as a draft · ctrl+s records · escape goes back"
 
     def __init__(
         self,
@@ -47,11 +49,12 @@ class FinishDialog(Dialog[datetime | KeepDraft | None]):
     ) -> None:
         """``contacts`` are everyone stored: referrals already among them are linked, not added."""
         super().__init__()
-        start = min(meeting.started_at or meeting.scheduled_at or now, now)
+        start = meeting_start(meeting, now)
         self.contact = contact
         self.now = now
         self.default = f"{start.astimezone(now.tzinfo):%Y-%m-%d %H:%M}"
         self.explanation = _consequences(contact, meeting, contacts)
+        self.empty = not noted(meeting)
 
     def compose(self) -> ComposeResult:
         """The question, what recording does, the time, and the two ways out."""
@@ -70,13 +73,17 @@ class FinishDialog(Dialog[datetime | KeepDraft | None]):
                 placeholder="now, yesterday 3pm, tue 14:00…",
             )
             with Horizontal(classes="buttons"):
-                yield Button("Record", variant="primary", id="record")
-                yield Button("Keep as draft", id="keep-draft")
-            yield Static(self.HINT, classes="hint")
+                yield Button("Record", variant="default" if self.empty else "primary", id="record")
+                yield Button("Keep as draft", variant="primary" if self.empty else "default",
+                             id="keep-draft")  # fmt: skip
+            yield Static(self.EMPTY_HINT if self.empty else self.HINT, classes="hint")
 
     def on_mount(self) -> None:
-        """Ready to overtype the time."""
-        self.query_one("#when", Input).focus()
+        """Ready to overtype the time; with nothing noted, ready to keep the draft."""
+        if self.empty:
+            self.query_one("#keep-draft", Button).focus()
+        else:
+            self.query_one("#when", Input).focus()
 
     def collect(self) -> datetime | KeepDraft | None:
         """When the meeting was held."""
@@ -101,6 +108,8 @@ class FinishDialog(Dialog[datetime | KeepDraft | None]):
 def _consequences(contact: Contact, meeting: Meeting, contacts: Sequence[Contact]) -> str:
     """What recording will do, in a line or two."""
     said = []
+    if not noted(meeting):
+        said.append("Nothing was noted: no question asked, no notes, no takeaways.")
     if PIPELINE.index(contact.stage) < PIPELINE.index(Stage.MET):
         said.append(f"Moves {contact.name} to Met; the thank-you clock starts then.")
     said += plan_referrals(contact, meeting.referrals, contacts).sentences(contact.name)

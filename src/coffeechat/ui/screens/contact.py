@@ -114,7 +114,8 @@ def timeline_rows(contact: Contact) -> list[tuple[str, tuple[Cell, Cell, Cell]]]
 
 
 def meetings_text(contact: Contact, now: datetime) -> Text:
-    """Each meeting in a few lines: when and how, questions, takeaways, promises."""
+    """Each meeting: when and how, notes, takeaways, promises, then the questions
+    (a held meeting's each with its answer)."""
     if not contact.meetings:
         return Text("No meetings yet (s schedules one, m starts one now).", style="dim")
     text = Text()
@@ -130,9 +131,6 @@ def meetings_text(contact: Contact, now: datetime) -> Text:
         )
         if meeting.place:
             text.append(f" · {printable(meeting.place)}")
-        asked = sum(item.asked for item in meeting.agenda)
-        if meeting.agenda:
-            text.append(f"\n  {len(meeting.agenda)} questions, {asked} asked", style="dim")
         shown = (("Goals", meeting.goals), ("Research", meeting.research), ("Notes", meeting.notes))
         for label, value in shown:
             if value:
@@ -145,6 +143,19 @@ def meetings_text(contact: Contact, now: datetime) -> Text:
             text.append("\n  ☑ " if promise.done else "\n  ☐ ")
             text.append(printable(promise.text))
             text.append(f" (due {moment(promise.due, now)})", style="dim")
+        asked = sum(item.asked for item in meeting.agenda)
+        if meeting.agenda:
+            text.append(f"\n  {len(meeting.agenda)} questions, {asked} asked", style="dim")
+        if meeting.held:
+            # Last, as the record of the talk: each question with what they said.
+            for item in meeting.agenda:
+                text.append(
+                    "\n  ✓ " if item.asked else "\n  ○ ", style="green" if item.asked else "dim"
+                )
+                text.append(printable(item.text), style="" if item.asked else "dim")
+                if item.answer:
+                    text.append("\n      ↳ ", style="dim")
+                    text.append(printable(item.answer), style="italic")
     return text
 
 

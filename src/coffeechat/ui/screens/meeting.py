@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -24,10 +24,11 @@ from textual.worker import Worker
 
 from coffeechat.domain.dates import DateParseError, parse_when
 from coffeechat.domain.humanize import moment
-from coffeechat.domain.meetings import Meeting, Promise, countdown, referral_fields
+from coffeechat.domain.meetings import Meeting, Promise, countdown, noted, referral_fields
 from coffeechat.domain.model import Contact, printable
 from coffeechat.domain.questions import is_yes_no, open_questions_left
 from coffeechat.storage.errors import USER_FACING_ERRORS
+from coffeechat.ui.dialogs.base import after_pending_keys
 from coffeechat.ui.dialogs.finish import FinishDialog, KeepDraft
 from coffeechat.ui.host import undoable
 from coffeechat.ui.screens.app_screen import AppScreen
@@ -70,6 +71,7 @@ class MeetingScreen(AppScreen[None]):
         self._unsaved: Meeting | None = None
         self._base: Meeting | None = None  # the meeting as this screen last saved it
         self._saver: Worker[None] | None = None
+        self._drawn: dict[str, list[Text]] = {}  # the lines each list shows
 
     def compose(self) -> ComposeResult:
         """Bar with countdown; questions on the left; notes and lists on the right."""
@@ -84,7 +86,7 @@ class MeetingScreen(AppScreen[None]):
                 yield QuestionList(id="questions")
                 yield Input(id="answer", placeholder="their answer, in a line (enter saves)")
                 yield Static("", id="questions-hint")
-            with Vertical(id="side-pane"):
+            with VerticalScroll(id="side-pane", can_focus=False):
                 yield Label("Notes (n)", classes="section-title")
                 yield TextArea(id="notes")
                 yield Label("Key takeaways (t)", classes="section-title")
@@ -114,14 +116,18 @@ class MeetingScreen(AppScreen[None]):
             return
         self.meeting = meeting
         self._base = meeting
-        if meeting.started_at is None:
-            self._save(replace(meeting, started_at=self.now()))
+        now = self.now()
+        # Opened before the scheduled start: the meeting starts now, unless it
+        # already did (something was noted since it was opened before).
+        early = meeting.scheduled_at is None or meeting.scheduled_at > now
+        if early and (meeting.started_at is None or not noted(meeting)):
+            self._save(replace(meeting, started_at=now))
         self.query_one("#answer").display = False
         self.query_one("#notes", TextArea).load_text(meeting.notes)
         self.sub_title = f"Meeting with {printable(self.contact.name)}"
         self._draw_title()
         self._draw_questions()
-        self._draw_lists()
+        self._draw_lists(reveal=False)
         self.tick()
         self.set_interval(1.0, self.tick)
         self.query_one(QuestionList).focus()
@@ -183,28 +189,44 @@ class MeetingScreen(AppScreen[None]):
         self.query_one("#questions-title", Label).update(title)
         hint = self.query_one("#questions-hint", Static)
         if not self.meeting.agenda:
-            hint.update("No questions picked.  Leave (escape) and press Q to pick 10–20.")
+            hint.update(
+                "No questions picked.  escape leaves without recording anything;"
+                " then Q picks 10–20."
+            )
         elif open_questions_left(self.meeting.agenda) == 0:
             hint.update("No open questions left: ask who else you should talk to, then wrap up.")
         else:
             hint.update("j/k move · enter: asked + answer · space: asked")
 
-    def _draw_lists(self) -> None:
+    def _draw_lists(self, *, reveal: bool = True) -> None:
+        """Redraw the lists that changed, each scrolled to its newest line (and, with
+        ``reveal``, the side pane scrolled to show the list)."""
         assert self.meeting is not None
         now = self.now()
-        self.query_one("#takeaways", ItemList).set_options(
-            [Option(Text("• " + printable(t))) for t in self.meeting.takeaways]
-        )
         promises = []
         for promise in self.meeting.promises:
             line = Text("☑ " if promise.done else "☐ ")
             line.append(printable(promise.text))
             line.append(f"  due {moment(promise.due, now)}", style="dim")
-            promises.append(Option(line))
-        self.query_one("#promises", ItemList).set_options(promises)
-        self.query_one("#referrals", ItemList).set_options(
-            [Option(Text("→ " + printable(r))) for r in self.meeting.referrals]
-        )
+            promises.append(line)
+        lines = {
+            "takeaways": [Text("• " + printable(t)) for t in self.meeting.takeaways],
+            "promises": promises,
+            "referrals": [Text("→ " + printable(r)) for r in self.meeting.referrals],
+        }
+        for list_id, texts in lines.items():
+            if self._drawn.get(list_id) == texts:
+                continue
+            self._drawn[list_id] = texts
+            listing = self.query_one(f"#{list_id}", ItemList)
+            listing.set_options([Option(text) for text in texts])
+            # A short list scrolls: keep its newest line, and the list, in sight.
+            self.call_after_refresh(self._show_newest, listing, reveal)
+
+    def _show_newest(self, listing: ItemList, reveal: bool) -> None:
+        listing.scroll_end(animate=False, immediate=True)
+        if reveal:
+            listing.scroll_visible(animate=False, immediate=True)
 
     # -- saving --------------------------------------------------------------
 
@@ -289,10 +311,7 @@ class MeetingScreen(AppScreen[None]):
     def _answered(self, event: Input.Submitted) -> None:
         assert self.meeting is not None
         index = self._answering
-        if index is not None and index < len(self.meeting.agenda):
-            agenda = list(self.meeting.agenda)
-            agenda[index] = replace(agenda[index], answer=" ".join(printable(event.value).split()))
-            self._save(replace(self.meeting, agenda=tuple(agenda)))
+        self._save_answer(event.value)
         self._close_answer()
         self._draw_questions()
         # On to the next question not yet asked.
@@ -302,6 +321,15 @@ class MeetingScreen(AppScreen[None]):
         ]
         if following:
             listing.highlighted = following[0]
+
+    def _save_answer(self, value: str) -> None:
+        """Keep the answer typed for the question being answered."""
+        assert self.meeting is not None
+        index = self._answering
+        if index is not None and index < len(self.meeting.agenda):
+            agenda = list(self.meeting.agenda)
+            agenda[index] = replace(agenda[index], answer=" ".join(printable(value).split()))
+            self._save(replace(self.meeting, agenda=tuple(agenda)))
 
     def _close_answer(self) -> None:
         answer = self.query_one("#answer", Input)
@@ -313,22 +341,47 @@ class MeetingScreen(AppScreen[None]):
     # -- lists ---------------------------------------------------------------
 
     @on(Input.Submitted, "#takeaway-input")
-    def _takeaway(self, event: Input.Submitted) -> None:
-        text = " ".join(printable(event.value).split())
-        if text and self.meeting is not None:
-            self._save(replace(self.meeting, takeaways=(*self.meeting.takeaways, text)))
-            self._draw_lists()
-        event.input.value = ""
-
     @on(Input.Submitted, "#promise-input")
-    def _promise(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted, "#referral-input")
+    def _item_submitted(self, event: Input.Submitted) -> None:
+        """Add the line to its list, and go back to the questions (where t, p, r work)."""
+        if self._add_item(event.input):
+            self.query_one(QuestionList).focus()
+
+    def _add_item(self, box: Input) -> bool:
+        """Add what ``box`` holds to its list and empty it; False if it can't be read."""
         if self.meeting is None:
-            return
+            return False
+        value = box.value
+        if not value.strip():
+            return True
+        if box.id == "takeaway-input":
+            text = " ".join(printable(value).split())
+            if text:
+                self._save(replace(self.meeting, takeaways=(*self.meeting.takeaways, text)))
+        elif box.id == "promise-input":
+            promise = self._read_promise(value)
+            if promise is None:
+                return False
+            self._save(replace(self.meeting, promises=(*self.meeting.promises, promise)))
+        else:
+            fields = referral_fields(value)
+            if fields is not None:
+                line = ", ".join(fields.values())
+                self._save(replace(self.meeting, referrals=(*self.meeting.referrals, line)))
+        box.value = ""
+        self._draw_lists()
+        return True
+
+    def _read_promise(self, value: str) -> Promise | None:
+        """The promise "text @ when" describes; None (the reason shown) if it can't be read."""
         error = self.query_one("#error-promise", Label)
-        text, _, when = printable(event.value).partition("@")
+        text, _, when = printable(value).partition("@")
         text = " ".join(text.split())
         if not text:
-            return
+            error.update("Promise: write what was promised, then @ and when (send CV @ friday).")
+            error.add_class("shown")
+            return None
         now = self.now()
         try:
             due = (
@@ -339,22 +392,28 @@ class MeetingScreen(AppScreen[None]):
         except DateParseError as problem:
             error.update(f"Promise: {problem}")
             error.add_class("shown")
-            return
+            return None
         error.update("")
         error.remove_class("shown")
-        promise = Promise(id=self.coffeechat.repository.new_id(), text=text, due=due)
-        self._save(replace(self.meeting, promises=(*self.meeting.promises, promise)))
-        self._draw_lists()
-        event.input.value = ""
+        return Promise(id=self.coffeechat.repository.new_id(), text=text, due=due)
 
-    @on(Input.Submitted, "#referral-input")
-    def _referral(self, event: Input.Submitted) -> None:
-        fields = referral_fields(event.value)
-        if fields is not None and self.meeting is not None:
-            line = ", ".join(fields.values())
-            self._save(replace(self.meeting, referrals=(*self.meeting.referrals, line)))
-            self._draw_lists()
-        event.input.value = ""
+    def _take_typed(self) -> bool:
+        """Keep what is typed but not yet entered (an answer, a list line) before finishing.
+
+        False when a line can't be read (a promise's date): the reason shows and
+        the box has the focus, so it can be put right.
+        """
+        answer = self.query_one("#answer", Input)
+        if answer.display and answer.value.strip():
+            self._save_answer(answer.value)
+            self._close_answer()
+            self._draw_questions()
+        for box_id in ("takeaway-input", "promise-input", "referral-input"):
+            box = self.query_one(f"#{box_id}", Input)
+            if box.value.strip() and not self._add_item(box):
+                box.focus()
+                return False
+        return True
 
     @on(ItemList.RemoveRequested)
     def _remove_item(self, event: ItemList.RemoveRequested) -> None:
@@ -373,18 +432,42 @@ class MeetingScreen(AppScreen[None]):
     # -- leaving -------------------------------------------------------------
 
     def action_back_or_leave(self) -> None:
-        """From a text box, back to the questions; from the questions, finish or leave."""
+        """From a text box, back to the questions; from the questions, finish or leave.
+
+        A meeting where nothing was noted is left at once, recording nothing:
+        there is nothing to keep, and no meeting to record as held.
+        """
         focused = self.focused
         if self.query_one("#answer").display:
             self._close_answer()
         elif focused is not None and not isinstance(focused, QuestionList):
             self.query_one(QuestionList).focus()
         else:
-            self.action_finish()
+            after_pending_keys(self, self._leave_or_finish)
+
+    def _leave_or_finish(self) -> None:
+        if not self.is_active:
+            return
+        self.flush_notes()
+        if self.meeting is not None and self.contact is not None and not noted(self.meeting):
+            self.app.pop_screen()
+            self.notify(
+                f"Left the meeting with {self.contact.name}; nothing was recorded.", timeout=4
+            )
+            return
+        self._finish_now()
 
     def action_finish(self) -> None:
+        """Ask when the meeting was, once the keys typed before this one are saved."""
+        after_pending_keys(self, self._finish_now)
+
+    def _finish_now(self) -> None:
         """Ask when the meeting was, then record it as held (or keep it as a draft)."""
+        if not self.is_active:
+            return
         self.flush_notes()
+        if not self._take_typed():
+            return
         if self.meeting is None or self.contact is None:
             self.app.pop_screen()
             return
