@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 from coffeechat.ui.dialogs.contact_form import ContactForm
 from coffeechat.ui.dialogs.finish import FinishDialog
+from coffeechat.ui.screens.questions import QuestionPicker
 from tests.ui.conftest import SIZE
 from tests.ui.test_meeting_mode import with_meeting
 
@@ -52,3 +53,31 @@ async def test_ctrl_s_in_meeting_mode_keeps_the_last_keys_typed(repo, now, app_f
         meeting = updated.meeting(meeting_id)
         assert meeting is not None
         assert meeting.agenda[1].answer == "Started in nursing"
+
+
+async def test_ctrl_s_in_the_question_picker_keeps_a_pick_typed_just_before(
+    repo, now, app_factory
+) -> None:
+    contact, meeting_id = with_meeting(repo, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("Q")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, QuestionPicker)
+        burst(pilot.app, "j", "j", "j", "space", "ctrl+s")  # pick career-path-04, then save
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, QuestionPicker)
+        meeting = repo.get(contact.id).meeting(meeting_id)
+        assert meeting is not None
+        assert [item.question_id[-2:] for item in meeting.agenda] == ["01", "02", "03", "04"]
+
+
+async def test_ctrl_s_in_the_question_picker_works_from_the_filter(repo, now, app_factory) -> None:
+    with_meeting(repo, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("Q")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, QuestionPicker)
+        await pilot.press("slash", *"mentor", "ctrl+s")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, QuestionPicker)

@@ -41,7 +41,8 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Done", id="close",
                 tooltip="Close (the meeting keeps the list as it is now)"),
-        Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False,
+        # Not a priority binding: it must come after a space typed just before it.
+        Binding("ctrl+s", "save", "Save", id="save", show=False,
                 tooltip="Close and keep the list, even from the filter"),
         Binding("slash", "focus_filter", "Filter", id="filter", key_display="/",
                 tooltip="Filter by words, a category or #tag"),
