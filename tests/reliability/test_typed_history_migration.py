@@ -181,7 +181,7 @@ def test_the_file_is_rewritten_typed_with_a_private_backup_of_the_original(
     db.write_bytes(original)
     before = Repository(db).get("priya")
     on_disk = json.loads(db.read_text())
-    assert on_disk["meta"]["1"]["schema"] == SCHEMA_VERSION == 3
+    assert on_disk["meta"]["1"]["schema"] == SCHEMA_VERSION == 4
     events = on_disk["contacts"]["1"]["events"]
     assert all(set(e) == {"id", "kind", "at", "recorded_at", "data"} for e in events)
     assert events[1]["data"] == {

@@ -13,11 +13,30 @@ from pathlib import Path
 import pytest
 
 from coffeechat import cli
+from coffeechat.domain import records
 from tests.unit.cli_support import NOW, Run
 
 HOSTILE_NAME = "Ada\x1b[2J\x1b]0;pwned\x07Lovelace\x00"
 HOSTILE_COMPANY = "Evil\x9b31mCo\rOverwritten\n\tNext line"
 RAW_CONTROLS = ("\x1b", "\x07", "\x00", "\x9b", "\r")
+
+
+READER_CLEANING = {name: getattr(records, name) for name in ("_clean", "printable", "one_line")}
+
+
+@pytest.fixture(autouse=True)
+def text_past_the_input_cleaning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let raw text through the reader's cleaning, to test the last line of defence.
+
+    Text from a file is cleaned as it is read (``domain/records.py``); the
+    CLI's output escaping must hold even if raw text ever got past that.
+    """
+
+    def same(*args: str) -> str:
+        return args[-1]
+
+    for name in READER_CLEANING:
+        monkeypatch.setattr(records, name, same)
 
 
 def hostile_database(run: Run, db: Path) -> None:
@@ -162,3 +181,15 @@ def test_an_unexpected_error_prints_one_line_and_writes_a_private_report(
     assert "RuntimeError: boom 22" in text
     assert "Traceback" in text
     assert "Secret" not in text  # no locals, ever
+
+
+def test_without_the_patch_the_reader_has_already_cleaned_the_text(
+    run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hostile_database(run, db)
+    for name, original in READER_CLEANING.items():
+        monkeypatch.setattr(records, name, original)
+    lines = run("list").out.splitlines()
+    assert len(lines) == 2, lines
+    assert "Ada[2J]0;pwnedLovelace" in lines[1]
+    assert "\\x" not in lines[1]  # nothing left for the output layer to escape

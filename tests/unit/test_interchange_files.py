@@ -703,7 +703,7 @@ def test_the_backup_file_is_readable_json(
 ) -> None:
     text = export(tmp_path, everything, now).read_text(encoding="utf-8")
     document = json.loads(text)
-    assert (document["format"], document["version"]) == (FORMAT, 2)
+    assert (document["format"], document["version"]) == (FORMAT, 3)
     assert document["exported_at"] == "2026-11-22T10:00:00+00:00"
     assert list(document) == sorted(document)
     assert text.startswith('{\n  "contacts": [\n    {\n')
@@ -741,8 +741,8 @@ def test_a_backup_with_bad_records_skips_them_and_says_where() -> None:
         (b'[{"format": "coffeechat-backup"}]', r"is not a coffeechat backup \(it has no"),
         (b'{"format": "coffeechat-backup"}', r"its version is None\."),
         (
-            b'{"format": "coffeechat-backup", "version": 3}',
-            r"was written by a newer coffeechat \(backup version 3; this one reads version 2\)",
+            b'{"format": "coffeechat-backup", "version": 4}',
+            r"was written by a newer coffeechat \(backup version 4; this one reads version 3\)",
         ),
         (
             b'{"format": "coffeechat-backup", "version": 1, "contacts": {}}',

@@ -36,7 +36,8 @@ FORMAT = "coffeechat-backup"
 # 2: events carry a typed ``data`` object (schema 3).  Version 1 backups still
 # read (the record reader knows the older event shape); an older coffeechat
 # refuses a version 2 backup instead of reading its events without meaning.
-VERSION = 2
+# 3: events may be "remove" and "merge" (schema 4); version 2 backups still read.
+VERSION = 3
 
 _BUILTINS = {question.id: question for question in BUILTIN_QUESTIONS}
 

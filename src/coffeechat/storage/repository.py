@@ -116,7 +116,7 @@ class Merged:
         return tuple(steps)
 
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 CONTACTS = "contacts"
 QUESTIONS = "questions"
@@ -147,8 +147,21 @@ def _typed_events(data: dict[str, Any]) -> None:
         record["events"] = [event_to_record(event) for event in contact.events]
 
 
+def _delete_and_merge(data: dict[str, Any]) -> None:
+    """3 -> 4: contacts may be deleted or merged (``remove`` and ``merge`` events).
+
+    Also new: the archive reason "duplicate" and the theme setting.  Nothing
+    is rewritten; the version moves so that an older coffeechat says the file
+    is newer instead of calling it malformed (and pointing at a backup).
+    """
+
+
 # version -> function upgrading the raw tables dict from that version to the next
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {1: _add_meetings, 2: _typed_events}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {
+    1: _add_meetings,
+    2: _typed_events,
+    3: _delete_and_merge,
+}
 
 
 def new_id() -> str:
