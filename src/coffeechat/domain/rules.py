@@ -10,7 +10,9 @@
   times that interval.
 * A request with no meeting scheduled gets a nudge after ``nudge_days``,
   a second after ``second_nudge_days``, and after ``give_up_days`` a
-  suggestion to archive it as "no response".
+  suggestion to archive it as "no response".  A logged nudge puts the next
+  step off by at least the settings' gap between the two (a day at least):
+  a first nudge sent late (it was snoozed) does not bring the second at once.
 * Scheduled meetings and promises show on their day and in the week before.
 * A snoozed item is hidden until its snooze ends; archived contacts have
   nothing due.
@@ -202,17 +204,26 @@ def nudge_item(contact: Contact, now: datetime, settings: Settings) -> DueItem |
     if any(not m.held and m.scheduled_at is not None for m in contact.meetings):
         return None  # they answered: a meeting is planned
     sent = contact.stage_changed_at
-    nudges = sum(1 for e in contact.effective_events if e.kind is EventKind.TOUCH and e.at > sent)
-    steps = [
-        (settings.nudge_days, "first nudge"),
-        (settings.second_nudge_days, "second nudge"),
-    ][nudges:]
-    give_up_at = sent + timedelta(days=settings.give_up_days)
-    if now >= give_up_at or not steps:
+    logged = [e.at for e in contact.effective_events if e.kind is EventKind.TOUCH and e.at > sent]
+    # Days after the request: first nudge, second nudge, give up.  Once a nudge
+    # is logged, the steps after it wait at least the settings' gap from it (a
+    # day at the least), however late it went out (a snoozed first nudge, say).
+    days = (0, settings.nudge_days, settings.second_nudge_days, settings.give_up_days)
+    done = min(len(logged), 2)
+    step = done + 1
+    last = max(logged, default=None)
+
+    def step_due(index: int) -> datetime:
+        due = sent + timedelta(days=days[index])
+        if last is None:
+            return due
+        return max(due, last + max(timedelta(days=days[index] - days[done]), timedelta(days=1)))
+
+    give_up_at = step_due(3)
+    if now >= give_up_at or step == 3:
         due_at, detail = give_up_at, GIVE_UP
     else:
-        days, detail = steps[0]
-        due_at = sent + timedelta(days=days)
+        due_at, detail = step_due(step), ("first nudge", "second nudge")[step - 1]
     if due_at > now + timedelta(days=UPCOMING_DAYS):
         return None
     return DueItem.about(
