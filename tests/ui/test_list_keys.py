@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from textual.widgets import OptionList, Tree
+from textual.widgets import Input, OptionList, Tree
 
 from coffeechat.domain.model import ArchiveReason, Contact
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.dialogs.archive import ArchiveDialog
+from coffeechat.ui.dialogs.when import MeetingTimeDialog
 from coffeechat.ui.screens.due import DueScreen
+from coffeechat.ui.screens.pipeline import PipelineScreen
 from coffeechat.ui.widgets.cards import CardColumn
 from coffeechat.ui.widgets.keyed_table import KeyedTable
 from tests.ui.conftest import SIZE, highlighted_name, seed
@@ -168,3 +170,93 @@ async def test_home_end_and_page_keys_on_a_board_column(app_factory, repo, now) 
         assert (column.cursor or 0) > 0
         await pilot.press("pageup")
         assert column.cursor == 0
+
+
+# -- the board's selection follows the contact (#13) ---------------------------------
+
+
+def selected_on_board(app) -> tuple[str | None, Stage | None]:
+    """The contact the keys act on, and the column that has the keyboard."""
+    screen = app.screen
+    assert isinstance(screen, PipelineScreen)
+    focused = screen.focused
+    stage = None
+    if isinstance(focused, CardColumn) and focused.id:
+        stage = Stage(focused.id.removeprefix("cards-"))
+    return screen.selected_contact_id(), stage
+
+
+async def test_a_a_a_walks_one_person_along_the_stages(app_factory, repo, now) -> None:
+    ada = seed(repo, now, "Ada Walker")
+    seed(repo, now, "Bea Stays")
+    seed(repo, now, "Cy Requested", Stage.REQUESTED)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        assert selected_on_board(pilot.app) == (ada.id, Stage.IDENTIFIED)
+        await pilot.press("a")
+        await pilot.pause()
+        assert repo.get(ada.id).stage is Stage.REQUESTED
+        assert selected_on_board(pilot.app) == (ada.id, Stage.REQUESTED)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, MeetingTimeDialog)
+        dialog.query_one("#when", Input).value = "yesterday 3pm"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert selected_on_board(pilot.app) == (ada.id, Stage.MET)
+        await pilot.press("a")
+        await pilot.pause()
+        assert repo.get(ada.id).stage is Stage.THANKED
+        assert selected_on_board(pilot.app) == (ada.id, Stage.THANKED)
+
+
+async def test_a_on_the_last_card_of_a_column_does_not_strand_the_cursor(
+    app_factory, repo, now
+) -> None:
+    ada = seed(repo, now, "Ada Alone")
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("a")  # the same person again: it asks when they met
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MeetingTimeDialog)
+        assert not any("Select a contact first" in n.message for n in pilot.app.toasts)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert selected_on_board(pilot.app) == (ada.id, Stage.REQUESTED)
+
+
+async def test_n_selects_the_new_contact(app_factory, repo, now) -> None:
+    seed(repo, now, "Aaron First")
+    seed(repo, now, "Cy Requested", Stage.REQUESTED)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("right")
+        assert selected_on_board(pilot.app)[1] is Stage.REQUESTED
+        await pilot.press("n", *"Zed Newcomer", "enter")
+        await pilot.pause()
+        (new,) = [c for c in repo.contacts() if c.name == "Zed Newcomer"]
+        assert selected_on_board(pilot.app) == (new.id, Stage.IDENTIFIED)
+
+
+async def test_u_puts_the_cursor_on_the_restored_card(app_factory, repo, now) -> None:
+    ada = seed(repo, now, "Ada Archived")
+    bob = seed(repo, now, "Bob Other")
+    seed(repo, now, "Cy Requested", Stage.REQUESTED)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        assert selected_on_board(pilot.app) == (ada.id, Stage.IDENTIFIED)
+        await pilot.press("x", "enter")
+        await pilot.pause()
+        assert repo.get(ada.id).archived
+        await pilot.press("right")
+        await pilot.pause()
+        assert selected_on_board(pilot.app)[1] is Stage.REQUESTED
+        await pilot.press("u")
+        await pilot.pause()
+        assert not repo.get(ada.id).archived
+        assert selected_on_board(pilot.app) == (ada.id, Stage.IDENTIFIED)
+        await pilot.press("j", "a")
+        await pilot.pause()
+        assert selected_on_board(pilot.app) == (bob.id, Stage.REQUESTED)
+        await pilot.press("left", "u")  # undo the advance: Bob back in Identified, selected
+        await pilot.pause()
+        assert selected_on_board(pilot.app) == (bob.id, Stage.IDENTIFIED)

@@ -94,6 +94,9 @@ class CoffeechatApp(App[None]):
         # in one process, and a poll must not re-read the file under a save.
         self._storage_lock = threading.Lock()
         self._checking = False
+        #: (a serial, the contact id) of this session's latest change or undo, set
+        #: before the redraw: the board selects that contact, wherever it went.
+        self.last_change: tuple[int, str | None] = (0, None)
 
     def on_mount(self) -> None:
         """Open on the board, and watch the file for changes made elsewhere."""
@@ -202,14 +205,16 @@ class CoffeechatApp(App[None]):
         ``describe`` gives (what undo will call it, the toast) for the saved
         contact and event.  Returns the contact, or None if nothing was saved.
         """
-        result = await self.save(change)
-        if result is None:
+        result = await self.try_save(change)
+        if isinstance(result, str):
+            self.notify(result, title="Not saved", severity="error", timeout=8)
             return None
         contact, event = result
         if event is None:
             self.notify("No changes to save.", timeout=3)
+            self.data_changed.publish(None)
             return contact
-        self.record(contact, event, describe(contact, event), publish=False)
+        self.record(contact, event, describe(contact, event))
         return contact
 
     def record(
@@ -226,6 +231,7 @@ class CoffeechatApp(App[None]):
         else:
             undo_description, toast = said
             self.undo_stack.push(UndoEntry.single(contact.id, event.id, undo_description))
+            self._changed(contact.id)
             self.notify(toast, timeout=4)
         if publish:
             self.data_changed.publish(None)
@@ -263,8 +269,15 @@ class CoffeechatApp(App[None]):
         elif isinstance(result, _Failed):  # changed since: trying again would not help
             self.notify(result.message, title="Not saved", severity="error", timeout=8)
         else:
+            contacts = {step[0] for step in entry.steps}
+            if len(contacts) == 1:  # an import or a meeting's referrals: stay put
+                self._changed(contacts.pop())
             self.data_changed.publish(None)
             self.notify(f"Undid: {entry.description}", timeout=4)
+
+    def _changed(self, contact_id: str) -> None:
+        """Say which contact the change about to be drawn was about (see ``last_change``)."""
+        self.last_change = (self.last_change[0] + 1, contact_id)
 
     def action_toggle_help(self) -> None:
         """Show or hide the panel listing every key."""
