@@ -8,13 +8,16 @@ from collections import deque
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.worker import WorkerFailed
 
 from coffeechat.domain.clock import Clock
 from coffeechat.domain.model import Contact, Event, printable
@@ -25,6 +28,7 @@ from coffeechat.storage.errors import USER_FACING_ERRORS, StorageError
 from coffeechat.storage.repository import Repository
 from coffeechat.ui import actions, transfer_actions
 from coffeechat.ui.commands import BindingsProvider
+from coffeechat.ui.crash import crash_message, write_crash_report
 from coffeechat.ui.factory import MODES, SCREENS
 from coffeechat.ui.undo import UndoEntry, UndoStack
 
@@ -97,6 +101,8 @@ class CoffeechatApp(App[None]):
         #: (a serial, the contact id) of this session's latest change or undo, set
         #: before the redraw: the board selects that contact, wherever it went.
         self.last_change: tuple[int, str | None] = (0, None)
+        self._crash_report: Path | None = None
+        self._crash_said: str | None = None
 
     def on_mount(self) -> None:
         """Open on the board, and watch the file for changes made elsewhere."""
@@ -106,6 +112,36 @@ class CoffeechatApp(App[None]):
         # After the first screen has drawn: the loaded contacts and the board's cards.
         self.call_after_refresh(freeze_long_lived_objects)
         self.set_interval(POLL_SECONDS, self.check_for_outside_changes)
+
+    # -- an unhandled error --------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Write the report before Textual stops the app (exit status 1)."""
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        first = self._crash_report is None
+        self._crash_report = write_crash_report(cause, self._crash_report)
+        if first:
+            self._crash_said = crash_message(cause, self._crash_report)
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Say where the report is, instead of Textual's traceback with every frame's locals.
+
+        Those locals hold contacts' names and private notes, and a terminal's
+        scrollback (or a pasted bug report) is no place for them.
+        """
+        self.bell()
+        said = self._crash_said or "coffeechat stopped on an unexpected error."
+        self._exit_renderables.append(Text(said))
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Print the crash lines unwrapped: the report's path must come out whole, to copy."""
+        if self._crash_said is None:
+            super()._print_error_renderables()
+            return
+        self.error_console.print(self._crash_said, markup=False, highlight=False, soft_wrap=True)
+        self._exit_renderables.clear()
 
     # -- screens, by name ----------------------------------------------------
 
