@@ -24,14 +24,16 @@ class KeyedTable(DataTable[Cell]):
     def action_scroll_home(self) -> None:
         """Home: the first row, as in every list (DataTable's goes to the first column)."""
         if self.cursor_type == "row":
-            self.action_scroll_top()
+            if self.row_count:  # an empty table has no row to highlight
+                self.action_scroll_top()
         else:
             super().action_scroll_home()
 
     def action_scroll_end(self) -> None:
         """End: the last row, as in every list (DataTable's goes to the last column)."""
         if self.cursor_type == "row":
-            self.action_scroll_bottom()
+            if self.row_count:
+                self.action_scroll_bottom()
         else:
             super().action_scroll_end()
 
