@@ -118,9 +118,8 @@ class CoffeechatApp(App[None]):
     def _handle_exception(self, error: Exception) -> None:
         """Write the report before Textual stops the app (exit status 1)."""
         cause = error.error if isinstance(error, WorkerFailed) else error
-        first = self._crash_report is None
         self._crash_report = write_crash_report(cause, self._crash_report)
-        if first:
+        if self._crash_said is None:  # the first error is the one to tell
             self._crash_said = crash_message(cause, self._crash_report)
         super()._handle_exception(error)
 
