@@ -54,6 +54,7 @@ async def keystrokes(path: Path, runs: int) -> dict[str, list[float]]:
         await pilot.press("a")  # the day's first save also takes the daily backup
         await pilot.pause()
         for _ in range(runs):
+            board.action_column(-1)  # the cursor followed the last one to Requested: back
             advance.append(await until_painted(app, board.action_advance))
             await pilot.pause()
         await pilot.press("slash")

@@ -571,8 +571,9 @@ def _run_tui(args: argparse.Namespace, env: Mapping[str, str], clock: Clock) -> 
 def _launch(repository: Repository, clock: Clock) -> int:
     from coffeechat.ui.app import make_app  # Textual only loads for the TUI
 
-    make_app(repository, clock).run()
-    return 0
+    app = make_app(repository, clock)
+    app.run()
+    return app.return_code or 0  # 1 after an unhandled error (its report is printed)
 
 
 def _import(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:

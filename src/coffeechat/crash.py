@@ -26,19 +26,31 @@ def crash_folder() -> Path:
     return platformdirs.user_state_path(APP_NAME) / "crashes"
 
 
-def crash_report(error: BaseException, folder: Path | None = None) -> Path:
-    """Write ``error``'s traceback (no locals) to a new 0600 file; its path.
-
-    Falls back to the temporary folder when the usual one can't be made;
-    OSError only if neither can be written.
-    """
+def report_text(error: BaseException) -> str:
+    """What a report says: versions, then the traceback (never a frame's locals)."""
     lines = [
         f"coffeechat {__version__} crashed at {time.strftime('%Y-%m-%d %H:%M:%S %z')}",
         f"Python {sys.version.split()[0]} on {platform.platform()}",
         "",
         *traceback.format_exception(error),  # never capture_locals
     ]
-    text = "\n".join(line.rstrip("\n") for line in lines) + "\n"
+    return "\n".join(line.rstrip("\n") for line in lines) + "\n"
+
+
+def add_to_report(path: Path, error: BaseException) -> None:
+    """Append another error to an existing report (never following a link planted there)."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)
+    with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as out:
+        out.write("\n" + report_text(error))
+
+
+def crash_report(error: BaseException, folder: Path | None = None) -> Path:
+    """Write ``error``'s traceback (no locals) to a new 0600 file; its path.
+
+    Falls back to the temporary folder when the usual one can't be made;
+    OSError only if neither can be written.
+    """
+    text = report_text(error)
     prefix = time.strftime("crash-%Y%m%d-%H%M%S-")
     for where in (folder or crash_folder(), Path(tempfile.gettempdir())):
         try:

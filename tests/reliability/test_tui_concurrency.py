@@ -182,6 +182,7 @@ async def test_tui_advances_and_cli_adds_at_once_lose_nothing(tmp_path: Path) ->
                 await pilot.press("a")
                 assert len(app.undo_stack) == before + 1, "the advance was not saved"
                 advanced.append(chosen)
+                await pilot.press("left")  # the cursor followed them to Requested: back
             out, err = await asyncio.wait_for(communicate, 60)
         finally:
             if child.returncode is None:

@@ -117,6 +117,9 @@ async def test_a_on_a_nudge_logs_it_and_a_on_give_up_archives(app_factory, repo,
             await pilot.press("j")
         await pilot.press("a")
         await pilot.pause()
+        assert not repo.get(old.id).archived  # it asks first, on "no response"
+        await pilot.press("enter")
+        await pilot.pause()
         assert repo.get(old.id).archived
         assert repo.get(old.id).archive_reason == "no response"
 

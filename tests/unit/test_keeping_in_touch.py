@@ -309,3 +309,47 @@ def test_sections_in_the_daily_order() -> None:
         Section.FOLLOW_UPS_DUE,
         Section.NUDGES,
     ]
+
+
+def test_a_nudge_logged_after_a_snooze_clears_the_line_until_the_next_is_due() -> None:
+    """Issue 10 #14: snooze the first nudge a week, log it then: no "second nudge now"."""
+    contact = requested_at(SENT)
+    first = nudge_item(contact, SENT + timedelta(days=7), DEFAULT)
+    assert first is not None
+    until = SENT + timedelta(days=14)
+    contact = contact.with_event(
+        pipeline.snooze(contact, first.kind.value, first.ref, until, SENT, _id())
+    )
+    contact = contact.with_event(pipeline.follow_up(contact, until, "email", "", until, _id()))
+    for later in (until, until + timedelta(days=6, hours=23)):
+        item = nudge_item(contact, later, DEFAULT)
+        assert item is not None
+        assert (item.section, item.detail) == (Section.UPCOMING, "second nudge")
+        assert item.due_at == until + timedelta(days=7)  # the settings' gap after the first
+        assert [i.section for i in due_items([contact], later, DEFAULT)] == [Section.UPCOMING]
+    due = nudge_item(contact, until + timedelta(days=7), DEFAULT)
+    assert due is not None
+    assert (due.section, due.detail) == (Section.NUDGES, "second nudge")
+    give_up = nudge_item(contact, until + timedelta(days=14), DEFAULT)
+    assert give_up is not None
+    assert (give_up.section, give_up.detail) == (Section.NUDGES, "give up")
+
+
+def test_a_late_second_nudge_puts_off_the_give_up_by_the_settings_gap() -> None:
+    contact = requested_at(SENT)
+    for at in (SENT + timedelta(days=7), SENT + timedelta(days=20)):
+        contact = contact.with_event(pipeline.follow_up(contact, at, "email", "", at, _id()))
+    item = nudge_item(contact, SENT + timedelta(days=21), DEFAULT)
+    assert item is not None
+    assert (item.section, item.detail) == (Section.UPCOMING, "give up")
+    assert item.due_at == SENT + timedelta(days=27)
+
+
+def test_nudges_a_day_apart_at_least_when_the_settings_make_them_equal() -> None:
+    same = replace(DEFAULT, nudge_days=7, second_nudge_days=7, give_up_days=7)
+    contact = requested_at(SENT)
+    at = SENT + timedelta(days=7)
+    contact = contact.with_event(pipeline.follow_up(contact, at, "email", "", at, _id()))
+    item = nudge_item(contact, at, same)
+    assert item is not None
+    assert item.section is Section.UPCOMING

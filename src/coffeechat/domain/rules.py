@@ -10,7 +10,9 @@
   times that interval.
 * A request with no meeting scheduled gets a nudge after ``nudge_days``,
   a second after ``second_nudge_days``, and after ``give_up_days`` a
-  suggestion to archive it as "no response".
+  suggestion to archive it as "no response".  A logged nudge puts the next
+  step off by at least the settings' gap between the two (a day at least):
+  a first nudge sent late (it was snoozed) does not bring the second at once.
 * Scheduled meetings and promises show on their day and in the week before.
 * A snoozed item is hidden until its snooze ends; archived contacts have
   nothing due.
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
@@ -113,9 +115,38 @@ def _snoozed(contact: Contact, item: DueItem, now: datetime) -> bool:
     return until is not None and until > now
 
 
+# -- the ends of the calendar ----------------------------------------------------
+# A synced or hand-edited file may hold 9999-12-31 (or year 1, or an offset that
+# puts a moment past what UTC can hold).  Arithmetic on those would overflow;
+# here it stops at the calendar's last (or first) moment instead, so such an
+# item sorts last (first) and says so, and nothing raises.
+
+
+def _end(moment: datetime, zone: tzinfo | None) -> datetime:
+    """The calendar's last moment (for a moment near its end), else its first, in ``zone``."""
+    edge = datetime.max if moment.year > 5000 else datetime.min
+    return edge.replace(tzinfo=zone)
+
+
+def _in_zone(moment: datetime, zone: tzinfo | None) -> datetime:
+    """``moment`` in ``zone``, or the calendar's end there when the zone cannot hold it."""
+    try:
+        return moment.astimezone(zone)
+    except (OverflowError, ValueError):
+        return _end(moment, zone)
+
+
+def _after(moment: datetime, step: timedelta | relativedelta) -> datetime:
+    """``moment`` plus a step forward, stopping at the calendar's last moment."""
+    try:
+        return moment + step
+    except (OverflowError, ValueError):  # relativedelta says "year 10000 is out of range"
+        return datetime.max.replace(tzinfo=moment.tzinfo)
+
+
 def _elapsed(start: datetime, hours: int) -> datetime:
     # Add real elapsed hours (through UTC), not wall-clock hours.
-    return start.astimezone(UTC) + timedelta(hours=hours)
+    return _after(_in_zone(start, UTC), timedelta(hours=hours))
 
 
 def thank_you_item(contact: Contact, now: datetime, settings: Settings) -> DueItem | None:
@@ -136,8 +167,8 @@ def thank_you_item(contact: Contact, now: datetime, settings: Settings) -> DueIt
     return DueItem.about(
         contact,
         kind=DueKind.THANK_YOU,
-        due_at=due_at.astimezone(now.tzinfo),
-        since=met_at,
+        due_at=_in_zone(due_at, now.tzinfo),
+        since=_in_zone(met_at, now.tzinfo),
         urgency=urgency,
         section=Section.UPCOMING if urgency is Urgency.DUE else Section.THANK_YOUS,
         ref=met_at.date().isoformat(),
@@ -155,8 +186,8 @@ def _follow_up(
     """(last touch, next check-in due) in ``now``'s zone, for someone thanked or in follow-up."""
     if contact.archived or contact.stage not in (Stage.THANKED, Stage.FOLLOW_UP):
         return None
-    touch = contact.last_touch_at.astimezone(now.tzinfo)
-    return touch, touch + relativedelta(months=cadence_months(contact, settings))
+    touch = _in_zone(contact.last_touch_at, now.tzinfo)
+    return touch, _after(touch, relativedelta(months=cadence_months(contact, settings)))
 
 
 def next_follow_up(contact: Contact, now: datetime, settings: Settings) -> datetime | None:
@@ -171,12 +202,12 @@ def follow_up_item(contact: Contact, now: datetime, settings: Settings) -> DueIt
     if found is None:
         return None
     touch, due_at = found
-    overdue_at = touch + (due_at - touch) * settings.follow_up_overdue_factor
+    overdue_at = _after(touch, (due_at - touch) * settings.follow_up_overdue_factor)
     if now >= overdue_at:
         urgency, section = Urgency.OVERDUE, Section.FOLLOW_UPS_OVERDUE
     elif now >= due_at:
         urgency, section = Urgency.DUE, Section.FOLLOW_UPS_DUE
-    elif due_at <= now + timedelta(days=UPCOMING_DAYS):
+    elif due_at <= _after(now, timedelta(days=UPCOMING_DAYS)):
         urgency, section = Urgency.DUE, Section.UPCOMING
     else:
         return None
@@ -202,24 +233,34 @@ def nudge_item(contact: Contact, now: datetime, settings: Settings) -> DueItem |
     if any(not m.held and m.scheduled_at is not None for m in contact.meetings):
         return None  # they answered: a meeting is planned
     sent = contact.stage_changed_at
-    nudges = sum(1 for e in contact.effective_events if e.kind is EventKind.TOUCH and e.at > sent)
-    steps = [
-        (settings.nudge_days, "first nudge"),
-        (settings.second_nudge_days, "second nudge"),
-    ][nudges:]
-    give_up_at = sent + timedelta(days=settings.give_up_days)
-    if now >= give_up_at or not steps:
+    logged = [e.at for e in contact.effective_events if e.kind is EventKind.TOUCH and e.at > sent]
+    # Days after the request: first nudge, second nudge, give up.  Once a nudge
+    # is logged, the steps after it wait at least the settings' gap from it (a
+    # day at the least), however late it went out (a snoozed first nudge, say).
+    days = (0, settings.nudge_days, settings.second_nudge_days, settings.give_up_days)
+    done = min(len(logged), 2)
+    step = done + 1
+    last = max(logged, default=None)
+
+    def step_due(index: int) -> datetime:
+        due = _after(sent, timedelta(days=days[index]))
+        if last is None:
+            return due
+        gap = max(timedelta(days=days[index] - days[done]), timedelta(days=1))
+        return max(due, _after(last, gap))
+
+    give_up_at = step_due(3)
+    if now >= give_up_at or step == 3:
         due_at, detail = give_up_at, GIVE_UP
     else:
-        days, detail = steps[0]
-        due_at = sent + timedelta(days=days)
-    if due_at > now + timedelta(days=UPCOMING_DAYS):
+        due_at, detail = step_due(step), ("first nudge", "second nudge")[step - 1]
+    if due_at > _after(now, timedelta(days=UPCOMING_DAYS)):
         return None
     return DueItem.about(
         contact,
         kind=DueKind.NUDGE,
-        due_at=due_at.astimezone(now.tzinfo),
-        since=sent,
+        due_at=_in_zone(due_at, now.tzinfo),
+        since=_in_zone(sent, now.tzinfo),
         urgency=Urgency.DUE,
         section=Section.NUDGES if due_at <= now else Section.UPCOMING,
         ref=f"{sent.date().isoformat()}-{detail.replace(' ', '-')}",
@@ -233,11 +274,12 @@ def meeting_items(contact: Contact, now: datetime) -> list[DueItem]:
         return []
     items = []
     today = now.date()
+    last_day = _after(now, timedelta(days=UPCOMING_DAYS)).date()
     for meeting in contact.meetings:
         if meeting.held or meeting.scheduled_at is None:
             continue
-        local = meeting.scheduled_at.astimezone(now.tzinfo)
-        if local.date() > today + timedelta(days=UPCOMING_DAYS):
+        local = _in_zone(meeting.scheduled_at, now.tzinfo)
+        if local.date() > last_day:
             continue
         if local.date() > today:
             section, urgency = Section.UPCOMING, Urgency.DUE
@@ -264,7 +306,7 @@ def promise_items(contact: Contact, now: datetime) -> list[DueItem]:
     if contact.archived:
         return []
     items = []
-    horizon = now + timedelta(days=UPCOMING_DAYS)
+    horizon = _after(now, timedelta(days=UPCOMING_DAYS))
     for meeting in contact.meetings:
         for promise in meeting.promises:
             if promise.done or promise.due > horizon:
@@ -274,8 +316,8 @@ def promise_items(contact: Contact, now: datetime) -> list[DueItem]:
                 DueItem.about(
                     contact,
                     kind=DueKind.PROMISE,
-                    due_at=promise.due.astimezone(now.tzinfo),
-                    since=meeting.when() or promise.due,
+                    due_at=_in_zone(promise.due, now.tzinfo),
+                    since=_in_zone(meeting.when() or promise.due, now.tzinfo),
                     urgency=Urgency.OVERDUE if overdue else Urgency.DUE,
                     section=Section.PROMISES_OVERDUE if overdue else Section.UPCOMING,
                     ref=promise.id,
@@ -303,7 +345,7 @@ def due_items(
             continue
         found: list[DueItem] = []
         item = thank_you_item(contact, now, settings)
-        if item is not None and (item.overdue or item.due_at <= now + horizon):
+        if item is not None and (item.overdue or item.due_at <= _after(now, horizon)):
             found.append(item)
         for rule in (follow_up_item, nudge_item):
             item = rule(contact, now, settings)

@@ -8,14 +8,17 @@ from collections import deque
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
+from textual.worker import WorkerFailed
 
 from coffeechat.domain.clock import Clock
 from coffeechat.domain.model import Contact, Event, printable
@@ -26,6 +29,7 @@ from coffeechat.storage.errors import USER_FACING_ERRORS, StorageError
 from coffeechat.storage.repository import Repository
 from coffeechat.ui import actions, transfer_actions
 from coffeechat.ui.commands import BindingsProvider
+from coffeechat.ui.crash import crash_message, write_crash_report
 from coffeechat.ui.factory import MODES, SCREENS
 from coffeechat.ui.undo import UndoEntry, UndoStack
 
@@ -95,6 +99,11 @@ class CoffeechatApp(App[None]):
         # in one process, and a poll must not re-read the file under a save.
         self._storage_lock = threading.Lock()
         self._checking = False
+        #: (a serial, the contact id) of this session's latest change or undo, set
+        #: before the redraw: the board selects that contact, wherever it went.
+        self.last_change: tuple[int, str | None] = (0, None)
+        self._crash_report: Path | None = None
+        self._crash_said: str | None = None
 
     def on_mount(self) -> None:
         """Open on the board, and watch the file for changes made elsewhere."""
@@ -123,6 +132,35 @@ class CoffeechatApp(App[None]):
         problem = await self.try_save(change)
         if isinstance(problem, str):
             self.notify(problem, title="Theme not saved", severity="error", timeout=8)
+
+    # -- an unhandled error --------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Write the report before Textual stops the app (exit status 1)."""
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        self._crash_report = write_crash_report(cause, self._crash_report)
+        if self._crash_said is None:  # the first error is the one to tell
+            self._crash_said = crash_message(cause, self._crash_report)
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Say where the report is, instead of Textual's traceback with every frame's locals.
+
+        Those locals hold contacts' names and private notes, and a terminal's
+        scrollback (or a pasted bug report) is no place for them.
+        """
+        self.bell()
+        said = self._crash_said or "coffeechat stopped on an unexpected error."
+        self._exit_renderables.append(Text(said))
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Print the crash lines unwrapped: the report's path must come out whole, to copy."""
+        if self._crash_said is None:
+            super()._print_error_renderables()
+            return
+        self.error_console.print(self._crash_said, markup=False, highlight=False, soft_wrap=True)
+        self._exit_renderables.clear()
 
     # -- screens, by name ----------------------------------------------------
 
@@ -222,14 +260,16 @@ class CoffeechatApp(App[None]):
         ``describe`` gives (what undo will call it, the toast) for the saved
         contact and event.  Returns the contact, or None if nothing was saved.
         """
-        result = await self.save(change)
-        if result is None:
+        result = await self.try_save(change)
+        if isinstance(result, str):
+            self.notify(result, title="Not saved", severity="error", timeout=8)
             return None
         contact, event = result
         if event is None:
             self.notify("No changes to save.", timeout=3)
+            self.data_changed.publish(None)
             return contact
-        self.record(contact, event, describe(contact, event), publish=False)
+        self.record(contact, event, describe(contact, event))
         return contact
 
     def record(
@@ -246,6 +286,7 @@ class CoffeechatApp(App[None]):
         else:
             undo_description, toast = said
             self.undo_stack.push(UndoEntry.single(contact.id, event.id, undo_description))
+            self._changed(contact.id)
             self.notify(toast, timeout=4)
         if publish:
             self.data_changed.publish(None)
@@ -283,8 +324,15 @@ class CoffeechatApp(App[None]):
         elif isinstance(result, _Failed):  # changed since: trying again would not help
             self.notify(result.message, title="Not saved", severity="error", timeout=8)
         else:
+            contacts = {step[0] for step in entry.steps}
+            if len(contacts) == 1:  # an import or a meeting's referrals: stay put
+                self._changed(contacts.pop())
             self.data_changed.publish(None)
             self.notify(f"Undid: {entry.description}", timeout=4)
+
+    def _changed(self, contact_id: str) -> None:
+        """Say which contact the change about to be drawn was about (see ``last_change``)."""
+        self.last_change = (self.last_change[0] + 1, contact_id)
 
     def action_toggle_help(self) -> None:
         """Show or hide the panel listing every key."""

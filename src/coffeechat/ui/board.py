@@ -42,6 +42,11 @@ class Board:
         """The cards in one column, top to bottom."""
         return [self._cards[contact_id] for _, contact_id in self._order[stage]]
 
+    def stage_of(self, contact_id: str) -> Stage | None:
+        """The column a contact is in, or None if it is not on the board (filtered, archived)."""
+        card = self._cards.get(contact_id)
+        return card.contact.stage if card is not None else None
+
     def count(self, stage: Stage) -> int:
         """How many cards one column holds."""
         return len(self._order[stage])

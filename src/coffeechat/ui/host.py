@@ -32,6 +32,8 @@ class Host(Protocol):
     clock: Clock
     undo_stack: UndoStack
     data_changed: Signal[None]
+    #: (a serial, the contact id) of the session's latest change or undo.
+    last_change: tuple[int, str | None]
 
     @property
     def settings(self) -> Settings:

@@ -23,9 +23,10 @@ class ArchiveDialog(Dialog[ArchiveReason | None]):
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Keep the contact on the board"),
     ]
 
-    def __init__(self, contact: Contact) -> None:
+    def __init__(self, contact: Contact, reason: ArchiveReason | None = None) -> None:
         super().__init__()
         self.contact = contact
+        self.reason = reason  # highlighted at first (else the first reason)
 
     def compose(self) -> ComposeResult:
         """The question and the reasons."""
@@ -40,9 +41,9 @@ class ArchiveDialog(Dialog[ArchiveReason | None]):
                          classes="hint")  # fmt: skip
 
     def on_mount(self) -> None:
-        """Highlight the first reason."""
+        """Highlight the suggested reason, else the first."""
         reasons = self.query_one("#reasons", OptionList)
-        reasons.highlighted = 0
+        reasons.highlighted = list(ArchiveReason).index(self.reason) if self.reason else 0
         reasons.focus()
 
     def collect(self) -> ArchiveReason | None:

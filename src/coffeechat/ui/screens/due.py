@@ -161,6 +161,10 @@ class DueScreen(ContactActionsScreen):
         """The cursor steps over section headings, in the direction it was going."""
         table = self.query_one(KeyedTable)
         row = event.cursor_row
+        if row != table.cursor_row or not table.row_count:
+            # Stale: a redraw moved the cursor since (to the row 0 heading and then
+            # on).  Acting on it would send the cursor from where it is to the top.
+            return
         key = event.row_key.value
         if key is None or not key.startswith(SECTION_PREFIX):
             self._last_row = row

@@ -47,6 +47,7 @@ class PipelineScreen(ContactActionsScreen):
         self.filter_text = ""
         self.board = Board()
         self._column_index = 0
+        self._followed = 0  # the serial of the app's last change the selection followed
 
     def compose(self) -> ComposeResult:
         """Header, the (hidden) filter, the board, the empty state, the footer."""
@@ -93,12 +94,33 @@ class PipelineScreen(ContactActionsScreen):
                 title.update(text)
         self.query_one("#empty").display = not everyone
         self.query_one("#board").display = bool(everyone)
+        self._follow_last_change()
         self._ensure_focus()
         self.sub_title = (
             f"filter “{self.filter_text}”: {shown} of {len(everyone)}"
             if self.filter_text
             else f"{len(everyone)} contacts"
         )
+
+    def _follow_last_change(self) -> None:
+        """Select the contact this session just changed, added or restored, in its new column.
+
+        So `a a a` walks one person along the stages, `n` lands on the new
+        card and `u` on the card it brought back.  Outside changes move nothing.
+        """
+        serial, contact_id = self.coffeechat.last_change
+        if serial == self._followed:
+            return
+        self._followed = serial
+        stage = self.board.stage_of(contact_id) if contact_id is not None else None
+        if contact_id is None or stage is None:
+            return  # archived, filtered out, or not a contact: the cursor stays
+        index = PIPELINE.index(stage)
+        column = self.columns()[index]
+        column.move_cursor(column.ids.index(contact_id))
+        self._column_index = index
+        if not (isinstance(self.focused, Input) and not self.focused.disabled):
+            self.set_focus(column)  # not while the person is typing a filter
 
     def selected_contact_id(self) -> str | None:
         """The highlighted card in the focused (else the last focused) column."""

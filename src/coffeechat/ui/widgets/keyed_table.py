@@ -21,6 +21,22 @@ class KeyedTable(DataTable[Cell]):
         Binding("k", "cursor_up", "Up", show=False),
     ]
 
+    def action_scroll_home(self) -> None:
+        """Home: the first row, as in every list (DataTable's goes to the first column)."""
+        if self.cursor_type == "row":
+            if self.row_count:  # an empty table has no row to highlight
+                self.action_scroll_top()
+        else:
+            super().action_scroll_home()
+
+    def action_scroll_end(self) -> None:
+        """End: the last row, as in every list (DataTable's goes to the last column)."""
+        if self.cursor_type == "row":
+            if self.row_count:
+                self.action_scroll_bottom()
+        else:
+            super().action_scroll_end()
+
     def show_rows(self, rows: Sequence[tuple[str, Sequence[Cell]]]) -> None:
         """Show these (key, cells) rows in this order."""
         current = self.selected_key
