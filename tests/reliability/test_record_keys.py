@@ -112,3 +112,40 @@ def test_a_key_repeated_in_the_text_keeps_both_records(
     assert cli(capsys, db, "advance", "Bob").code == 0
     assert cli(capsys, db, "add", "Grace Hopper").code == 0
     assert stored_names(db) == ["Ada Lovelace", "Bob Moses", "Cy Young", "Grace Hopper"]
+
+
+def four_space_layout_with_a_repeat() -> bytes:
+    """What `python -m json.tool` (4 spaces) leaves after a git merge of two new contacts.
+
+    Two tables and two records: counting lines that start 4 spaces in (the old
+    check) saw exactly as many as it expected, and the first "1" was dropped.
+    """
+    ann = json.dumps(contact_record("Ann One", 1), indent=4).replace("\n", "\n        ")
+    bob = json.dumps(contact_record("Bob Two", 2), indent=4).replace("\n", "\n        ")
+    meta = json.loads(database_bytes({}))["meta"]["1"]
+    meta_text = json.dumps(meta, indent=4).replace("\n", "\n        ")
+    return (
+        '{\n    "contacts": {\n        "1": %s,\n        "1": %s\n    },\n'
+        '    "meta": {\n        "1": %s\n    }\n}\n' % (ann, bob, meta_text)
+    ).encode()
+
+
+def repeated_mid_line() -> bytes:
+    """Our own layout, with a hand edit that put a repeated key mid-line: `}, "1": {`."""
+    text = database_bytes({"1": contact_record("Ann One", 1)}).decode()
+    bob = json.dumps(contact_record("Bob Two", 2))
+    return text.replace('"contacts": {', '"contacts": {"1": ' + bob + ", ", 1).encode()
+
+
+@pytest.mark.parametrize(
+    "make", [four_space_layout_with_a_repeat, repeated_mid_line], ids=["4-spaces", "mid-line"]
+)
+def test_a_repeat_in_any_layout_keeps_both_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make
+) -> None:
+    db = tmp_path / "contacts.json"
+    db.write_bytes(make())
+    listed = cli(capsys, db, "list", "--json")
+    assert sorted(c["name"] for c in listed.json()) == ["Ann One", "Bob Two"]
+    assert cli(capsys, db, "add", "Cy Three").code == 0
+    assert stored_names(db) == ["Ann One", "Bob Two", "Cy Three"]

@@ -398,13 +398,13 @@ def _may_repeat_keys(raw: bytes, data: Data) -> bool:
     """Whether a table may hold one key twice (a git merge of two new contacts does).
 
     JSON parsers keep the last of two equal keys and drop the other record in
-    silence.  In the layout written here every record key, and nothing else,
-    starts a line 4 spaces in, so counting those is cheap; a file laid out
-    differently (or with repeats) takes the slow, exact path once: the next
-    save writes this layout.
+    silence.  A file that is exactly what this module writes for ``data``
+    cannot have lost one (it would be longer); anything else — repeats, or
+    a file laid out by another tool or a hand edit — takes the slow, exact
+    path (the next save writes this layout).  Counting lines instead was
+    fooled by a file indented 4 spaces, and by a key repeated mid-line.
     """
-    records = sum(len(table) for table in data.values())
-    return raw.count(b'\n    "') != records
+    return serialise(data) != raw
 
 
 def _tables_keeping_repeats(text: str) -> Data:
