@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -20,7 +21,9 @@ def default_db_path() -> Path:
 def resolve_db_path(option: str | None, environ: Mapping[str, str]) -> Path:
     """``--db`` wins, then COFFEECHAT_DB, then the platform default."""
     chosen = option or environ.get(DB_VARIABLE, "").strip()
-    return Path(chosen).expanduser() if chosen else default_db_path()
+    # Only a leading "~" is the home folder, and the result is absolute: Path alone
+    # turns "./~/db.json" into "~/db.json", which a later expanduser() takes for home.
+    return Path(os.path.abspath(os.path.expanduser(chosen))) if chosen else default_db_path()
 
 
 def templates_dir() -> Path:

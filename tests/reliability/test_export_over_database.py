@@ -126,3 +126,25 @@ def test_export_beside_the_database_still_works(
     assert result.code == 0, result.err
     assert stat.S_IMODE(output.stat().st_mode) == 0o600
     assert stored_names(db) == ["Ada Lovelace", "Grace Hopper"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_literal_tilde_folder_is_checked_as_it_is_written(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+) -> None:
+    """`-o '~/db.json'` from a folder holding a folder named "~": the export writes there.
+
+    The check used to expand "~" to the home folder while the export wrote the
+    path as typed, so the database in ./~/ was replaced.
+    """
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "~" / "db.json"
+    assert cli(capsys, db, "add", "Ada Lovelace").code == 0
+    before = db.read_bytes()
+    result = cli(capsys, db, "export", kind, "-o", "~/db.json")
+    assert result.code == 1
+    assert "the database itself" in result.err
+    assert db.read_bytes() == before

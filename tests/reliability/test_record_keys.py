@@ -124,10 +124,8 @@ def four_space_layout_with_a_repeat() -> bytes:
     bob = json.dumps(contact_record("Bob Two", 2), indent=4).replace("\n", "\n        ")
     meta = json.loads(database_bytes({}))["meta"]["1"]
     meta_text = json.dumps(meta, indent=4).replace("\n", "\n        ")
-    return (
-        '{\n    "contacts": {\n        "1": %s,\n        "1": %s\n    },\n'
-        '    "meta": {\n        "1": %s\n    }\n}\n' % (ann, bob, meta_text)
-    ).encode()
+    contacts = f'    "contacts": {{\n        "1": {ann},\n        "1": {bob}\n    }},\n'
+    return f'{{\n{contacts}    "meta": {{\n        "1": {meta_text}\n    }}\n}}\n'.encode()
 
 
 def repeated_mid_line() -> bytes:

@@ -74,3 +74,12 @@ def test_every_css_path_entry_exists() -> None:
         assert path.is_absolute(), entry
         assert path.suffix == ".tcss", entry
         assert path.is_file(), f"missing stylesheet {entry}"
+
+
+def test_a_folder_named_tilde_is_not_home(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`./~/db.json` is a folder named "~" here; Path alone drops the "./" and made it home."""
+    monkeypatch.chdir(tmp_path)
+    assert resolve_db_path("./~/db.json", {}) == tmp_path / "~" / "db.json"
+    assert resolve_db_path("./~/db.json", {}).expanduser() == tmp_path / "~" / "db.json"

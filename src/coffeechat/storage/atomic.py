@@ -201,7 +201,7 @@ class AtomicJSONStorage(Storage):
         migration) or its temp files by any route counts.  Files beside the
         symlink (when the database is one) count as well.
         """
-        candidate = Path(os.path.realpath(Path(path).expanduser()))
+        candidate = Path(os.path.realpath(path))  # as the caller will write it: no "~" expansion
         bases = {self.target, Path(os.path.realpath(self.path.parent)) / self.path.name}
         for base in bases:
             folder, name = base.parent, base.name

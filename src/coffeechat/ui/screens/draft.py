@@ -238,7 +238,7 @@ class DraftScreen(AppScreen[None]):
             TextPrompt("Save the draft to", "A new text file, readable only by you.", default)
         )
         if name:
-            self._write(Path(name.strip()).expanduser())
+            self._write(Path(os.path.expanduser(name.strip())))  # only a leading "~"
 
     def _write(self, path: Path) -> None:
         refusal = self.coffeechat.repository.refusal_to_write(path)
