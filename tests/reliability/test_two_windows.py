@@ -154,3 +154,22 @@ def test_hiding_a_question_keeps_tags_another_window_gave_it(tmp_path: Path) -> 
     laptop.save_question(replace(seen, hidden=True), base=seen)
     stored = next(q for q in make_repo(db).questions() if q.id == seen.id)
     assert (stored.hidden, stored.tags) == (True, ("favourite",))
+
+
+def test_asked_in_one_window_keeps_the_answer_typed_in_the_other() -> None:
+    """Per question, field by field: "asked" (no answer) there must not wipe the answer here."""
+    question = AgendaItem("q1", "What surprised you?", "path")
+    base = Meeting("m1", agenda=(question,))
+    stored = replace(base, agenda=(replace(question, asked=True),))
+    typed = replace(base, agenda=(replace(question, asked=True, answer="the pace"),))
+    assert typed_into(stored, typed, base).agenda[0].answer == "the pace"
+    # …and the other way round: the answer stored elsewhere survives "asked" typed here.
+    assert typed_into(typed, stored, base).agenda[0].answer == "the pace"
+
+
+def test_two_different_answers_to_one_question_keep_both() -> None:
+    question = AgendaItem("q1", "What surprised you?", "path")
+    base = Meeting("m1", agenda=(question,))
+    stored = replace(base, agenda=(replace(question, asked=True, answer="the hours"),))
+    typed = replace(base, agenda=(replace(question, asked=True, answer="the pace"),))
+    assert typed_into(stored, typed, base).agenda[0].answer == "the hours / the pace"

@@ -10,7 +10,7 @@ own undo).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
@@ -251,13 +251,40 @@ def merge_items(
     typed_by_key = {key(item): item for item in typed}
     removed = base_by_key.keys() - typed_by_key.keys()
     changed = {k: v for k, v in typed_by_key.items() if k in base_by_key and base_by_key[k] != v}
-    merged = [changed.get(key(item), item) for item in stored if key(item) not in removed]
+
+    def taken(item: T) -> T:
+        mine = changed.get(key(item))
+        if mine is None:
+            return item
+        return _fields_merged(item, base_by_key[key(item)], mine)
+
+    merged = [taken(item) for item in stored if key(item) not in removed]
     present = {key(item) for item in merged}
     for item in typed:
         if key(item) not in present and key(item) not in base_by_key:
             merged.append(item)
             present.add(key(item))
     return tuple(merged)
+
+
+def _fields_merged(stored: T, base: T, typed: T) -> T:
+    """One item both sides changed, merged field by field (an answer here, "asked" there).
+
+    A field changed only here is taken from ``typed``; text both sides
+    changed differently keeps both, joined by " / ", so neither is lost.
+    """
+    if stored == base or not is_dataclass(stored) or isinstance(stored, type):
+        return typed
+    values = {}
+    for spec in fields(stored):
+        ours, was, theirs = (getattr(x, spec.name) for x in (typed, base, stored))
+        if ours == was:
+            continue
+        if isinstance(ours, str) and theirs != was and theirs and ours and theirs != ours:
+            values[spec.name] = f"{theirs} / {ours}"
+        else:
+            values[spec.name] = ours
+    return replace(stored, **values)
 
 
 def _same(item: object) -> object:
