@@ -742,6 +742,21 @@ def test_undoing_a_restored_contact_whole_stays_undone_when_read_back(db: Path) 
     assert stored["data"] == {"event_id": restored.events[0].id, "whole": True}
 
 
+def test_restoring_again_under_new_ids_keeps_introductions_to_the_new_referrer(db: Path) -> None:
+    """Restored twice (the first restore undone), the referrer comes back under a new id:
+    the person they introduced must point at that id, not at the removed copy."""
+    other = make_repo(db.with_name("other.json"))
+    ann = other.add({"name": "Ann Ref"}, NOW)
+    bo = replace(other.add({"name": "Bo Intro"}, NOW), referrer_id=ann.id)
+    repo = make_repo(db)
+    first = repo.restore_backup([ann, bo])
+    repo.undo_all([(c.id, c.events[0].id, c.events[-1].id) for c in first], NOW)
+    again = {c.name: c for c in repo.restore_backup([ann, bo])}
+    assert again["Ann Ref"].id != ann.id
+    assert again["Bo Intro"].referrer_id == again["Ann Ref"].id
+    assert [c.name for c in make_repo(db).referrals_of(again["Ann Ref"].id)] == ["Bo Intro"]
+
+
 def test_saving_the_picked_questions_keeps_notes_saved_elsewhere_meanwhile(db: Path) -> None:
     """The picker used to save the whole meeting as read before it opened."""
     picker, meeting_mode = make_repo(db), make_repo(db)

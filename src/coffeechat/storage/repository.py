@@ -572,14 +572,20 @@ class Repository:
         """
         with self._changing() as batch:
             restored = []
+            new_ids: dict[str, str] = {}
             for contact in contacts:
                 stored = self._contacts.get(contact.id)
                 if stored is not None and stored.removed:
-                    contact = replace(contact, id=self._new_id())
+                    new_ids[contact.id] = self._new_id()
+                    contact = replace(contact, id=new_ids[contact.id])
                 elif stored is not None:
                     continue
-                restored.append(batch.add(contact))
-            return restored
+                restored.append(contact)
+            # Introductions follow a referrer that came back under a new id.
+            return [
+                batch.add(replace(c, referrer_id=new_ids.get(c.referrer_id, c.referrer_id)))
+                for c in restored
+            ]
 
     def save_question(self, question: Question, base: Question | None = None) -> Question:
         """Add or change a question in the bank (built-ins: only hidden and tags stick).
