@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -191,6 +191,16 @@ def test_advance_before_the_last_stage_change_is_refused_naming_it(
         pipeline.advance(contact, now, ids(), at=now - timedelta(hours=3))
     same_moment = pipeline.advance(contact, now, ids(), at=now - timedelta(hours=2))
     assert same_moment.at == now - timedelta(hours=2)
+
+
+def test_a_last_move_at_the_calendars_edge_is_named_not_a_crash(
+    make_contact: MakeContact, ids: Ids, now: datetime
+) -> None:
+    """A hand-edited 9999-12-31 23:59 -14:00 can't be shown in UTC: say it in its own zone."""
+    edge = datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-14)))
+    contact = make_contact(stage=Stage.MET, stage_at=edge)
+    with pytest.raises(MoveError, match=r"moved to met \(9999-12-31 23:59\)"):
+        pipeline.advance(contact, now, ids())
 
 
 def test_advance_before_the_contact_was_added_is_allowed(

@@ -8,6 +8,7 @@ in so tests can predict ids.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -91,10 +92,15 @@ def _require_after_last_move(contact: Contact, when: datetime) -> None:
     Before the contact was *added* is fine (people are often added late), and
     so is back-filling an older follow-up touch.
     """
-    if when < contact.stage_changed_at:
+    moved = contact.stage_changed_at
+    if when < moved:
+        # A date at the calendar's edge (a hand-edited file) can't always be
+        # shown in another zone; then it is shown in its own.
+        with suppress(OverflowError):
+            moved = moved.astimezone(when.tzinfo)
         raise MoveError(
             f"{when:%Y-%m-%d %H:%M} is before {contact.name} moved to {contact.stage}"
-            f" ({contact.stage_changed_at.astimezone(when.tzinfo):%Y-%m-%d %H:%M})"
+            f" ({moved:%Y-%m-%d %H:%M})"
         )
 
 
