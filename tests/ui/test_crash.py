@@ -96,3 +96,18 @@ def test_the_tui_exits_non_zero_after_a_crash(db_path, monkeypatch, capsys) -> N
     shown = capsys.readouterr().err
     assert SECRET not in shown
     assert report_path(shown).is_file()
+
+
+@pytest.mark.parametrize("key", ["t", "e", "s", "n", "Q", "m"])
+async def test_a_key_arriving_with_q_quits_cleanly(app_factory, repo, now, key: str) -> None:
+    """`qt` in one read: the draft screen was pushed while the app shut down, and crashed."""
+    from textual import events
+
+    seed(repo, now, "Ann Lee")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        for sent in ("q", key):
+            app.post_message(events.Key(sent, sent))
+        await pilot.pause()
+    assert app.return_code in (0, None)
+    assert app._crash_said is None

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, TypeVar
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
@@ -138,6 +139,11 @@ class CoffeechatApp(App[None]):
     def _handle_exception(self, error: Exception) -> None:
         """Write the report before Textual stops the app (exit status 1)."""
         cause = error.error if isinstance(error, WorkerFailed) else error
+        if self._exit and isinstance(cause, NoMatches):
+            # A key typed with `q` (one read: "qt") opened a screen while the app
+            # was shutting down; it never got its widgets.  The user asked to
+            # quit and nothing is lost: quit, not crash.
+            return
         self._crash_report = write_crash_report(cause, self._crash_report)
         if self._crash_said is None:  # the first error is the one to tell
             self._crash_said = crash_message(cause, self._crash_report)
