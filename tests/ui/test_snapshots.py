@@ -88,3 +88,20 @@ def test_merge_dialog(snap_compare, repo, now, app_factory) -> None:
         await type_and_hold_the_cursor(pilot, "M", *"ada l", "enter")
 
     assert snap_compare(app_factory(), run_before=run_before, terminal_size=SIZE)
+
+
+def test_finish_dialog_at_80x24_wraps_what_recording_will_do(
+    snap_compare, repo, now, app_factory
+) -> None:
+    """The referral sentences used to be cut at the dialog's edge ("linked as introduced by")."""
+    from coffeechat.domain.stages import Stage
+    from tests.ui.conftest import seed
+    from tests.ui.test_meeting_mode import with_meeting
+
+    seed(repo, now, "Sam Lee", Stage.MET, company="Acme")  # a later column than Priya's
+    with_meeting(repo, now, referrals=("Sam Lee, Acme", "Eve Park-Whitaker, Umbrella Holdings"))
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await type_and_hold_the_cursor(pilot, "m", "ctrl+s")
+
+    assert snap_compare(app_factory(), run_before=run_before, terminal_size=(80, 24))

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.duplicates import plan_referrals
@@ -59,13 +59,14 @@ class FinishDialog(Dialog[datetime | KeepDraft | None]):
     def compose(self) -> ComposeResult:
         """The question, what recording does, the time, and the two ways out."""
         with Vertical(id="dialog", classes="small"):
-            yield Label(
+            # Static, not Label: long names and referral sentences wrap instead of being cut.
+            yield Static(
                 f"Record the meeting with {self.contact.name} as held, at:",
                 id="dialog-title",
                 markup=False,
             )
             if self.explanation:
-                yield Label(self.explanation, id="dialog-explanation", markup=False)
+                yield Static(self.explanation, id="dialog-explanation", markup=False)
             yield TimeField(
                 self.default,
                 past_reader(self.now),
