@@ -339,6 +339,18 @@ async def test_with_nothing_noted_escape_leaves_and_records_nothing(repo, now, a
         assert not any(m.held for m in updated.meetings)
 
 
+async def test_once_something_is_noted_the_hint_says_escape_asks(repo, now, app_factory) -> None:
+    seed(repo, now, "Walk-in Wes", Stage.REQUESTED)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m", "t", *"Hire for curiosity", "enter")
+        await pilot.pause()
+        hint = str(pilot.app.screen.query_one("#questions-hint").render())
+        assert "escape asks whether to record" in hint
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, FinishDialog)
+
+
 async def test_finishing_with_nothing_noted_enter_keeps_the_draft(repo, now, app_factory) -> None:
     contact, meeting_id = with_meeting(repo, now)
     async with app_factory().run_test(size=SIZE) as pilot:

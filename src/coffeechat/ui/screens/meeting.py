@@ -187,11 +187,21 @@ class MeetingScreen(AppScreen[None]):
         asked = sum(item.asked for item in self.meeting.agenda)
         title = f"Questions · {asked} of {len(self.meeting.agenda)} asked"
         self.query_one("#questions-title", Label).update(title)
+        self._draw_hint()
+
+    def _draw_hint(self) -> None:
+        """What to do next; with no questions, what escape does (it depends on what was noted)."""
+        assert self.meeting is not None
         hint = self.query_one("#questions-hint", Static)
-        if not self.meeting.agenda:
+        if not self.meeting.agenda and not noted(self.meeting):
             hint.update(
                 "No questions picked.  escape leaves without recording anything;"
                 " then Q picks 10–20."
+            )
+        elif not self.meeting.agenda:
+            hint.update(
+                "No questions picked.  escape asks whether to record the meeting as held"
+                " or keep it as a draft."
             )
         elif open_questions_left(self.meeting.agenda) == 0:
             hint.update("No open questions left: ask who else you should talk to, then wrap up.")
@@ -238,6 +248,7 @@ class MeetingScreen(AppScreen[None]):
         """
         self.meeting = meeting
         self._unsaved = meeting
+        self._draw_hint()
         if self._saver is None or self._saver.is_finished:
             self._saver = self.run_worker(self._save_pending(), group="meeting-save")
 
