@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coffeechat.domain.dates import DateParseError, parse_day, parse_when
+from coffeechat.domain.dates import DateParseError, parse_day, parse_deadline, parse_when
 
 # Sunday 22 November 2026, 10:30 UTC.
 NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
@@ -218,3 +218,20 @@ def test_parse_day_reads_words_and_calendar_dates(text: str, expected: date) -> 
 def test_parse_day_refuses_what_it_cannot_read(text: str) -> None:
     with pytest.raises(DateParseError):
         parse_day(text, NOW)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("friday", datetime(2026, 11, 20, 23, 59, tzinfo=UTC)),  # today, a Friday: its end
+        ("tomorrow", datetime(2026, 11, 21, 23, 59, tzinfo=UTC)),
+        ("3 dec", datetime(2026, 12, 3, 23, 59, tzinfo=UTC)),
+        ("friday 3pm", datetime(2026, 11, 20, 15, 0, tzinfo=UTC)),
+        ("tomorrow morning", datetime(2026, 11, 21, 9, 0, tzinfo=UTC)),
+        ("in 2 hours", datetime(2026, 11, 20, 11, 0, tzinfo=UTC)),
+        ("monday 9:30", datetime(2026, 11, 23, 9, 30, tzinfo=UTC)),
+    ],
+)
+def test_a_deadline_given_as_a_day_is_due_at_its_end(text: str, expected: datetime) -> None:
+    friday_morning = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    assert parse_deadline(text, friday_morning) == expected

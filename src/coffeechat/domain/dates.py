@@ -121,6 +121,25 @@ def parse_when(text: str, now: datetime, prefer: Prefer = "past") -> datetime:
     return result
 
 
+# A time of day somewhere in the text: "9am", "14:00", "3 pm", "noon", "evening".
+_NAMES_A_TIME = re.compile(
+    r"\d{1,2}:\d{2}|\d\s*(?:am|pm)\b|\b(?:noon|midnight|morning|afternoon|evening|now)\b"
+)
+
+
+def parse_deadline(text: str, now: datetime) -> datetime:
+    """When something promised is due: like ``parse_when`` looking ahead, but a day
+    given without a time of day ("friday", "tomorrow", "3 dec") is due at the end
+    of that day, not at this minute of it (a promise "@ friday" made on a Friday
+    morning was overdue a minute later)."""
+    due = parse_when(text, now, prefer="future")
+    cleaned = " ".join(text.strip().lower().replace(",", " ").split())
+    relative = _RELATIVE.match(cleaned) and cleaned.startswith("in ")  # "in 2 hours"
+    if relative or _NAMES_A_TIME.search(cleaned):
+        return due
+    return due.replace(hour=23, minute=59, second=0, microsecond=0)
+
+
 def _parse_words(text: str, now: datetime, prefer: Prefer) -> datetime | None:
     if text == "now":
         return now

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Static, Te
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from coffeechat.domain.dates import DateParseError, parse_when
+from coffeechat.domain.dates import DateParseError, parse_deadline
 from coffeechat.domain.humanize import moment
 from coffeechat.domain.meetings import Meeting, Promise, countdown, noted, referral_fields
 from coffeechat.domain.model import Contact, printable
@@ -396,7 +396,7 @@ class MeetingScreen(AppScreen[None]):
         now = self.now()
         try:
             due = (
-                parse_when(when, now, prefer="future")
+                parse_deadline(when, now)
                 if when.strip()
                 else now + timedelta(days=DEFAULT_PROMISE_DAYS)
             )
