@@ -25,7 +25,7 @@ from typing import Any, TextIO, cast
 from coffeechat import __version__
 from coffeechat.domain.clock import Clock
 from coffeechat.domain.dates import DateParseError, Prefer, parse_day, parse_when
-from coffeechat.domain.duplicates import DuplicateContactError, short_id
+from coffeechat.domain.duplicates import DuplicateContactError, merge_sides, short_id
 from coffeechat.domain.errors import UserError
 from coffeechat.domain.events import EventKind
 from coffeechat.domain.fields import CONTACT_FIELDS, FIELD_LABELS, FIELDS
@@ -35,6 +35,7 @@ from coffeechat.domain.pipeline import merge_conflicts
 from coffeechat.domain.rules import due_items
 from coffeechat.domain.search import ContactLookupError, resolve
 from coffeechat.domain.stages import Stage
+from coffeechat.domain.text import sentence
 from coffeechat.environment import clock_from_environment
 from coffeechat.paths import default_db_path, resolve_db_path
 from coffeechat.storage.repository import Repository, new_id
@@ -392,11 +393,17 @@ def _merge_contacts(args: argparse.Namespace, repository: Repository, clock: Clo
             f"{keep.name} and {other.name} differ ({listed}); choose with"
             f" --take-other {','.join(open_)} or --keep-mine"
         )
+    sides = merge_sides(keep, other)
     writer = Repository(repository.path)  # opened for writing only once there is a change
-    merged = writer.merge_contacts(keep.id, other.id, clock(), take_other=take)
-    survivor = merged.keep
+    merged = writer.merge_contacts(
+        sides.keep.id, sides.other.id, clock(), take_other=sides.take_other(take)
+    )
+    survivor, gone = merged.keep, merged.other
     changed = survivor.events[-1].data
-    said = [f"Merged {other.name} (id {short_id(other)}) into {survivor.name}"]
+    if sides.swapped:
+        said = [sentence(sides.why(done=True))]
+    else:
+        said = [f"Merged {gone.name} (id {short_id(gone)}) into {survivor.name}"]
     fields = getattr(changed, "fields", {})
     if fields:
         said.append("took " + ", ".join(FIELD_LABELS[name] for name in fields))
@@ -406,7 +413,11 @@ def _merge_contacts(args: argparse.Namespace, repository: Repository, clock: Clo
     if merged.repointed:
         count = len(merged.repointed)
         said.append(f"{count} introduction{'s' * (count != 1)} now point to {survivor.name}")
-    print("; ".join(said) + f". {other.name} is removed; both histories stay in the file.")
+    print(
+        visible("; ".join(said))
+        + f". {visible(gone.name)} (id {short_id(gone)}) is removed; both histories stay in the"
+        f" file (coffeechat delete --undo {gone.id} takes the merge back)."
+    )
     return 0
 
 

@@ -11,6 +11,8 @@ import pytest
 from coffeechat.domain import pipeline
 from coffeechat.domain.duplicates import (
     DuplicateContactError,
+    MergeSides,
+    merge_sides,
     plan_referrals,
     same_person,
 )
@@ -243,3 +245,32 @@ def test_undoing_a_merge_keeps_notes_typed_into_a_moved_meeting_since(
     back = repo.get(other.id).meetings[0]
     assert (back.notes, back.takeaways) == ("Ask about the analytics team", ("Learn Ada",))
     assert repo.get(keep.id).meetings == keep.meetings
+
+
+# -- who survives a merge (issue 10, item 8, red team) ---------------------------------
+
+
+def test_merge_sides_keeps_the_live_then_the_further_along_then_the_named(
+    repo: Repository, now: datetime
+) -> None:
+    named = repo.add({"name": "Ann Lee", "role": "Analyst"}, now - timedelta(days=3))
+    met = repo.add({"name": "Ann Lee", "role": "Lead"}, now - timedelta(days=3))
+    repo.advance(met.id, now, at=now - timedelta(days=2))
+    met, _ = repo.advance(met.id, now, at=now - timedelta(days=1))
+    sides = merge_sides(named, met)
+    assert (sides.keep.id, sides.other.id, sides.reason) == (met.id, named.id, "further along")
+    assert sides.why(done=True) == (
+        "kept Ann Lee (met) — further along; merged the identified copy into it"
+    )
+    assert sides.take_other(["role"]) == []  # "Lead" chosen: the survivor's own
+    assert sides.take_other([]) == ["role"]  # "Analyst" kept: take it from the other
+    assert merge_sides(met, named) == MergeSides(met, named)  # already the right way round
+    assert merge_sides(met, named).take_other(["role"]) == ["role"]
+    twin = repo.add({"name": "Ann Lee"}, now)
+    assert merge_sides(twin, named) == MergeSides(twin, named)  # a tie: the named one
+    archived, _ = repo.archive(met.id, ArchiveReason.DUPLICATE, now)
+    sides = merge_sides(archived, named)
+    assert (sides.keep.id, sides.reason) == (named.id, "not archived")
+    assert sides.why(done=False) == (
+        "keeps Ann Lee (identified) — not archived; merges the archived, met copy into it"
+    )

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from coffeechat.domain.errors import UserError
 from coffeechat.domain.meetings import referral_fields
 from coffeechat.domain.model import Contact
+from coffeechat.domain.pipeline import merge_conflicts
+from coffeechat.domain.stages import PIPELINE
 
 
 def name_company_key(fields: Mapping[str, str]) -> tuple[str, str]:
@@ -36,6 +38,68 @@ def same_person(contacts: Iterable[Contact], fields: Mapping[str, str]) -> Conta
 def short_id(contact: Contact) -> str:
     """The first eight characters of the id: enough to name a contact on the command line."""
     return contact.id[:8]
+
+
+@dataclass(frozen=True, slots=True)
+class MergeSides:
+    """Who survives a merge of two duplicates, and why (see ``merge_sides``).
+
+    ``keep`` stays and ``other`` is merged into it; ``reason`` is "" when
+    that is the way round the user named them, else why it is the other way
+    ("further along", "not archived").
+    """
+
+    keep: Contact
+    other: Contact
+    reason: str = ""
+
+    @property
+    def swapped(self) -> bool:
+        """True when the one the user named to merge away is the one kept."""
+        return bool(self.reason)
+
+    def take_other(self, named: Iterable[str]) -> list[str]:
+        """The fields to take from ``other``, given those the user chose as they named them.
+
+        The user named the fields whose values to take from the contact they
+        named to merge away; swapped, those values are the survivor's own,
+        and the other conflicting fields are the ones to take.
+        """
+        chosen = set(named)
+        if not self.swapped:
+            return sorted(chosen)
+        return sorted(set(merge_conflicts(self.keep, self.other)) - chosen)
+
+    def why(self, *, done: bool) -> str:
+        """ "kept Ann Lee (met) — further along; merged the identified copy into it" ("" unswapped).
+
+        ``done`` False says it as what will happen ("keeps …; merges …").
+        """
+        if not self.swapped:
+            return ""
+        keep, merge = ("kept", "merged") if done else ("keeps", "merges")
+        return (
+            f"{keep} {self.keep.name} ({_state(self.keep)}) — {self.reason};"
+            f" {merge} the {_state(self.other)} copy into it"
+        )
+
+
+def _state(contact: Contact) -> str:
+    return f"archived, {contact.stage.value}" if contact.archived else contact.stage.value
+
+
+def merge_sides(keep: Contact, other: Contact) -> MergeSides:
+    """Which of two duplicates survives: the one whose place in the pipeline should win.
+
+    A contact not archived wins over an archived one, then the one further
+    along the pipeline (merging a met contact into an identified copy would
+    drop its thank-you from Due); on a tie, ``keep``, the one the user named.
+    """
+    if keep.archived != other.archived:
+        return MergeSides(other, keep, "not archived") if keep.archived else MergeSides(keep, other)
+    if PIPELINE.index(other.stage) > PIPELINE.index(keep.stage):
+        return MergeSides(other, keep, "further along")
+    return MergeSides(keep, other)
 
 
 class DuplicateContactError(UserError, ValueError):

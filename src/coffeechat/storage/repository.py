@@ -644,8 +644,10 @@ class Repository:
     def _current(self, contact_id: str, *, removed: bool = False) -> Contact:
         """The contact as stored now (call under the lock, after ``_sync``)."""
         contact = self._contacts.get(contact_id)
-        if contact is None or (contact.removed and not removed):
-            raise NotFoundError(f"no contact with id {contact_id}")
+        if contact is None:
+            raise NotFoundError(f"no contact with id {contact_id[:8]} (deleted elsewhere?)")
+        if contact.removed and not removed:
+            raise NotFoundError(f"{contact.name} was deleted (perhaps elsewhere)")
         return contact
 
     @contextmanager
