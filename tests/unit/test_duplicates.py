@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -274,3 +275,37 @@ def test_merge_sides_keeps_the_live_then_the_further_along_then_the_named(
     assert sides.why(done=False) == (
         "keeps Ann Lee (identified) — not archived; merges the archived, met copy into it"
     )
+
+
+def _hand_edit_referrer(db_path: Path, contact_id: str, referrer_id: str) -> None:
+    data = json.loads(db_path.read_text(encoding="utf-8"))
+    for record in data["contacts"].values():
+        if record["id"] == contact_id:
+            record["referrer_id"] = referrer_id
+    db_path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_merge_of_a_contact_naming_itself_as_referrer_removes_it_and_links_no_one_to_itself(
+    db_path: Path, now: datetime
+) -> None:
+    repo = Repository(db_path)
+    keep = repo.add({"name": "Ada Lovelace"}, now)
+    other = repo.add({"name": "Ada L."}, now)
+    _hand_edit_referrer(db_path, other.id, other.id)  # a hand-edited file
+    merged = repo.merge_contacts(keep.id, other.id, now)
+    assert merged.repointed == []
+    again = Repository(db_path)
+    assert [c.id for c in again.contacts()] == [keep.id]
+    assert again.get(keep.id).referrer_id == ""
+    assert again.deleted()[0].merged_into == keep.id
+
+
+def test_merge_never_makes_the_survivor_its_own_referrer(repo: Repository, now: datetime) -> None:
+    keep = repo.add({"name": "Ada Lovelace"}, now)
+    other = repo.add({"name": "Ada L."}, now)
+    keep = replace(keep, referrer_id=keep.id)  # as a hand edit leaves it
+    merged, _ = pipeline.merge(keep, other, (), now, counting_ids())
+    assert merged.referrer_id == ""
+    other = replace(other, referrer_id=other.id)
+    merged, _ = pipeline.merge(replace(keep, referrer_id=""), other, (), now, counting_ids())
+    assert merged.referrer_id == ""

@@ -377,11 +377,13 @@ def merge(
                 changes[name] = (mine, f"{mine}\n\n{theirs}" if mine else theirs)
         elif (not mine and theirs) or (name in conflicts and name in chosen):
             changes[name] = (mine, theirs)
-    referrer = None
-    if keep.referrer_id == other.id:
-        referrer = (keep.referrer_id, "")  # never one's own referrer
-    elif not keep.referrer_id and other.referrer_id and other.referrer_id != keep.id:
-        referrer = ("", other.referrer_id)
+    # Never one's own referrer: a link to either of the two (a hand edit can
+    # leave one naming itself) counts as none, and is filled from the other's.
+    own = {keep.id, other.id}
+    link = keep.referrer_id if keep.referrer_id not in own else ""
+    if not link and other.referrer_id not in own:
+        link = other.referrer_id
+    referrer = (keep.referrer_id, link) if link != keep.referrer_id else None
     known = {m.id for m in keep.meetings}
     moved = tuple(m for m in other.meetings if m.id not in known)
     event = Event(

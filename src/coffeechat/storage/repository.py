@@ -529,7 +529,11 @@ class Repository:
             batch.put(removed)
             repointed: list[tuple[Contact, Event]] = []
             for referral in self._contacts.values():
-                if referral.referrer_id != other.id or referral.removed or referral.id == keep.id:
+                if (
+                    referral.referrer_id != other.id
+                    or referral.removed
+                    or referral.id in (keep.id, other.id)  # never one's own referrer
+                ):
                     continue
                 event = pipeline.repoint_referral(referral, other, merged, now, self._new_id())
                 repointed.append((batch.put(referral.with_event(event)), event))
