@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from coffeechat.domain.errors import UserError
+from coffeechat.domain.events import Edit, Merge, Remove
 from coffeechat.domain.meetings import referral_fields
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import merge_conflicts
@@ -100,6 +101,38 @@ def merge_sides(keep: Contact, other: Contact) -> MergeSides:
     if PIPELINE.index(other.stage) > PIPELINE.index(keep.stage):
         return MergeSides(other, keep, "further along")
     return MergeSides(keep, other)
+
+
+def merge_undo_steps(other: Contact, contacts: Iterable[Contact]) -> list[tuple[str, str]]:
+    """The (contact id, event id) steps that take back the merge that removed ``other``.
+
+    ``other``'s removal, the survivor's merge event naming it, and the links
+    that merge moved from ``other`` to the survivor (the edits recorded with
+    it); undone in this order (``Repository.undo_all``), they restore both
+    contacts as ``Merged.undo_steps`` does.  UserError when ``other`` was not
+    merged away, or the survivor no longer holds the merge.
+    """
+    removal = next((e for e in reversed(other.effective_events) if type(e.data) is Remove), None)
+    if removal is None or type(removal.data) is not Remove or not removal.data.merged_into:
+        raise UserError(f"{other.name} was not merged into anyone")
+    everyone = {c.id: c for c in contacts}
+    keep = everyone.get(removal.data.merged_into)
+    merges = () if keep is None else reversed(keep.effective_events)
+    merge = next((e for e in merges if type(e.data) is Merge and e.data.other_id == other.id), None)
+    if keep is None or merge is None:
+        raise UserError(
+            f"{other.name}'s merge is no longer on the other contact; nothing was undone"
+        )
+    steps = [(other.id, removal.id), (keep.id, merge.id)]
+    for contact in everyone.values():
+        steps += [
+            (contact.id, e.id)
+            for e in contact.effective_events
+            if type(e.data) is Edit
+            and e.data.referrer == (other.id, keep.id)
+            and e.recorded_at == merge.recorded_at
+        ]
+    return steps
 
 
 class DuplicateContactError(UserError, ValueError):
