@@ -309,3 +309,24 @@ def test_merge_never_makes_the_survivor_its_own_referrer(repo: Repository, now: 
     other = replace(other, referrer_id=other.id)
     merged, _ = pipeline.merge(replace(keep, referrer_id=""), other, (), now, counting_ids())
     assert merged.referrer_id == ""
+
+
+def test_a_referral_whose_referrer_was_deleted_is_linked_to_the_new_one(
+    repo: Repository, now: datetime
+) -> None:
+    sam, meeting_id, start = _meeting_with_referrals(repo, now, ("Priya Raman, Northwind",), "Sam")
+    repo.record_meeting(sam.id, meeting_id, start, now)
+    (priya,) = repo.referrals_of(sam.id)
+    repo.delete(sam.id, now)  # a removed referrer counts as no referrer
+    ada, meeting_id, start = _meeting_with_referrals(repo, now, ("Priya Raman, Northwind",))
+    assert plan_referrals(ada, ["Priya Raman, Northwind"], repo.contacts()).link == [
+        repo.get(priya.id)
+    ]
+    done = repo.record_meeting(ada.id, meeting_id, start, now)
+    assert done.plan.sentences("Ada Lovelace") == [
+        "Priya Raman is already on your board; linked as introduced by Ada Lovelace."
+    ]
+    linked = repo.get(priya.id)
+    assert (linked.referrer_id, linked.referred_by) == (ada.id, "Ada Lovelace")
+    repo.undo_all(done.undo_steps, now)
+    assert (repo.get(priya.id).referrer_id, repo.get(priya.id).referred_by) == (sam.id, "Sam")

@@ -186,7 +186,8 @@ def plan_referrals(
 
     ``contacts`` are all the contacts (archived ones too): a person matching
     one by name + company is linked to ``referrer`` rather than added again,
-    unless someone else introduced them (that link is kept).  A name this
+    unless someone else introduced them (that link is kept; a link to someone
+    deleted since counts as none, and is replaced).  A name this
     contact already introduced is not added twice.
     """
     plan = ReferralPlan()
@@ -212,8 +213,10 @@ def plan_referrals(
             continue  # they named themselves: nothing to link
         if existing.referrer_id == referrer.id:
             plan.already.append(existing)
+        elif existing.referrer_id in names:
+            plan.kept.append((existing, names[existing.referrer_id]))
         elif existing.referrer_id:
-            plan.kept.append((existing, names.get(existing.referrer_id, existing.referred_by)))
+            plan.link.append(existing)  # introduced by someone deleted since: no one, now
         elif existing.referred_by and existing.referred_by.casefold() != referrer.name.casefold():
             plan.kept.append((existing, existing.referred_by))
         else:

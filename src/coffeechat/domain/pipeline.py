@@ -407,8 +407,11 @@ def repoint_referral(
 
 
 def link_referral(contact: Contact, referrer: Contact, now: datetime, event_id: str) -> Event:
-    """An edit linking ``contact`` (already there) to ``referrer``, who introduced them."""
+    """An edit linking ``contact`` (already there) to ``referrer``, who introduced them.
+
+    A link this replaces (to someone deleted since) takes its "referred by" text with it.
+    """
     fields = {}
-    if not contact.referred_by:
-        fields["referred_by"] = ("", referrer.name)
+    if not contact.referred_by or (contact.referrer_id and contact.referred_by != referrer.name):
+        fields["referred_by"] = (contact.referred_by, referrer.name)
     return Event(event_id, now, now, Edit(fields, (contact.referrer_id, referrer.id)))
