@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -330,3 +331,22 @@ def test_a_referral_whose_referrer_was_deleted_is_linked_to_the_new_one(
     assert (linked.referrer_id, linked.referred_by) == (ada.id, "Ada Lovelace")
     repo.undo_all(done.undo_steps, now)
     assert (repo.get(priya.id).referrer_id, repo.get(priya.id).referred_by) == (sam.id, "Sam")
+
+
+def test_the_same_name_composed_or_decomposed_is_the_same_person(
+    repo: Repository, now: datetime
+) -> None:
+    """macOS sends "José Núñez" decomposed (NFD); typed, it is usually composed (NFC)."""
+    composed = unicodedata.normalize("NFC", "José Núñez")
+    decomposed = unicodedata.normalize("NFD", "José Núñez")
+    assert composed != decomposed
+    jose = repo.add({"name": composed, "company": "Café Ｃｏ"}, now)
+    found = same_person(repo.contacts(), {"name": decomposed, "company": "CAFÉ  Co"})
+    assert found is not None
+    assert found.id == jose.id
+    with pytest.raises(DuplicateContactError):
+        repo.add({"name": decomposed, "company": "Café Co"}, now, allow_duplicate=False)
+    ada = repo.add({"name": "Ada"}, now)
+    plan = plan_referrals(ada, [f"{decomposed}, Café Co", decomposed], repo.contacts())
+    assert plan.link == [jose]
+    assert plan.new == [{"name": decomposed}]  # no company: someone else, added once

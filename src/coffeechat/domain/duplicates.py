@@ -15,14 +15,12 @@ from coffeechat.domain.meetings import referral_fields
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import merge_conflicts
 from coffeechat.domain.stages import PIPELINE
+from coffeechat.domain.text import matched_text
 
 
 def name_company_key(fields: Mapping[str, str]) -> tuple[str, str]:
-    """Name and company as matched: case and runs of spaces do not count."""
-    return (
-        " ".join(fields.get("name", "").casefold().split()),
-        " ".join(fields.get("company", "").casefold().split()),
-    )
+    """Name and company as matched (see ``matched_text``)."""
+    return matched_text(fields.get("name", "")), matched_text(fields.get("company", ""))
 
 
 def same_person(contacts: Iterable[Contact], fields: Mapping[str, str]) -> Contact | None:
@@ -193,7 +191,7 @@ def plan_referrals(
     plan = ReferralPlan()
     live = [c for c in contacts if not c.removed]
     names = {c.id: c.name for c in live}
-    introduced = {c.name.casefold() for c in live if c.referrer_id == referrer.id}
+    introduced = {matched_text(c.name) for c in live if c.referrer_id == referrer.id}
     seen: set[tuple[str, str]] = set()
     for line in lines:
         raw = referral_fields(line)
@@ -205,8 +203,8 @@ def plan_referrals(
         seen.add(key)
         existing = same_person(live, raw)
         if existing is None:
-            if raw["name"].casefold() not in introduced:
-                introduced.add(raw["name"].casefold())
+            if matched_text(raw["name"]) not in introduced:
+                introduced.add(matched_text(raw["name"]))
                 plan.new.append(raw)
             continue
         if existing.id == referrer.id:
@@ -217,7 +215,9 @@ def plan_referrals(
             plan.kept.append((existing, names[existing.referrer_id]))
         elif existing.referrer_id:
             plan.link.append(existing)  # introduced by someone deleted since: no one, now
-        elif existing.referred_by and existing.referred_by.casefold() != referrer.name.casefold():
+        elif existing.referred_by and matched_text(existing.referred_by) != matched_text(
+            referrer.name
+        ):
             plan.kept.append((existing, existing.referred_by))
         else:
             plan.link.append(existing)

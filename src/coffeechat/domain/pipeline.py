@@ -33,7 +33,7 @@ from coffeechat.domain.events import (
 )
 from coffeechat.domain.model import FIELD_LABELS, Contact, ValidationError, clean_fields
 from coffeechat.domain.stages import PIPELINE, Stage
-from coffeechat.domain.text import printable
+from coffeechat.domain.text import matched_text, printable
 
 
 class MoveError(UserError, ValueError):
@@ -329,7 +329,7 @@ def delete(contact: Contact, now: datetime, event_id: str) -> Event:
 
 
 def _same_text(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    return matched_text(a) == matched_text(b)
 
 
 def merge_conflicts(keep: Contact, other: Contact) -> dict[str, tuple[str, str]]:
