@@ -25,7 +25,12 @@ from typing import Any, TextIO, cast
 from coffeechat import __version__
 from coffeechat.domain.clock import Clock
 from coffeechat.domain.dates import DateParseError, Prefer, parse_day, parse_when
-from coffeechat.domain.duplicates import DuplicateContactError, short_id
+from coffeechat.domain.duplicates import (
+    DuplicateContactError,
+    merge_sides,
+    merge_undo_steps,
+    short_id,
+)
 from coffeechat.domain.errors import UserError
 from coffeechat.domain.events import EventKind
 from coffeechat.domain.fields import CONTACT_FIELDS, FIELD_LABELS, FIELDS
@@ -35,6 +40,7 @@ from coffeechat.domain.pipeline import merge_conflicts
 from coffeechat.domain.rules import due_items
 from coffeechat.domain.search import ContactLookupError, resolve
 from coffeechat.domain.stages import Stage
+from coffeechat.domain.text import sentence
 from coffeechat.environment import clock_from_environment
 from coffeechat.paths import default_db_path, resolve_db_path
 from coffeechat.storage.repository import Repository, new_id
@@ -127,7 +133,11 @@ def _add_duplicate_commands(commands: Any, common: argparse.ArgumentParser) -> N
     )
     delete.add_argument("contact", metavar="NAME|ID", help="an id, or part of a name")
     delete.add_argument("--yes", action="store_true", help="do not ask first")
-    delete.add_argument("--undo", action="store_true", help="bring a deleted contact back")
+    delete.add_argument(
+        "--undo",
+        action="store_true",
+        help="bring a deleted contact back, or take back the merge that removed one",
+    )
     merge = commands.add_parser(
         "merge-contacts",
         parents=[common],
@@ -343,13 +353,7 @@ def _add(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
 
 def _delete(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
     if args.undo:
-        deleted = [c for c in repository.deleted() if _removal(c) and not c.merged_into]
-        contact = resolve(deleted, args.contact)
-        removal = _removal(contact)
-        assert removal is not None
-        back = Repository(repository.path).undo(contact.id, removal.id, clock())
-        print(f"Brought back {back.name} (id {short_id(back)}).")
-        return 0
+        return _undelete(args.contact, repository, clock)
     contact = resolve(repository.contacts(include_archived=True), args.contact)
     at = f" at {contact.company}" if contact.company else ""
     if not args.yes:
@@ -363,6 +367,37 @@ def _delete(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
     print(
         f"Deleted {contact.name}{at} (id {short_id(contact)}); the history stays in the file"
         f" (coffeechat delete --undo {contact.id} brings them back)."
+    )
+    return 0
+
+
+def _undelete(text: str, repository: Repository, clock: Clock) -> int:
+    """``delete --undo``: bring back a deleted contact, or take back the merge that removed one."""
+    deleted = [c for c in repository.deleted() if _removal(c)]
+    try:
+        contact = resolve(deleted, text)
+    except ContactLookupError as error:
+        if error.candidates:
+            raise
+        with contextlib.suppress(ContactLookupError):
+            live = resolve(repository.contacts(include_archived=True), text)
+            return _fail(f"{live.name} (id {short_id(live)}) is not deleted; nothing to bring back")
+        raise
+    writer = Repository(repository.path)  # opened for writing only now
+    if not contact.merged_into:
+        removal = _removal(contact)
+        assert removal is not None
+        back = writer.undo(contact.id, removal.id, clock())
+        print(f"Brought back {visible(back.name)} (id {short_id(back)}).")
+        return 0
+    steps = merge_undo_steps(contact, [*repository.contacts(include_archived=True), *deleted])
+    undone = writer.undo_all(steps, clock())
+    back, keep = undone[0], undone[1]
+    moved = len(steps) - 2
+    links = f"; {moved} introduction{'s' * (moved != 1)} point to them again" if moved else ""
+    print(
+        f"Took back the merge of {visible(back.name)} (id {short_id(back)}) into"
+        f" {visible(keep.name)} (id {short_id(keep)}): both are back as they were{links}."
     )
     return 0
 
@@ -392,11 +427,17 @@ def _merge_contacts(args: argparse.Namespace, repository: Repository, clock: Clo
             f"{keep.name} and {other.name} differ ({listed}); choose with"
             f" --take-other {','.join(open_)} or --keep-mine"
         )
+    sides = merge_sides(keep, other)
     writer = Repository(repository.path)  # opened for writing only once there is a change
-    merged = writer.merge_contacts(keep.id, other.id, clock(), take_other=take)
-    survivor = merged.keep
+    merged = writer.merge_contacts(
+        sides.keep.id, sides.other.id, clock(), take_other=sides.take_other(take)
+    )
+    survivor, gone = merged.keep, merged.other
     changed = survivor.events[-1].data
-    said = [f"Merged {other.name} (id {short_id(other)}) into {survivor.name}"]
+    if sides.swapped:
+        said = [sentence(sides.why(done=True))]
+    else:
+        said = [f"Merged {gone.name} (id {short_id(gone)}) into {survivor.name}"]
     fields = getattr(changed, "fields", {})
     if fields:
         said.append("took " + ", ".join(FIELD_LABELS[name] for name in fields))
@@ -406,7 +447,11 @@ def _merge_contacts(args: argparse.Namespace, repository: Repository, clock: Clo
     if merged.repointed:
         count = len(merged.repointed)
         said.append(f"{count} introduction{'s' * (count != 1)} now point to {survivor.name}")
-    print("; ".join(said) + f". {other.name} is removed; both histories stay in the file.")
+    print(
+        visible("; ".join(said))
+        + f". {visible(gone.name)} (id {short_id(gone)}) is removed; both histories stay in the"
+        f" file (coffeechat delete --undo {gone.id} takes the merge back)."
+    )
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, SelectionList
 
 from coffeechat.domain.stages import Stage
+from coffeechat.storage.repository import Repository
 from coffeechat.ui.commands import TITLES
 from coffeechat.ui.dialogs.duplicates import ExistingContactDialog, MergeDialog, MergePicker
 from coffeechat.ui.dialogs.finish import FinishDialog
@@ -126,3 +127,50 @@ async def test_finishing_a_meeting_links_a_referral_already_on_the_board(
 def test_the_palette_names_delete_and_merge() -> None:
     assert TITLES["delete"] == "Delete contact"
     assert TITLES["merge"] == "Merge duplicate contacts"
+
+
+async def test_shift_m_keeps_the_copy_further_along_and_says_so_first(
+    app_factory, repo, now
+) -> None:
+    """M on the identified copy of someone met: the met one stays, or her thank-you is lost."""
+    repo.add({"name": "Ann Lee", "company": "Acme", "role": "Analyst"}, now)
+    met = seed(repo, now, "Ann Lee", Stage.MET, company="Acme", met_hours_ago=48)
+    repo.edit(met.id, {"email": "ann@acme.com", "role": "Lead"}, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("M")  # on the identified Ann, the first card
+        await pilot.pause()
+        await pilot.press("enter")  # the met Ann, the likeliest duplicate
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, MergeDialog)
+        body = str(dialog.query_one("#merge-body").render())
+        assert "Keeps Ann Lee (met) — further along; merges the identified copy into it." in body
+        choices = dialog.query_one("#merge-fields", SelectionList)
+        assert choices.get_option_at_index(0).prompt == "Role: Analyst  (instead of Lead)"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (ann,) = repo.contacts()
+        assert (ann.id, ann.stage, ann.role) == (met.id, Stage.MET, "Lead")
+        assert ann.email == "ann@acme.com"
+        assert any(
+            "Kept Ann Lee (met) — further along; merged the identified copy into it." in n.message
+            for n in pilot.app.toasts
+        )
+
+
+async def test_shift_m_after_the_picked_one_was_deleted_elsewhere_names_them(
+    app_factory, repo, now, db_path
+) -> None:
+    seed(repo, now, "Ada Lovelace", company="Engines")
+    other = repo.add({"name": "Ada L.", "company": "Engines"}, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("M")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MergePicker)
+        Repository(db_path).delete(other.id, now)  # in another window
+        await pilot.press(*"ada l", "enter")
+        await pilot.pause()
+        said = [n.message for n in pilot.app.toasts]
+        assert any("Ada L. was deleted (perhaps elsewhere); nothing merged." in m for m in said)
+        assert not any(other.id in m for m in said)
+        assert isinstance(pilot.app.screen, PipelineScreen)

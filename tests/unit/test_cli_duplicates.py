@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
 from tests.unit.cli_support import NOW, Run
-from tests.unit.test_cli import add, assert_user_error, stored
+from tests.unit.test_cli import add, assert_user_error, bring_to_met, stored
 from tests.unit.test_duplicates import _meeting_with_referrals
 
 
@@ -84,6 +86,7 @@ def test_merge_contacts_asks_about_conflicts_then_merges(run: Run, db: Path) -> 
 
 def test_merge_contacts_repoints_introductions(run: Run, db: Path) -> None:
     keep = add(run, "Ada Lovelace")
+    bring_to_met(run, keep, NOW - timedelta(days=1))  # as far along: the one named stays
     repo = Repository(db)
     other, meeting_id, start = _meeting_with_referrals(repo, NOW, ("Grace Hopper",), "Ada L.")
     (grace,) = repo.record_meeting(other.id, meeting_id, start, NOW).added
@@ -100,3 +103,72 @@ def test_merge_contacts_with_an_unknown_field_is_an_error(run: Run, db: Path) ->
     result = run("merge-contacts", keep, other, "--take-other", "shoe size")
     assert_user_error(result)
     assert "shoe size is not a field" in result.err
+
+
+def _ann_twice(run: Run) -> tuple[str, str]:
+    """Ann Lee only identified (A), and a copy of her (B) met two days ago: a thank-you overdue."""
+    a = add(run, "Ann Lee", "--company", "Acme", "--role", "Analyst")
+    b = add(run, "Ann Lee", "--company", "Acme", "--email", "ann@acme.com", "--role", "Lead",
+            "--force")  # fmt: skip
+    met = NOW - timedelta(days=2)
+    assert run("advance", b, "--at", (met - timedelta(hours=1)).isoformat()).code == 0
+    assert run("advance", b, "--at", met.isoformat()).code == 0
+    assert "OVERDUE" in run("due").out
+    return a, b
+
+
+@pytest.mark.parametrize(("choice", "role"), [("--keep-mine", "Analyst"), ("--take-other", "Lead")])
+def test_merge_contacts_keeps_the_one_further_along(
+    run: Run, db: Path, choice: str, role: str
+) -> None:
+    """Merging the met copy into the identified one must not drop the overdue thank-you."""
+    a, b = _ann_twice(run)
+    options = [choice] if choice == "--keep-mine" else [choice, "role"]
+    result = run("merge-contacts", a, b, *options)
+    assert result.code == 0, result
+    assert "Kept Ann Lee (met) — further along; merged the identified copy into it" in result.out
+    assert "OVERDUE" in run("due").out
+    (ann,) = Repository(db).contacts()
+    assert ann.id == b
+    assert (ann.stage, ann.email, ann.role) == (Stage.MET, "ann@acme.com", role)
+
+
+def test_delete_undo_of_a_merged_contact_takes_the_whole_merge_back(run: Run, db: Path) -> None:
+    keep = add(run, "Ada Lovelace", "--role", "Analyst")
+    bring_to_met(run, keep, NOW - timedelta(days=1))
+    repo = Repository(db)
+    other, meeting_id, start = _meeting_with_referrals(repo, NOW, ("Grace Hopper",), "Ada L.")
+    (grace,) = repo.record_meeting(other.id, meeting_id, start, NOW).added
+    before = {c.id: c.fields() for c in Repository(db).contacts()}
+    merged = run("merge-contacts", keep, other.id, "--keep-mine")
+    assert f"coffeechat delete --undo {other.id} takes the merge back" in merged.out
+    assert Repository(db).get(grace.id).referrer_id == keep
+    result = run("delete", "--undo", other.id)
+    assert result.code == 0, result
+    assert result.out == (
+        f"Took back the merge of Ada L. (id {other.id[:8]}) into Ada Lovelace (id {keep[:8]}):"
+        " both are back as they were; 1 introduction point to them again.\n"
+    )
+    again = Repository(db)
+    assert {c.id: c.fields() for c in again.contacts()} == before
+    assert again.get(grace.id).referrer_id == other.id
+    assert again.get(other.id).meeting(meeting_id) is not None
+    assert again.get(keep).meeting(meeting_id) is None
+
+
+def test_delete_undo_of_a_merge_changed_since_is_refused(run: Run, db: Path) -> None:
+    keep, other = add(run, "Ada Lovelace"), add(run, "Ada L.", "--email", "ada@e.org")
+    assert run("merge-contacts", keep, other, "--keep-mine").code == 0
+    assert run("advance", keep).code == 0  # a change since
+    result = run("delete", "--undo", other)
+    assert_user_error(result)
+    assert "Ada Lovelace has changed since" in result.err
+    assert set(stored(db)) == {"Ada Lovelace"}
+
+
+def test_delete_undo_of_a_contact_not_deleted_says_so(run: Run, db: Path) -> None:
+    ada = add(run, "Ada Lovelace")
+    result = run("delete", "--undo", "ada")
+    assert_user_error(result)
+    assert f"Ada Lovelace (id {ada[:8]}) is not deleted; nothing to bring back" in result.err
+    assert_user_error(run("delete", "--undo", "nobody"))

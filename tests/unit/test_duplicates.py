@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import unicodedata
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,6 +13,8 @@ import pytest
 from coffeechat.domain import pipeline
 from coffeechat.domain.duplicates import (
     DuplicateContactError,
+    MergeSides,
+    merge_sides,
     plan_referrals,
     same_person,
 )
@@ -243,3 +247,106 @@ def test_undoing_a_merge_keeps_notes_typed_into_a_moved_meeting_since(
     back = repo.get(other.id).meetings[0]
     assert (back.notes, back.takeaways) == ("Ask about the analytics team", ("Learn Ada",))
     assert repo.get(keep.id).meetings == keep.meetings
+
+
+# -- who survives a merge (issue 10, item 8, red team) ---------------------------------
+
+
+def test_merge_sides_keeps_the_live_then_the_further_along_then_the_named(
+    repo: Repository, now: datetime
+) -> None:
+    named = repo.add({"name": "Ann Lee", "role": "Analyst"}, now - timedelta(days=3))
+    met = repo.add({"name": "Ann Lee", "role": "Lead"}, now - timedelta(days=3))
+    repo.advance(met.id, now, at=now - timedelta(days=2))
+    met, _ = repo.advance(met.id, now, at=now - timedelta(days=1))
+    sides = merge_sides(named, met)
+    assert (sides.keep.id, sides.other.id, sides.reason) == (met.id, named.id, "further along")
+    assert sides.why(done=True) == (
+        "kept Ann Lee (met) — further along; merged the identified copy into it"
+    )
+    assert sides.take_other(["role"]) == []  # "Lead" chosen: the survivor's own
+    assert sides.take_other([]) == ["role"]  # "Analyst" kept: take it from the other
+    assert merge_sides(met, named) == MergeSides(met, named)  # already the right way round
+    assert merge_sides(met, named).take_other(["role"]) == ["role"]
+    twin = repo.add({"name": "Ann Lee"}, now)
+    assert merge_sides(twin, named) == MergeSides(twin, named)  # a tie: the named one
+    archived, _ = repo.archive(met.id, ArchiveReason.DUPLICATE, now)
+    sides = merge_sides(archived, named)
+    assert (sides.keep.id, sides.reason) == (named.id, "not archived")
+    assert sides.why(done=False) == (
+        "keeps Ann Lee (identified) — not archived; merges the archived, met copy into it"
+    )
+
+
+def _hand_edit_referrer(db_path: Path, contact_id: str, referrer_id: str) -> None:
+    data = json.loads(db_path.read_text(encoding="utf-8"))
+    for record in data["contacts"].values():
+        if record["id"] == contact_id:
+            record["referrer_id"] = referrer_id
+    db_path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_merge_of_a_contact_naming_itself_as_referrer_removes_it_and_links_no_one_to_itself(
+    db_path: Path, now: datetime
+) -> None:
+    repo = Repository(db_path)
+    keep = repo.add({"name": "Ada Lovelace"}, now)
+    other = repo.add({"name": "Ada L."}, now)
+    _hand_edit_referrer(db_path, other.id, other.id)  # a hand-edited file
+    merged = repo.merge_contacts(keep.id, other.id, now)
+    assert merged.repointed == []
+    again = Repository(db_path)
+    assert [c.id for c in again.contacts()] == [keep.id]
+    assert again.get(keep.id).referrer_id == ""
+    assert again.deleted()[0].merged_into == keep.id
+
+
+def test_merge_never_makes_the_survivor_its_own_referrer(repo: Repository, now: datetime) -> None:
+    keep = repo.add({"name": "Ada Lovelace"}, now)
+    other = repo.add({"name": "Ada L."}, now)
+    keep = replace(keep, referrer_id=keep.id)  # as a hand edit leaves it
+    merged, _ = pipeline.merge(keep, other, (), now, counting_ids())
+    assert merged.referrer_id == ""
+    other = replace(other, referrer_id=other.id)
+    merged, _ = pipeline.merge(replace(keep, referrer_id=""), other, (), now, counting_ids())
+    assert merged.referrer_id == ""
+
+
+def test_a_referral_whose_referrer_was_deleted_is_linked_to_the_new_one(
+    repo: Repository, now: datetime
+) -> None:
+    sam, meeting_id, start = _meeting_with_referrals(repo, now, ("Priya Raman, Northwind",), "Sam")
+    repo.record_meeting(sam.id, meeting_id, start, now)
+    (priya,) = repo.referrals_of(sam.id)
+    repo.delete(sam.id, now)  # a removed referrer counts as no referrer
+    ada, meeting_id, start = _meeting_with_referrals(repo, now, ("Priya Raman, Northwind",))
+    assert plan_referrals(ada, ["Priya Raman, Northwind"], repo.contacts()).link == [
+        repo.get(priya.id)
+    ]
+    done = repo.record_meeting(ada.id, meeting_id, start, now)
+    assert done.plan.sentences("Ada Lovelace") == [
+        "Priya Raman is already on your board; linked as introduced by Ada Lovelace."
+    ]
+    linked = repo.get(priya.id)
+    assert (linked.referrer_id, linked.referred_by) == (ada.id, "Ada Lovelace")
+    repo.undo_all(done.undo_steps, now)
+    assert (repo.get(priya.id).referrer_id, repo.get(priya.id).referred_by) == (sam.id, "Sam")
+
+
+def test_the_same_name_composed_or_decomposed_is_the_same_person(
+    repo: Repository, now: datetime
+) -> None:
+    """macOS sends "José Núñez" decomposed (NFD); typed, it is usually composed (NFC)."""
+    composed = unicodedata.normalize("NFC", "José Núñez")
+    decomposed = unicodedata.normalize("NFD", "José Núñez")
+    assert composed != decomposed
+    jose = repo.add({"name": composed, "company": "Café Ｃｏ"}, now)
+    found = same_person(repo.contacts(), {"name": decomposed, "company": "CAFÉ  Co"})
+    assert found is not None
+    assert found.id == jose.id
+    with pytest.raises(DuplicateContactError):
+        repo.add({"name": decomposed, "company": "Café Co"}, now, allow_duplicate=False)
+    ada = repo.add({"name": "Ada"}, now)
+    plan = plan_referrals(ada, [f"{decomposed}, Café Co", decomposed], repo.contacts())
+    assert plan.link == [jose]
+    assert plan.new == [{"name": decomposed}]  # no company: someone else, added once

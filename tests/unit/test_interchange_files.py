@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -851,3 +852,15 @@ def test_a_version_1_backup_with_free_text_events_restores_with_their_meaning(
     (contact,) = read_backup(path).contacts
     assert contact.archived
     assert contact.archive_reason == "declined"
+
+
+def test_an_import_matches_a_name_decomposed_as_macos_sends_it(now: datetime, ids: Ids) -> None:
+    composed = unicodedata.normalize("NFC", "José Núñez")
+    contacts = contacts_from([{"name": composed, "company": "Acme"}], now, ids)
+    decomposed = unicodedata.normalize("NFD", composed)
+    incoming = [Incoming(2, {"name": decomposed, "company": "ACME", "role": "CTO"})]
+    plan = plan_import(contacts, incoming)
+    assert plan.add == []
+    assert [(u.contact.id, dict(u.fields)) for u in plan.update] == [
+        (contacts[0].id, {"role": "CTO"})
+    ]

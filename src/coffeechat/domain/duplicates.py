@@ -10,16 +10,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from coffeechat.domain.errors import UserError
+from coffeechat.domain.events import Edit, Merge, Remove
 from coffeechat.domain.meetings import referral_fields
 from coffeechat.domain.model import Contact
+from coffeechat.domain.pipeline import merge_conflicts
+from coffeechat.domain.stages import PIPELINE
+from coffeechat.domain.text import matched_text
 
 
 def name_company_key(fields: Mapping[str, str]) -> tuple[str, str]:
-    """Name and company as matched: case and runs of spaces do not count."""
-    return (
-        " ".join(fields.get("name", "").casefold().split()),
-        " ".join(fields.get("company", "").casefold().split()),
-    )
+    """Name and company as matched (see ``matched_text``)."""
+    return matched_text(fields.get("name", "")), matched_text(fields.get("company", ""))
 
 
 def same_person(contacts: Iterable[Contact], fields: Mapping[str, str]) -> Contact | None:
@@ -36,6 +37,100 @@ def same_person(contacts: Iterable[Contact], fields: Mapping[str, str]) -> Conta
 def short_id(contact: Contact) -> str:
     """The first eight characters of the id: enough to name a contact on the command line."""
     return contact.id[:8]
+
+
+@dataclass(frozen=True, slots=True)
+class MergeSides:
+    """Who survives a merge of two duplicates, and why (see ``merge_sides``).
+
+    ``keep`` stays and ``other`` is merged into it; ``reason`` is "" when
+    that is the way round the user named them, else why it is the other way
+    ("further along", "not archived").
+    """
+
+    keep: Contact
+    other: Contact
+    reason: str = ""
+
+    @property
+    def swapped(self) -> bool:
+        """True when the one the user named to merge away is the one kept."""
+        return bool(self.reason)
+
+    def take_other(self, named: Iterable[str]) -> list[str]:
+        """The fields to take from ``other``, given those the user chose as they named them.
+
+        The user named the fields whose values to take from the contact they
+        named to merge away; swapped, those values are the survivor's own,
+        and the other conflicting fields are the ones to take.
+        """
+        chosen = set(named)
+        if not self.swapped:
+            return sorted(chosen)
+        return sorted(set(merge_conflicts(self.keep, self.other)) - chosen)
+
+    def why(self, *, done: bool) -> str:
+        """ "kept Ann Lee (met) — further along; merged the identified copy into it" ("" unswapped).
+
+        ``done`` False says it as what will happen ("keeps …; merges …").
+        """
+        if not self.swapped:
+            return ""
+        keep, merge = ("kept", "merged") if done else ("keeps", "merges")
+        return (
+            f"{keep} {self.keep.name} ({_state(self.keep)}) — {self.reason};"
+            f" {merge} the {_state(self.other)} copy into it"
+        )
+
+
+def _state(contact: Contact) -> str:
+    return f"archived, {contact.stage.value}" if contact.archived else contact.stage.value
+
+
+def merge_sides(keep: Contact, other: Contact) -> MergeSides:
+    """Which of two duplicates survives: the one whose place in the pipeline should win.
+
+    A contact not archived wins over an archived one, then the one further
+    along the pipeline (merging a met contact into an identified copy would
+    drop its thank-you from Due); on a tie, ``keep``, the one the user named.
+    """
+    if keep.archived != other.archived:
+        return MergeSides(other, keep, "not archived") if keep.archived else MergeSides(keep, other)
+    if PIPELINE.index(other.stage) > PIPELINE.index(keep.stage):
+        return MergeSides(other, keep, "further along")
+    return MergeSides(keep, other)
+
+
+def merge_undo_steps(other: Contact, contacts: Iterable[Contact]) -> list[tuple[str, str]]:
+    """The (contact id, event id) steps that take back the merge that removed ``other``.
+
+    ``other``'s removal, the survivor's merge event naming it, and the links
+    that merge moved from ``other`` to the survivor (the edits recorded with
+    it); undone in this order (``Repository.undo_all``), they restore both
+    contacts as ``Merged.undo_steps`` does.  UserError when ``other`` was not
+    merged away, or the survivor no longer holds the merge.
+    """
+    removal = next((e for e in reversed(other.effective_events) if type(e.data) is Remove), None)
+    if removal is None or type(removal.data) is not Remove or not removal.data.merged_into:
+        raise UserError(f"{other.name} was not merged into anyone")
+    everyone = {c.id: c for c in contacts}
+    keep = everyone.get(removal.data.merged_into)
+    merges = () if keep is None else reversed(keep.effective_events)
+    merge = next((e for e in merges if type(e.data) is Merge and e.data.other_id == other.id), None)
+    if keep is None or merge is None:
+        raise UserError(
+            f"{other.name}'s merge is no longer on the other contact; nothing was undone"
+        )
+    steps = [(other.id, removal.id), (keep.id, merge.id)]
+    for contact in everyone.values():
+        steps += [
+            (contact.id, e.id)
+            for e in contact.effective_events
+            if type(e.data) is Edit
+            and e.data.referrer == (other.id, keep.id)
+            and e.recorded_at == merge.recorded_at
+        ]
+    return steps
 
 
 class DuplicateContactError(UserError, ValueError):
@@ -89,13 +184,14 @@ def plan_referrals(
 
     ``contacts`` are all the contacts (archived ones too): a person matching
     one by name + company is linked to ``referrer`` rather than added again,
-    unless someone else introduced them (that link is kept).  A name this
+    unless someone else introduced them (that link is kept; a link to someone
+    deleted since counts as none, and is replaced).  A name this
     contact already introduced is not added twice.
     """
     plan = ReferralPlan()
     live = [c for c in contacts if not c.removed]
     names = {c.id: c.name for c in live}
-    introduced = {c.name.casefold() for c in live if c.referrer_id == referrer.id}
+    introduced = {matched_text(c.name) for c in live if c.referrer_id == referrer.id}
     seen: set[tuple[str, str]] = set()
     for line in lines:
         raw = referral_fields(line)
@@ -107,17 +203,21 @@ def plan_referrals(
         seen.add(key)
         existing = same_person(live, raw)
         if existing is None:
-            if raw["name"].casefold() not in introduced:
-                introduced.add(raw["name"].casefold())
+            if matched_text(raw["name"]) not in introduced:
+                introduced.add(matched_text(raw["name"]))
                 plan.new.append(raw)
             continue
         if existing.id == referrer.id:
             continue  # they named themselves: nothing to link
         if existing.referrer_id == referrer.id:
             plan.already.append(existing)
+        elif existing.referrer_id in names:
+            plan.kept.append((existing, names[existing.referrer_id]))
         elif existing.referrer_id:
-            plan.kept.append((existing, names.get(existing.referrer_id, existing.referred_by)))
-        elif existing.referred_by and existing.referred_by.casefold() != referrer.name.casefold():
+            plan.link.append(existing)  # introduced by someone deleted since: no one, now
+        elif existing.referred_by and matched_text(existing.referred_by) != matched_text(
+            referrer.name
+        ):
             plan.kept.append((existing, existing.referred_by))
         else:
             plan.link.append(existing)

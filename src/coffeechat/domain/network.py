@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import PIPELINE, Stage
+from coffeechat.domain.text import matched_text
 
 _MET_OR_LATER = frozenset(PIPELINE[PIPELINE.index(Stage.MET) :])
 
@@ -22,13 +23,13 @@ def referral_links(contacts: Iterable[Contact]) -> dict[str, str]:
     by_id = {c.id: c for c in contacts}
     by_name: dict[str, list[str]] = defaultdict(list)
     for contact in by_id.values():
-        by_name[contact.name.casefold()].append(contact.id)
+        by_name[matched_text(contact.name)].append(contact.id)
     links = {}
     for contact in by_id.values():
         if contact.referrer_id in by_id and contact.referrer_id != contact.id:
             links[contact.id] = contact.referrer_id
             continue
-        named = by_name.get(contact.referred_by.casefold(), []) if contact.referred_by else []
+        named = by_name.get(matched_text(contact.referred_by), []) if contact.referred_by else []
         if len(named) == 1 and named[0] != contact.id:
             links[contact.id] = named[0]
     return links

@@ -34,7 +34,7 @@ from coffeechat.domain.events import (
 )
 from coffeechat.domain.model import FIELD_LABELS, Contact, ValidationError, clean_fields
 from coffeechat.domain.stages import PIPELINE, Stage
-from coffeechat.domain.text import printable
+from coffeechat.domain.text import matched_text, printable
 
 
 class MoveError(UserError, ValueError):
@@ -335,7 +335,7 @@ def delete(contact: Contact, now: datetime, event_id: str) -> Event:
 
 
 def _same_text(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    return matched_text(a) == matched_text(b)
 
 
 def merge_conflicts(keep: Contact, other: Contact) -> dict[str, tuple[str, str]]:
@@ -383,11 +383,13 @@ def merge(
                 changes[name] = (mine, f"{mine}\n\n{theirs}" if mine else theirs)
         elif (not mine and theirs) or (name in conflicts and name in chosen):
             changes[name] = (mine, theirs)
-    referrer = None
-    if keep.referrer_id == other.id:
-        referrer = (keep.referrer_id, "")  # never one's own referrer
-    elif not keep.referrer_id and other.referrer_id and other.referrer_id != keep.id:
-        referrer = ("", other.referrer_id)
+    # Never one's own referrer: a link to either of the two (a hand edit can
+    # leave one naming itself) counts as none, and is filled from the other's.
+    own = {keep.id, other.id}
+    link = keep.referrer_id if keep.referrer_id not in own else ""
+    if not link and other.referrer_id not in own:
+        link = other.referrer_id
+    referrer = (keep.referrer_id, link) if link != keep.referrer_id else None
     known = {m.id for m in keep.meetings}
     moved = tuple(m for m in other.meetings if m.id not in known)
     event = Event(
@@ -411,8 +413,11 @@ def repoint_referral(
 
 
 def link_referral(contact: Contact, referrer: Contact, now: datetime, event_id: str) -> Event:
-    """An edit linking ``contact`` (already there) to ``referrer``, who introduced them."""
+    """An edit linking ``contact`` (already there) to ``referrer``, who introduced them.
+
+    A link this replaces (to someone deleted since) takes its "referred by" text with it.
+    """
     fields = {}
-    if not contact.referred_by:
-        fields["referred_by"] = ("", referrer.name)
+    if not contact.referred_by or (contact.referrer_id and contact.referred_by != referrer.name):
+        fields["referred_by"] = (contact.referred_by, referrer.name)
     return Event(event_id, now, now, Edit(fields, (contact.referrer_id, referrer.id)))

@@ -16,6 +16,7 @@ JSON backup) or read from a synced or hand-edited database:
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Everything str.splitlines splits on but "\n" (and CR LF as one break).
 _BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -48,3 +49,13 @@ def sentence(text: str) -> str:
     read "saved as csv").
     """
     return text[:1].upper() + text[1:]
+
+
+def matched_text(text: str) -> str:
+    """``text`` as names are compared: Unicode form, case and runs of spaces do not count.
+
+    "José" composed (as typed) and decomposed (as macOS sends it) are one
+    name; so are fullwidth and ordinary letters (NFKC, then casefold).
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(folded.split())

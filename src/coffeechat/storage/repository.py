@@ -529,7 +529,11 @@ class Repository:
             batch.put(removed)
             repointed: list[tuple[Contact, Event]] = []
             for referral in self._contacts.values():
-                if referral.referrer_id != other.id or referral.removed or referral.id == keep.id:
+                if (
+                    referral.referrer_id != other.id
+                    or referral.removed
+                    or referral.id in (keep.id, other.id)  # never one's own referrer
+                ):
                     continue
                 event = pipeline.repoint_referral(referral, other, merged, now, self._new_id())
                 repointed.append((batch.put(referral.with_event(event)), event))
@@ -650,8 +654,10 @@ class Repository:
     def _current(self, contact_id: str, *, removed: bool = False) -> Contact:
         """The contact as stored now (call under the lock, after ``_sync``)."""
         contact = self._contacts.get(contact_id)
-        if contact is None or (contact.removed and not removed):
-            raise NotFoundError(f"no contact with id {contact_id}")
+        if contact is None:
+            raise NotFoundError(f"no contact with id {contact_id[:8]} (deleted elsewhere?)")
+        if contact.removed and not removed:
+            raise NotFoundError(f"{contact.name} was deleted (perhaps elsewhere)")
         return contact
 
     @contextmanager

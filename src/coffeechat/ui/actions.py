@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
-from coffeechat.domain.duplicates import DuplicateContactError
+from coffeechat.domain.duplicates import DuplicateContactError, merge_sides
 from coffeechat.domain.events import EventKind, MeetingChange
 from coffeechat.domain.meetings import AgendaItem
 from coffeechat.domain.model import ArchiveReason, Contact, Event
@@ -19,6 +19,7 @@ from coffeechat.domain.pipeline import EditConflict
 from coffeechat.domain.rules import DueItem, DueKind
 from coffeechat.domain.stages import Stage
 from coffeechat.domain.text import sentence
+from coffeechat.storage.errors import NotFoundError
 from coffeechat.ui.dialogs.archive import ArchiveDialog
 from coffeechat.ui.dialogs.conflict import ConflictDialog
 from coffeechat.ui.dialogs.contact_form import ContactForm
@@ -183,19 +184,27 @@ async def merge(host: Host, keep: Contact) -> None:
     other_id = await host.push_screen_wait(MergePicker(keep, others))
     if other_id is None:
         return
-    other = host.repository.get(other_id)
-    take = await host.push_screen_wait(MergeDialog(keep, other))
+    try:
+        keep, other = host.repository.get(keep.id), host.repository.get(other_id)
+    except NotFoundError as error:
+        host.notify(f"{sentence(str(error))}; nothing merged.", severity="error", timeout=6)
+        return
+    sides = merge_sides(keep, other)
+    take = await host.push_screen_wait(MergeDialog(sides))
     if take is None:
         return
     chosen = take
     merged = await host.save(
-        lambda: host.repository.merge_contacts(keep.id, other.id, host.clock(), take_other=chosen)
+        lambda: host.repository.merge_contacts(
+            sides.keep.id, sides.other.id, host.clock(), take_other=chosen
+        )
     )
     if merged is None:
         return
-    what = f"merged {other.name} into {merged.keep.name}"
+    what = f"merged {merged.other.name} into {merged.keep.name}"
+    said = sides.why(done=True) or what
     host.undo_stack.push(UndoEntry(merged.undo_steps, what))
-    host.notify(undoable(sentence(what) + "."), timeout=4)
+    host.notify(undoable(sentence(said) + "."), timeout=6)
 
 
 async def restore(host: Host, contact: Contact) -> None:

@@ -13,12 +13,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from coffeechat.domain.duplicates import name_company_key
+from coffeechat.domain.duplicates import MergeSides, name_company_key
 from coffeechat.domain.fields import FIELD_LABELS
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import merge_conflicts
 from coffeechat.domain.search import matches_filter
-from coffeechat.domain.text import printable
+from coffeechat.domain.text import printable, sentence
 from coffeechat.ui.dialogs.base import Dialog
 
 Existing = Literal["open", "add"]
@@ -154,16 +154,20 @@ class MergePicker(Dialog[str | None]):
 
 
 class MergeDialog(Dialog[list[str] | None]):
-    """What merging ``other`` into ``keep`` does; tick the fields to take from ``other``.
+    """What merging the two contacts of ``sides`` does; tick the fields to take from the other.
 
-    Returns the fields to take from ``other`` (none ticked keeps ``keep``'s).
+    ``sides`` says who survives (the one further along, maybe not the one the
+    user started from) and why; the dialog says so before anything happens.
+    Returns the fields to take from ``sides.other`` (none ticked keeps the
+    survivor's values).
     """
 
-    def __init__(self, keep: Contact, other: Contact) -> None:
+    def __init__(self, sides: MergeSides) -> None:
         super().__init__()
-        self.keep = keep
-        self.other = other
-        self.conflicts = merge_conflicts(keep, other)
+        self.sides = sides
+        self.keep = sides.keep
+        self.other = sides.other
+        self.conflicts = merge_conflicts(self.keep, self.other)
 
     def compose(self) -> ComposeResult:
         """What happens, the fields to choose between, two buttons."""
@@ -176,7 +180,7 @@ class MergeDialog(Dialog[list[str] | None]):
             with VerticalScroll(id="fields"):
                 yield Static(self._explanation(), id="merge-body")
                 if self.conflicts:
-                    yield Label("Both have these; tick to take the duplicate's (space):")
+                    yield Label("Both have these; tick to take the value shown (space):")
                     yield SelectionList[str](
                         *[
                             (self._choice(name, mine, theirs), name)
@@ -197,7 +201,10 @@ class MergeDialog(Dialog[list[str] | None]):
             if not value and getattr(other, name) and name != "notes"
         ]
         said = Text()
-        said.append(f"Keeps {_who(keep)}.\n")
+        if self.sides.swapped:
+            said.append(printable(sentence(self.sides.why(done=False))) + ".\n", style="bold")
+        else:
+            said.append(f"Keeps {_who(keep)}.\n")
         if filled:
             said.append(f"Fills in {', '.join(filled)} from {printable(other.name)}.\n")
         if other.notes and other.notes not in keep.notes:
