@@ -145,6 +145,9 @@ async def test_shift_m_keeps_the_copy_further_along_and_says_so_first(
         assert isinstance(dialog, MergeDialog)
         body = str(dialog.query_one("#merge-body").render())
         assert "Keeps Ann Lee (met) — further along; merges the identified copy into it." in body
+        title = str(dialog.query_one("#dialog-title").render())
+        others = [c for c in repo.contacts() if c.id != met.id]
+        assert title == f"Merge Ann Lee (id {others[0].id[:8]}) into Ann Lee (id {met.id[:8]})?"
         choices = dialog.query_one("#merge-fields", SelectionList)
         assert choices.get_option_at_index(0).prompt == "Role: Analyst  (instead of Lead)"
         await pilot.press("ctrl+s")

@@ -260,3 +260,21 @@ async def test_u_puts_the_cursor_on_the_restored_card(app_factory, repo, now) ->
         await pilot.press("left", "u")  # undo the advance: Bob back in Identified, selected
         await pilot.pause()
         assert selected_on_board(pilot.app) == (bob.id, Stage.IDENTIFIED)
+
+
+async def test_recording_a_meeting_moves_the_cursor_with_them_into_met(
+    app_factory, repo, now
+) -> None:
+    from coffeechat.ui.dialogs.finish import FinishDialog
+    from tests.ui.test_meeting_mode import with_meeting
+
+    contact, _ = with_meeting(repo, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        assert selected_on_board(pilot.app) == (contact.id, Stage.REQUESTED)
+        await pilot.press("m", "space", "ctrl+s")  # a question asked, then finish
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, FinishDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert repo.get(contact.id).stage is Stage.MET
+        assert selected_on_board(pilot.app) == (contact.id, Stage.MET)

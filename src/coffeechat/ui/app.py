@@ -292,7 +292,7 @@ class CoffeechatApp(App[None]):
         else:
             undo_description, toast = said
             self.undo_stack.push(UndoEntry.single(contact.id, event.id, undo_description))
-            self._changed(contact.id)
+            self.changed(contact.id)
             self.notify(toast, timeout=4)
         if publish:
             self.data_changed.publish(None)
@@ -332,11 +332,11 @@ class CoffeechatApp(App[None]):
         else:
             contacts = {step[0] for step in entry.steps}
             if len(contacts) == 1:  # an import or a meeting's referrals: stay put
-                self._changed(contacts.pop())
+                self.changed(contacts.pop())
             self.data_changed.publish(None)
             self.notify(f"Undid: {entry.description}", timeout=4)
 
-    def _changed(self, contact_id: str) -> None:
+    def changed(self, contact_id: str) -> None:
         """Say which contact the change about to be drawn was about (see ``last_change``)."""
         self.last_change = (self.last_change[0] + 1, contact_id)
 

@@ -35,6 +35,9 @@ class Host(Protocol):
     #: (a serial, the contact id) of the session's latest change or undo.
     last_change: tuple[int, str | None]
 
+    def changed(self, contact_id: str) -> None:
+        """Say which contact the change about to be drawn was about (the board selects it)."""
+
     @property
     def settings(self) -> Settings:
         """The reminder settings from the database."""

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from coffeechat.domain.duplicates import MergeSides, name_company_key
+from coffeechat.domain.duplicates import MergeSides, name_company_key, short_id
 from coffeechat.domain.fields import FIELD_LABELS
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import merge_conflicts
@@ -25,10 +25,20 @@ Existing = Literal["open", "add"]
 
 
 def _who(contact: Contact) -> str:
-    """ "Priya Raman at Northwind Health (Met)"."""
+    """ "Priya Raman at Northwind Health (Met) · priya@nw.org · id 1a2b3c4d".
+
+    The email and the short id tell two copies of one person apart.
+    """
     at = f" at {contact.company}" if contact.company else ""
     where = f"archived, was {contact.stage.label}" if contact.archived else contact.stage.label
-    return printable(f"{contact.name}{at} ({where})")
+    email = f" · {contact.email}" if contact.email else ""
+    return printable(f"{contact.name}{at} ({where}){email} · id {short_id(contact)}")
+
+
+def _named(contact: Contact, other: Contact) -> str:
+    """The contact's name, with its short id when ``other`` has the same name."""
+    same = contact.name.casefold() == other.name.casefold()
+    return printable(contact.name + (f" (id {short_id(contact)})" if same else ""))
 
 
 class ExistingContactDialog(Dialog[Existing | None]):
@@ -173,7 +183,7 @@ class MergeDialog(Dialog[list[str] | None]):
         """What happens, the fields to choose between, two buttons."""
         with Vertical(id="dialog"):
             yield Label(
-                f"Merge {printable(self.other.name)} into {printable(self.keep.name)}?",
+                f"Merge {_named(self.other, self.keep)} into {_named(self.keep, self.other)}?",
                 id="dialog-title",
                 markup=False,
             )

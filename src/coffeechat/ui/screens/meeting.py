@@ -504,6 +504,7 @@ class MeetingScreen(AppScreen[None]):
         await self.saved()
         held_at = result
         repository = self.coffeechat.repository
+        self.coffeechat.changed(self.contact_id)  # the board's cursor follows them into Met
         saved = await self.coffeechat.save(
             lambda: repository.record_meeting(self.contact_id, self.meeting_id, held_at, self.now())
         )

@@ -99,7 +99,7 @@ class PipelineScreen(ContactActionsScreen):
         self.sub_title = (
             f"filter “{self.filter_text}”: {shown} of {len(everyone)}"
             if self.filter_text
-            else f"{len(everyone)} contacts"
+            else f"{len(everyone)} contact{'s' * (len(everyone) != 1)}"
         )
 
     def _follow_last_change(self) -> None:
