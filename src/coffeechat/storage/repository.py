@@ -265,7 +265,7 @@ class Repository:
         what = self._storage.own_file(path)
         if what is None:
             return None
-        where = "" if what == "the database itself" else f" ({self.path})"
+        where = "" if what == "the database itself" else f" ({self.path} is the database)"
         return f"{path} is {what}{where}; choose another file."
 
     def refresh(self) -> bool:
