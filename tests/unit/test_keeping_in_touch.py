@@ -335,6 +335,16 @@ def test_a_nudge_logged_after_a_snooze_clears_the_line_until_the_next_is_due() -
     assert (give_up.section, give_up.detail) == (Section.NUDGES, "give up")
 
 
+def test_a_nudge_logged_in_the_same_minute_as_the_request_counts() -> None:
+    """Logged right after the request (same minute), the nudge was ignored: still "first"."""
+    contact = requested_at(SENT)
+    contact = contact.with_event(pipeline.follow_up(contact, SENT, "email", "", SENT, _id()))
+    assert nudge_item(contact, SENT, DEFAULT) is None  # the line clears
+    item = nudge_item(contact, SENT + timedelta(days=8), DEFAULT)
+    assert item is not None
+    assert item.detail == "second nudge"
+
+
 def test_a_late_second_nudge_puts_off_the_give_up_by_the_settings_gap() -> None:
     contact = requested_at(SENT)
     for at in (SENT + timedelta(days=7), SENT + timedelta(days=20)):

@@ -233,7 +233,11 @@ def nudge_item(contact: Contact, now: datetime, settings: Settings) -> DueItem |
     if any(not m.held and m.scheduled_at is not None for m in contact.meetings):
         return None  # they answered: a meeting is planned
     sent = contact.stage_changed_at
-    logged = [e.at for e in contact.effective_events if e.kind is EventKind.TOUCH and e.at > sent]
+    # Nudges are the touches logged after the request, even in the same minute
+    # (``e.at > sent`` ignored a nudge sent straight after the request).
+    history = contact.effective_events
+    asked = max((i for i, e in enumerate(history) if e.to_stage is Stage.REQUESTED), default=-1)
+    logged = [e.at for e in history[asked + 1 :] if e.kind is EventKind.TOUCH and e.at >= sent]
     # Days after the request: first nudge, second nudge, give up.  Once a nudge
     # is logged, the steps after it wait at least the settings' gap from it (a
     # day at the least), however late it went out (a snoozed first nudge, say).
