@@ -562,10 +562,12 @@ def _due(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
     if args.quiet:
         print(due_summary(items, at) if items else "Nothing due")
         return 0
+    # With --at, say which moment the list is for ("friday 9am" is a guess to check).
+    as_of = f" as of {at:%a %d %b %Y %H:%M}" if args.at else ""
     if not items:
-        print("Nothing due. Nice.")
+        print(f"Nothing due{as_of}. Nice.")
         return 0
-    print(due_summary(items, at))
+    print(due_summary(items, at) + as_of)
     header = ("STATUS", "WHAT", "NAME", "COMPANY", "WHY")
     rows = {
         item.key: (

@@ -307,7 +307,7 @@ def test_due_lists_thank_yous_most_overdue_first(run: Run) -> None:
     text = run("due", "--at", NOW_TEXT)
     assert text.code == 0
     lines = text.out.splitlines()
-    assert lines[0] == "2 overdue · 0 due today"
+    assert lines[0] == "2 overdue · 0 due today as of Sun 22 Nov 2026 10:00"
     assert lines[2].split()[:2] == ["STATUS", "WHAT"]
     assert lines[3] == "Overdue thank-yous (2)"
     assert lines[6] == "Next 7 days (1)"

@@ -97,6 +97,13 @@ def test_due_at_a_bare_weekday_looks_ahead(run: Run) -> None:
     assert [(item["kind"], item["overdue"]) for item in items] == [("thank-you", True)]
 
 
+def test_due_at_says_which_moment_it_shows(run: Run) -> None:
+    add(run, "Ada Lovelace")
+    first = run("due", "--at", "friday 9am").out.splitlines()[0]
+    assert first == "Nothing due as of Fri 27 Nov 2026 09:00. Nice."
+    assert "as of" not in run("due").out
+
+
 def test_advance_at_a_bare_weekday_looks_back(run: Run) -> None:
     add(run, "Ada Lovelace")
     assert run("advance", "ada", "--at", "friday 9am").code == 0
