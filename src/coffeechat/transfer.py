@@ -216,7 +216,8 @@ def _restore_backup(
     reminder limits, the theme) are the backup's.
     """
     backup = read_backup(path)
-    restored, plan = plan_backup(repository.contacts(include_archived=True), backup)
+    gone = [contact.id for contact in repository.deleted()]
+    restored, plan = plan_backup(repository.contacts(include_archived=True), backup, gone)
     current = repository.settings()
     try:
         settings = replace(current, **backup.settings)

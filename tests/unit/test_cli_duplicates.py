@@ -172,3 +172,20 @@ def test_delete_undo_of_a_contact_not_deleted_says_so(run: Run, db: Path) -> Non
     assert_user_error(result)
     assert f"Ada Lovelace (id {ada[:8]}) is not deleted; nothing to bring back" in result.err
     assert_user_error(run("delete", "--undo", "nobody"))
+
+
+def test_importing_a_backup_again_after_a_delete_adds_no_second_copy(
+    run: Run, db: Path, tmp_path: Path
+) -> None:
+    """Delete Xena, restore the backup: she comes back once, not once per import."""
+    add(run, "Rita Ref", "--company", "Foo")
+    add(run, "Xena X", "--company", "Foo")
+    backup = tmp_path / "backup.json"
+    assert run("export", "json", "-o", str(backup)).code == 0
+    assert run("delete", "Xena", "--yes").code == 0
+    assert run("import", "json", str(backup)).code == 0
+    again = run("import", "json", str(backup))
+    assert again.code == 0
+    assert "0 to restore · 2 already there" in again.out
+    names = [c["name"] for c in run("list", "--json").json()]
+    assert sorted(names) == ["Rita Ref", "Xena X"]

@@ -757,6 +757,22 @@ def test_restoring_again_under_new_ids_keeps_introductions_to_the_new_referrer(d
     assert [c.name for c in make_repo(db).referrals_of(again["Ann Ref"].id)] == ["Bo Intro"]
 
 
+def test_restoring_again_after_an_undo_never_adds_a_second_copy(db: Path) -> None:
+    """Restore, undo, restore, restore: the ids now name removed contacts, so the second
+    restore must not bring the people back a third time under yet another id."""
+    other = make_repo(db.with_name("other.json"))
+    people = [
+        other.add({"name": "Rita Ref", "company": "Foo"}, NOW),
+        other.add({"name": "Xena X"}, NOW),
+    ]
+    repo = make_repo(db)
+    first = repo.restore_backup(people)
+    repo.undo_all([(c.id, c.events[0].id, c.events[-1].id) for c in first], NOW)
+    assert len(repo.restore_backup(people)) == 2  # back, under new ids
+    assert repo.restore_backup(people) == []  # already there
+    assert sorted(c.name for c in make_repo(db).contacts()) == ["Rita Ref", "Xena X"]
+
+
 def test_saving_the_picked_questions_keeps_notes_saved_elsewhere_meanwhile(db: Path) -> None:
     """The picker used to save the whole meeting as read before it opened."""
     picker, meeting_mode = make_repo(db), make_repo(db)

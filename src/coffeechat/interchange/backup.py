@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from coffeechat.domain.duplicates import name_company_key
 from coffeechat.domain.model import Contact
 from coffeechat.domain.questions import BUILTIN_QUESTIONS, Question
 from coffeechat.domain.records import (
@@ -251,23 +252,35 @@ class _Lines:
         return self._line(self._starts.get(key, (0, []))[0])
 
 
-def plan_backup(existing: Iterable[Contact], backup: Backup) -> tuple[list[Contact], ImportPlan]:
+def plan_backup(
+    existing: Iterable[Contact], backup: Backup, gone: Iterable[str] = ()
+) -> tuple[list[Contact], ImportPlan]:
     """The contacts to restore whole (ids not there yet), and the plan for the rest.
 
     A contact whose id is already there is left alone and counted in
     ``plan.unchanged``; ``plan.errors`` carries the backup's skipped records.
     ``plan.add`` and ``plan.update`` stay empty: restoring is by id, not by
     matching names (see ``restore_summary`` for the sentence to show).
+
+    ``gone`` are the ids deleted (or restored and undone) here.  Such a
+    contact comes back under a new id, so its id no longer finds it: it
+    counts as already there when someone with its name and company is, or
+    every restore after an undo would add another copy.
     """
+    existing = list(existing)
     present = {contact.id for contact in existing}
+    people = {name_company_key(contact.fields()) for contact in existing}
+    gone = set(gone)
     restored: list[Contact] = []
     plan = ImportPlan(errors=list(backup.errors))
     for contact in backup.contacts:
-        if contact.id in present:
+        key = name_company_key(contact.fields())
+        if contact.id in present or (contact.id in gone and key in people):
             plan.unchanged += 1
         else:
             restored.append(contact)
             present.add(contact.id)
+            people.add(key)
     return restored, plan
 
 

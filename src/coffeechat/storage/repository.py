@@ -577,9 +577,12 @@ class Repository:
         with self._changing() as batch:
             restored = []
             new_ids: dict[str, str] = {}
+            live = [c for c in self._contacts.values() if not c.removed]
             for contact in contacts:
                 stored = self._contacts.get(contact.id)
                 if stored is not None and stored.removed:
+                    if same_person(live, contact.fields()) is not None:
+                        continue  # came back before, under a new id (see plan_backup)
                     new_ids[contact.id] = self._new_id()
                     contact = replace(contact, id=new_ids[contact.id])
                 elif stored is not None:
