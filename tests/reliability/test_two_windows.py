@@ -173,3 +173,41 @@ def test_two_different_answers_to_one_question_keep_both() -> None:
     stored = replace(base, agenda=(replace(question, asked=True, answer="the hours"),))
     typed = replace(base, agenda=(replace(question, asked=True, answer="the pace"),))
     assert typed_into(stored, typed, base).agenda[0].answer == "the hours / the pace"
+
+
+# -- what a second red-team pass found ------------------------------------------------------
+
+
+def test_an_answer_typed_here_survives_the_question_being_removed_there() -> None:
+    q1, q2 = AgendaItem("q1", "What surprised you?", "path"), AgendaItem("q2", "Who else?", "n")
+    base = Meeting("m1", agenda=(q1, q2))
+    answered = replace(base, agenda=(replace(q1, asked=True, answer="from A"), q2))
+    removed = replace(base, agenda=(q2,))
+    for stored, typed in ((answered, removed), (removed, answered)):
+        merged = typed_into(stored, typed, base).agenda
+        assert [item.answer for item in merged if item.question_id == "q1"] == ["from A"]
+
+
+def test_repeated_and_blank_lines_in_notes_are_all_kept() -> None:
+    base = Meeting("m1", notes="a\n- yes")
+    stored = replace(base, notes="a\n- yes\nfrom A")
+    typed = replace(base, notes="a\n\nPara2\n\n- yes\n- yes\na")
+    merged = typed_into(stored, typed, base).notes.split("\n")
+    assert sorted(merged) == sorted(["a", "", "Para2", "", "- yes", "- yes", "a", "from A"])
+
+
+def test_a_line_edited_here_stays_in_its_place() -> None:
+    base = Meeting("m1", notes="intro\nteam of 5\noutro")
+    stored = replace(base, notes="intro\nteam of 5\noutro\nfrom B")
+    typed = replace(base, notes="intro\nteam of 6\noutro")
+    assert typed_into(stored, typed, base).notes == "intro\nteam of 6\noutro\nfrom B"
+
+
+def test_a_reorder_here_is_kept_when_the_other_window_only_answered() -> None:
+    q1, q2, q3 = (AgendaItem(f"q{n}", f"Question {n}?", "path") for n in (1, 2, 3))
+    base = Meeting("m1", agenda=(q1, q2, q3))
+    stored = replace(base, agenda=(q1, replace(q2, asked=True, answer="yes"), q3))
+    typed = replace(base, agenda=(q3, q1, q2))
+    merged = typed_into(stored, typed, base).agenda
+    assert [item.question_id for item in merged] == ["q3", "q1", "q2"]
+    assert merged[2].answer == "yes"

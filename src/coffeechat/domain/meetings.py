@@ -9,9 +9,11 @@ own undo).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import datetime, timedelta
+from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import TypeVar
 
@@ -216,19 +218,18 @@ def typed_into(stored: Meeting, typed: Meeting, base: Meeting | None = None) -> 
     done = {p.id: p.done_at for p in stored.promises}
     typed_promises = tuple(replace(p, done_at=done.get(p.id, p.done_at)) for p in typed.promises)
     base_promises = tuple(replace(p, done_at=done.get(p.id, p.done_at)) for p in base.promises)
-    notes = merge_items(
+    notes = merge_lines(
         tuple(stored.notes.split("\n")),
         tuple(base.notes.split("\n")),
         tuple(typed.notes.split("\n")),
-        key=_same,
     )
     return replace(
         stored,
         agenda=merge_items(stored.agenda, base.agenda, typed.agenda, key=_question_of),
-        notes=typed.notes if stored.notes == base.notes else "\n".join(notes),
-        takeaways=merge_items(stored.takeaways, base.takeaways, typed.takeaways, key=_same),
+        notes="\n".join(notes),
+        takeaways=merge_lines(stored.takeaways, base.takeaways, typed.takeaways),
         promises=merge_items(stored.promises, base_promises, typed_promises, key=_promise_id),
-        referrals=merge_items(stored.referrals, base.referrals, typed.referrals, key=_same),
+        referrals=merge_lines(stored.referrals, base.referrals, typed.referrals),
         started_at=stored.started_at if typed.started_at == base.started_at else typed.started_at,
     )
 
@@ -236,12 +237,14 @@ def typed_into(stored: Meeting, typed: Meeting, base: Meeting | None = None) -> 
 def merge_items(
     stored: tuple[T, ...], base: tuple[T, ...], typed: tuple[T, ...], *, key: Callable[[T], object]
 ) -> tuple[T, ...]:
-    """A three-way merge of one list: ``typed``'s changes to ``base`` applied to ``stored``.
+    """A three-way merge of a list of keyed items (questions, promises).
 
-    Items are matched by ``key``.  When only one side changed, that side is
-    the answer (so the common case keeps the typed order exactly).  When both
-    did: ``stored`` in its order, less what ``typed`` removed, with what
-    ``typed`` changed replaced, then what ``typed`` added, in its order.
+    When only one side changed, that side is the answer (so the common case
+    keeps the typed order exactly).  When both did: ``stored`` less what
+    ``typed`` removed — unless ``stored`` changed it meanwhile — with what
+    both changed merged field by field, then what ``typed`` added (or
+    changed, where ``stored`` removed it: typed words are never dropped).
+    If only ``typed`` reordered, its order is kept.
     """
     if stored == base:
         return typed
@@ -249,7 +252,12 @@ def merge_items(
         return stored
     base_by_key = {key(item): item for item in base}
     typed_by_key = {key(item): item for item in typed}
-    removed = base_by_key.keys() - typed_by_key.keys()
+    stored_by_key = {key(item): item for item in stored}
+    removed = {
+        k
+        for k, was in base_by_key.items()
+        if k not in typed_by_key and stored_by_key.get(k, was) == was
+    }
     changed = {k: v for k, v in typed_by_key.items() if k in base_by_key and base_by_key[k] != v}
 
     def taken(item: T) -> T:
@@ -261,9 +269,58 @@ def merge_items(
     merged = [taken(item) for item in stored if key(item) not in removed]
     present = {key(item) for item in merged}
     for item in typed:
-        if key(item) not in present and key(item) not in base_by_key:
+        if key(item) not in present and (key(item) not in base_by_key or key(item) in changed):
             merged.append(item)
             present.add(key(item))
+    kept = [k for k in (key(item) for item in base) if k in typed_by_key]
+    reordered = [k for k in (key(item) for item in typed) if k in base_by_key] != kept
+    stored_kept = [k for k in (key(item) for item in stored) if k in base_by_key and k in kept]
+    if reordered and stored_kept == [k for k in kept if k in stored_by_key]:
+        rank = {k: i for i, k in enumerate(key(item) for item in typed)}
+        merged.sort(key=lambda item: rank.get(key(item), len(rank)))  # stable: the rest last
+    return tuple(merged)
+
+
+def merge_lines(
+    stored: tuple[str, ...], base: tuple[str, ...], typed: tuple[str, ...]
+) -> tuple[str, ...]:
+    """A three-way merge of lines (notes, takeaways, referrals), as ``diff3`` would.
+
+    ``typed``'s changes to ``base`` (lines removed, lines added or rewritten)
+    are applied to ``stored`` at the same places; a line ``stored`` rewrote
+    is kept beside ``typed``'s version of it.  Repeated and blank lines are
+    lines like any other, so nothing typed on either side is lost.
+    """
+    if stored in (base, typed):
+        return typed
+    if typed == base:
+        return stored
+    to_stored: dict[int, int] = {}
+    for a, b, size in SequenceMatcher(None, base, stored, autojunk=False).get_matching_blocks():
+        to_stored.update({a + i: b + i for i in range(size)})
+    # Lines the other side added too (the same words typed in both windows) are kept once.
+    matched = set(to_stored.values())
+    also_added = Counter(line for j, line in enumerate(stored) if j not in matched)
+    deleted: set[int] = set()
+    inserted: dict[int, list[str]] = {}
+    ops = SequenceMatcher(None, base, typed, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            continue
+        deleted.update(to_stored[i] for i in range(i1, i2) if i in to_stored)
+        if j2 > j1:
+            before = [to_stored[i] for i in range(i1) if i in to_stored]
+            at = len(stored) - 1 if i1 == len(base) else (before[-1] if before else -1)
+            for line in typed[j1:j2]:
+                if also_added[line]:
+                    also_added[line] -= 1
+                else:
+                    inserted.setdefault(at, []).append(line)
+    merged = list(inserted.get(-1, []))
+    for index, line in enumerate(stored):
+        if index not in deleted:
+            merged.append(line)
+        merged.extend(inserted.get(index, []))
     return tuple(merged)
 
 
