@@ -350,3 +350,18 @@ def test_the_same_name_composed_or_decomposed_is_the_same_person(
     plan = plan_referrals(ada, [f"{decomposed}, Café Co", decomposed], repo.contacts())
     assert plan.link == [jose]
     assert plan.new == [{"name": decomposed}]  # no company: someone else, added once
+
+
+def test_taking_the_others_referred_by_takes_its_link_too(repo: Repository, now: datetime) -> None:
+    """The text said "Ref Two" while the link still pointed at Ref One (red team)."""
+    one, two = repo.add({"name": "Ref One"}, now), repo.add({"name": "Ref Two"}, now)
+    ann = repo.add({"name": "Ann Lee", "company": "Acme", "referred_by": "Ref One"}, now)
+    copy = repo.add(
+        {"name": "Ann Lee", "company": "Acme", "referred_by": "Ref Two"}, now, allow_duplicate=True
+    )
+    with repo._changing() as batch:  # links as finishing a meeting would have set them
+        batch.put(replace(repo._current(ann.id), referrer_id=one.id))
+        batch.put(replace(repo._current(copy.id), referrer_id=two.id))
+    repo.merge_contacts(ann.id, copy.id, now, take_other=["referred_by"])
+    kept = repo.get(ann.id)
+    assert (kept.referred_by, kept.referrer_id) == ("Ref Two", two.id)

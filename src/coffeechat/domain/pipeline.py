@@ -387,7 +387,10 @@ def merge(
     # leave one naming itself) counts as none, and is filled from the other's.
     own = {keep.id, other.id}
     link = keep.referrer_id if keep.referrer_id not in own else ""
-    if not link and other.referrer_id not in own:
+    taken = "referred_by" in changes and (other.referrer_id or keep.referred_by)
+    if (not link or taken) and other.referrer_id not in own:
+        # Their "referred by" taken (a blank filled, or chosen): their link goes with it,
+        # or the text would name one introducer and the link another.
         link = other.referrer_id
     referrer = (keep.referrer_id, link) if link != keep.referrer_id else None
     known = {m.id for m in keep.meetings}
