@@ -230,6 +230,10 @@ def test_parse_day_refuses_what_it_cannot_read(text: str) -> None:
         ("tomorrow morning", datetime(2026, 11, 21, 9, 0, tzinfo=UTC)),
         ("in 2 hours", datetime(2026, 11, 20, 11, 0, tzinfo=UTC)),
         ("monday 9:30", datetime(2026, 11, 23, 9, 30, tzinfo=UTC)),
+        ("fri 18", datetime(2026, 11, 20, 18, 0, tzinfo=UTC)),  # a bare hour is a time
+        ("tomorrow 14", datetime(2026, 11, 21, 14, 0, tzinfo=UTC)),
+        ("tomorrow at 9", datetime(2026, 11, 21, 9, 0, tzinfo=UTC)),
+        ("dec 3", datetime(2026, 12, 3, 23, 59, tzinfo=UTC)),  # a day of the month is not
     ],
 )
 def test_a_deadline_given_as_a_day_is_due_at_its_end(text: str, expected: datetime) -> None:

@@ -135,9 +135,20 @@ def parse_deadline(text: str, now: datetime) -> datetime:
     due = parse_when(text, now, prefer="future")
     cleaned = " ".join(text.strip().lower().replace(",", " ").split())
     relative = _RELATIVE.match(cleaned) and cleaned.startswith("in ")  # "in 2 hours"
-    if relative or _NAMES_A_TIME.search(cleaned):
+    if relative or _NAMES_A_TIME.search(cleaned) or _bare_hour_after_a_day(cleaned):
         return due
     return due.replace(hour=23, minute=59, second=0, microsecond=0)
+
+
+def _bare_hour_after_a_day(text: str) -> bool:
+    """ "fri 9", "tomorrow 14", "tomorrow at 9": an hour given as a bare number."""
+    words = text.split(" ")
+    days = {*_WEEKDAYS, "today", "tonight", "tomorrow", "at"}
+    return any(
+        word.isdecimal() and len(word) <= 2 and words[i - 1] in days
+        for i, word in enumerate(words)
+        if i
+    )
 
 
 def _parse_words(text: str, now: datetime, prefer: Prefer) -> datetime | None:
