@@ -135,7 +135,7 @@ def test_a_literal_tilde_folder_is_checked_as_it_is_written(
     monkeypatch: pytest.MonkeyPatch,
     kind: str,
 ) -> None:
-    """`-o '~/db.json'` from a folder holding a folder named "~": the export writes there.
+    """`-o './~/db.json'` from a folder holding a folder named "~": the export writes there.
 
     The check used to expand "~" to the home folder while the export wrote the
     path as typed, so the database in ./~/ was replaced.
@@ -144,7 +144,21 @@ def test_a_literal_tilde_folder_is_checked_as_it_is_written(
     db = tmp_path / "~" / "db.json"
     assert cli(capsys, db, "add", "Ada Lovelace").code == 0
     before = db.read_bytes()
-    result = cli(capsys, db, "export", kind, "-o", "~/db.json")
+    result = cli(capsys, db, "export", kind, "-o", "./~/db.json")
+    assert result.code == 1
+    assert "the database itself" in result.err
+    assert db.read_bytes() == before
+
+
+def test_a_leading_tilde_in_o_is_home_as_in_db(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--db '~/x.json' export csv -o '~/x.json'`: both mean the same file, so it is refused."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    db = tmp_path / "home" / "x.json"
+    assert cli(capsys, db, "add", "Ada Lovelace").code == 0
+    before = db.read_bytes()
+    result = cli(capsys, db, "export", "csv", "-o", "~/x.json")
     assert result.code == 1
     assert "the database itself" in result.err
     assert db.read_bytes() == before
