@@ -151,6 +151,10 @@ async def test_lists_save_as_typed_and_promises_need_a_readable_date(
         await pilot.press("enter")
         await pilot.pause()
         assert "Promise:" in str(screen.query_one("#error-promise").render())
+        screen.query_one("#promise-input", Input).value = "Send my portfolio @ 20 nov"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "is already past" in str(screen.query_one("#error-promise").render())
         screen.query_one("#promise-input", Input).value = "Send my portfolio @ tuesday 9am"
         await pilot.press("enter", "r")
         screen.query_one("#referral-input", Input).value = "Sam Lee, Acme"

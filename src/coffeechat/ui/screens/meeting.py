@@ -404,6 +404,10 @@ class MeetingScreen(AppScreen[None]):
             error.update(f"Promise: {problem}")
             error.add_class("shown")
             return None
+        if due < now:  # "3 dec" on the 5th: overdue the moment it is saved
+            error.update(f"Promise: {when.strip()!r} is already past; give a day still to come.")
+            error.add_class("shown")
+            return None
         error.update("")
         error.remove_class("shown")
         return Promise(id=self.coffeechat.repository.new_id(), text=text, due=due)
