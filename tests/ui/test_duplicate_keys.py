@@ -177,3 +177,18 @@ async def test_shift_m_after_the_picked_one_was_deleted_elsewhere_names_them(
         assert any("Ada L. was deleted (perhaps elsewhere); nothing merged." in m for m in said)
         assert not any(other.id in m for m in said)
         assert isinstance(pilot.app.screen, PipelineScreen)
+
+
+async def test_merging_two_different_names_warns_first(app_factory, repo, now) -> None:
+    """Enter in the picker on someone else entirely: the dialog says the names differ."""
+    repo.add({"name": "Grace Mbeki", "company": "Civic"}, now)
+    repo.add({"name": "Ahmed Farouk", "company": "Sandstone"}, now)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, MergeDialog)
+        body = str(dialog.query_one("#merge-body").render())
+        assert body.startswith("Their names differ: check these are one person.")

@@ -18,7 +18,7 @@ from coffeechat.domain.fields import FIELD_LABELS
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import merge_conflicts
 from coffeechat.domain.search import matches_filter
-from coffeechat.domain.text import printable, sentence
+from coffeechat.domain.text import matched_text, printable, sentence
 from coffeechat.ui.dialogs.base import Dialog
 
 Existing = Literal["open", "add"]
@@ -211,6 +211,8 @@ class MergeDialog(Dialog[list[str] | None]):
             if not value and getattr(other, name) and name != "notes"
         ]
         said = Text()
+        if self._different_names:
+            said.append("Their names differ: check these are one person.\n", style="bold")
         if self.sides.swapped:
             said.append(printable(sentence(self.sides.why(done=False))) + ".\n", style="bold")
         else:
@@ -232,10 +234,17 @@ class MergeDialog(Dialog[list[str] | None]):
     def _choice(name: str, mine: str, theirs: str) -> str:
         return printable(f"{FIELD_LABELS[name]}: {theirs}  (instead of {mine})")
 
+    @property
+    def _different_names(self) -> bool:
+        return matched_text(self.keep.name) != matched_text(self.other.name)
+
     def on_mount(self) -> None:
-        """Start on the choices, if any; else on Merge."""
+        """Start on the choices, if any; else on Merge (on Cancel when the names differ)."""
         found = self.query("#merge-fields")
-        (found.first() if found else self.query_one("#save", Button)).focus()
+        if found:
+            found.first().focus()
+        else:
+            self.query_one("#cancel" if self._different_names else "#save", Button).focus()
 
     def collect(self) -> list[str] | None:
         """The fields ticked to take from the duplicate."""
