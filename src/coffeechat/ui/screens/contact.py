@@ -279,7 +279,8 @@ class ContactScreen(ContactActionsScreen):
             text.append(f" · was {contact.stage.label}")
         else:
             text.append(contact.stage.label, style="bold cyan")
-            text.append(f" for {contact.days_in_stage(now)} days")
+            days = contact.days_in_stage(now)
+            text.append(f" for {days} day{'s' * (days != 1)}")
         settings = self.coffeechat.settings
         due = thank_you_item(contact, now, settings)
         if due is not None:
