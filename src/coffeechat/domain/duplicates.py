@@ -14,6 +14,7 @@ from coffeechat.domain.events import Edit, Merge, Remove
 from coffeechat.domain.meetings import referral_fields
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import merge_conflicts
+from coffeechat.domain.search import SHOWN_ID_LENGTH
 from coffeechat.domain.stages import PIPELINE
 from coffeechat.domain.text import matched_text
 
@@ -23,20 +24,28 @@ def name_company_key(fields: Mapping[str, str]) -> tuple[str, str]:
     return matched_text(fields.get("name", "")), matched_text(fields.get("company", ""))
 
 
+def people_by_key(contacts: Iterable[Contact]) -> dict[tuple[str, str], Contact]:
+    """Each (name, company) key with the first contact (not removed) that has it.
+
+    Build it once and look people up in it: keying every contact for every
+    referral line or restored record was 22 ms a lookup at 10,000 contacts.
+    """
+    found: dict[tuple[str, str], Contact] = {}
+    for contact in contacts:
+        if not contact.removed:
+            found.setdefault(name_company_key(contact.fields()), contact)
+    return found
+
+
 def same_person(contacts: Iterable[Contact], fields: Mapping[str, str]) -> Contact | None:
     """The first contact (not removed) with the same name and company as ``fields``, or None."""
     key = name_company_key(fields)
-    if not key[0]:
-        return None
-    for contact in contacts:
-        if not contact.removed and name_company_key(contact.fields()) == key:
-            return contact
-    return None
+    return people_by_key(contacts).get(key) if key[0] else None
 
 
 def short_id(contact: Contact) -> str:
-    """The first eight characters of the id: enough to name a contact on the command line."""
-    return contact.id[:8]
+    """The first characters of the id that every message shows (an id prefix works anywhere)."""
+    return contact.id[:SHOWN_ID_LENGTH]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +199,7 @@ def plan_referrals(
     """
     plan = ReferralPlan()
     live = [c for c in contacts if not c.removed]
+    people = people_by_key(live)
     names = {c.id: c.name for c in live}
     introduced = {matched_text(c.name) for c in live if c.referrer_id == referrer.id}
     seen: set[tuple[str, str]] = set()
@@ -201,7 +211,7 @@ def plan_referrals(
         if key in seen:
             continue
         seen.add(key)
-        existing = same_person(live, raw)
+        existing = people.get(key) if key[0] else None
         if existing is None:
             if matched_text(raw["name"]) not in introduced:
                 introduced.add(matched_text(raw["name"]))

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from coffeechat.domain.events import MeetingChange
-from coffeechat.domain.text import printable
+from coffeechat.domain.text import one_line
 
 T = TypeVar("T")
 
@@ -344,10 +344,6 @@ def _fields_merged(stored: T, base: T, typed: T) -> T:
     return replace(stored, **values)
 
 
-def _same(item: object) -> object:
-    return item
-
-
 def _question_of(item: AgendaItem) -> object:
     return item.question_id
 
@@ -382,7 +378,7 @@ def find_promise(meetings: Sequence[Meeting], promise_id: str) -> tuple[Meeting,
 
 def referral_fields(line: str) -> dict[str, str] | None:
     """The contact fields a referral line names: "Sam Lee, Acme" -> name and company."""
-    text = " ".join(printable(line).split())
+    text = one_line(line)
     if not text:
         return None
     name, _, company = text.partition(",")

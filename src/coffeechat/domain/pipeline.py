@@ -34,7 +34,7 @@ from coffeechat.domain.events import (
 )
 from coffeechat.domain.model import FIELD_LABELS, Contact, ValidationError, clean_fields
 from coffeechat.domain.stages import PIPELINE, Stage
-from coffeechat.domain.text import matched_text, printable
+from coffeechat.domain.text import matched_text, one_line
 
 
 class MoveError(UserError, ValueError):
@@ -249,7 +249,7 @@ def follow_up(
     _require_past(at, now)
     if channel not in CHANNELS:
         raise MoveError(f"{channel!r} is not a channel; choose one of {', '.join(CHANNELS)}")
-    text = " ".join(printable(note).split())
+    text = one_line(note)
     if contact.stage in (Stage.THANKED, Stage.FOLLOW_UP):
         return advance(contact, now, event_id, at=at, note=text, channel=channel)
     return Event(event_id, at, now, Touch(channel, note=text))

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from coffeechat.domain.fields import ValidationError
-from coffeechat.domain.text import printable
+from coffeechat.domain.text import one_line, printable
 
 MIN_AGENDA = 10
 MAX_AGENDA = 20
@@ -263,7 +263,7 @@ def clean_question(text: str, category: str, tags: str) -> tuple[str, Category, 
     The text becomes one line with single spaces.  Raises ValidationError
     naming every bad field at once ("text", "category", "tags").
     """
-    cleaned = " ".join(printable(text).split())
+    cleaned = one_line(text)
     parsed_tags = parse_tags(tags)
     errors: dict[str, str] = {}
     if not cleaned:
@@ -277,7 +277,7 @@ def clean_question(text: str, category: str, tags: str) -> tuple[str, Category, 
     parsed_category = _parse_category(printable(category))
     if parsed_category is None:
         known = ", ".join(c.value for c in Category)
-        shown = " ".join(printable(category).split())
+        shown = one_line(category)
         errors["category"] = (
             f"{shown!r} is not a category; choose one of: {known}"
             if shown
@@ -336,7 +336,7 @@ def agenda_warnings(agenda: Sequence[AgendaQuestion]) -> list[str]:
     elif len(yes_no) == count:
         warnings.append("No open questions: every question can be answered yes or no.")
     for text in yes_no:
-        shown = " ".join(printable(text).split())
+        shown = one_line(text)
         warnings.append(f"Yes/no question: “{shown}” — {_rephrase(shown)}")
     return warnings
 

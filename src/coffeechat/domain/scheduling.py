@@ -6,7 +6,7 @@ from datetime import datetime
 
 from coffeechat.domain.meetings import DEFAULT_MINUTES, MAX_MINUTES, MeetingFormat
 from coffeechat.domain.model import ValidationError
-from coffeechat.domain.text import printable
+from coffeechat.domain.text import one_line, printable
 
 
 def clean_schedule(
@@ -36,7 +36,7 @@ def clean_schedule(
         "scheduled_at": scheduled_at,
         "format": meeting_format,
         "minutes": length,
-        "place": " ".join(printable(place).split()),
+        "place": one_line(place),
         "research": printable(research).strip(),
         "goals": printable(goals).strip(),
     }

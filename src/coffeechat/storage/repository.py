@@ -26,6 +26,8 @@ from coffeechat.domain import pipeline
 from coffeechat.domain.duplicates import (
     DuplicateContactError,
     ReferralPlan,
+    name_company_key,
+    people_by_key,
     plan_referrals,
     same_person,
 )
@@ -577,11 +579,11 @@ class Repository:
         with self._changing() as batch:
             restored = []
             new_ids: dict[str, str] = {}
-            live = [c for c in self._contacts.values() if not c.removed]
+            people = people_by_key(self._contacts.values())
             for contact in contacts:
                 stored = self._contacts.get(contact.id)
                 if stored is not None and stored.removed:
-                    if same_person(live, contact.fields()) is not None:
+                    if name_company_key(contact.fields()) in people:
                         continue  # came back before, under a new id (see plan_backup)
                     new_ids[contact.id] = self._new_id()
                     contact = replace(contact, id=new_ids[contact.id])

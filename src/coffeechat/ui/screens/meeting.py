@@ -27,6 +27,7 @@ from coffeechat.domain.humanize import moment
 from coffeechat.domain.meetings import Meeting, Promise, countdown, noted, referral_fields
 from coffeechat.domain.model import Contact, printable
 from coffeechat.domain.questions import is_yes_no, open_questions_left
+from coffeechat.domain.text import one_line
 from coffeechat.storage.errors import USER_FACING_ERRORS
 from coffeechat.ui.dialogs.base import after_pending_keys
 from coffeechat.ui.dialogs.finish import FinishDialog, KeepDraft
@@ -339,7 +340,7 @@ class MeetingScreen(AppScreen[None]):
         index = self._answering
         if index is not None and index < len(self.meeting.agenda):
             agenda = list(self.meeting.agenda)
-            agenda[index] = replace(agenda[index], answer=" ".join(printable(value).split()))
+            agenda[index] = replace(agenda[index], answer=one_line(value))
             self._save(replace(self.meeting, agenda=tuple(agenda)))
 
     def _close_answer(self) -> None:
@@ -367,7 +368,7 @@ class MeetingScreen(AppScreen[None]):
         if not value.strip():
             return True
         if box.id == "takeaway-input":
-            text = " ".join(printable(value).split())
+            text = one_line(value)
             if text:
                 self._save(replace(self.meeting, takeaways=(*self.meeting.takeaways, text)))
         elif box.id == "promise-input":
