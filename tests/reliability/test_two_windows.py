@@ -211,3 +211,30 @@ def test_a_reorder_here_is_kept_when_the_other_window_only_answered() -> None:
     merged = typed_into(stored, typed, base).agenda
     assert [item.question_id for item in merged] == ["q3", "q1", "q2"]
     assert merged[2].answer == "yes"
+
+
+async def test_your_name_saved_in_one_tui_keeps_a_cadence_the_other_saved(
+    tmp_path: Path,
+) -> None:
+    """The prompt's base was read at save time, so it never noticed the other window."""
+    from dataclasses import replace as change
+
+    from textual.widgets import Input as Field
+
+    from coffeechat.ui.dialogs.prompts import TextPrompt
+
+    db = tmp_path / "contacts.json"
+    planned(db)
+    app = make_app(make_repo(db), lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_set_my_name()
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        other = make_repo(db)  # the other TUI saves a cadence while the prompt is open
+        other.save_settings(change(other.settings(), follow_up_months=6), base=other.settings())
+        prompt.query_one(Field).value = "Ada"
+        await pilot.press("enter")
+        await pilot.pause()
+    stored = make_repo(db).settings()
+    assert (stored.my_name, stored.follow_up_months) == ("Ada", 6)

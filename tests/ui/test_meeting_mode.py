@@ -468,3 +468,16 @@ async def test_extreme_stored_values_open_everywhere_without_a_crash(
         await pilot.pause()
         assert pilot.app.screen is dialog
         assert "Minutes:" in str(dialog.query_one("#error-minutes").render())
+
+
+async def test_a_takeaway_typed_but_not_entered_is_kept_when_leaving(
+    repo, now, app_factory
+) -> None:
+    """escape (to the questions), escape again: the typed line used to be dropped unsaid."""
+    contact = seed(repo, now, "Walk-in Wes", Stage.REQUESTED)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("m", "t", *"Hire for curiosity", "escape", "escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, FinishDialog)  # something was noted: it asks
+        (meeting,) = repo.get(contact.id).meetings
+        assert meeting.takeaways == ("Hire for curiosity",)

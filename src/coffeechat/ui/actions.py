@@ -370,14 +370,15 @@ async def mark_sent(host: Host, contact: Contact, kind: str) -> bool:
 
 async def set_my_name(host: Host) -> None:
     """Ask for the name drafts are signed with, and store it in the settings."""
+    base = host.settings  # what the prompt showed: only the name is written onto what is stored
     name = await host.push_screen_wait(
-        TextPrompt("Your name", "Drafts are signed with it.", host.settings.my_name)
+        TextPrompt("Your name", "Drafts are signed with it.", base.my_name)
     )
     if name is None:
         return
-    settings = replace(host.settings, my_name=" ".join(name.split()))
+    settings = replace(base, my_name=" ".join(name.split()))
     await host.save(
-        lambda: host.repository.save_settings(settings, base=host.settings),
+        lambda: host.repository.save_settings(settings, base=base),
         f"Drafts will be signed “{settings.my_name}”."
         if settings.my_name
         else "Drafts will ask for your name.",

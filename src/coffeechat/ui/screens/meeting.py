@@ -465,6 +465,8 @@ class MeetingScreen(AppScreen[None]):
         if not self.is_active:
             return
         self.flush_notes()
+        if not self._take_typed():  # a line typed but not entered counts as noted
+            return
         if self.meeting is not None and self.contact is not None and not noted(self.meeting):
             self.app.pop_screen()
             self.notify(
