@@ -370,7 +370,7 @@ def _delete(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
         if answer.strip().casefold() not in ("y", "yes"):
             print("Nothing deleted.")
             return 0
-    Repository(repository.path).delete(contact.id, clock())  # opened for writing only now
+    repository.open_for_writing().delete(contact.id, clock())
     print(
         f"Deleted {contact.name}{at} (id {short_id(contact)}); the history stays in the file"
         f" (coffeechat delete --undo {contact.id} brings them back)."
@@ -390,7 +390,7 @@ def _undelete(text: str, repository: Repository, clock: Clock) -> int:
             live = resolve(repository.contacts(include_archived=True), text)
             return _fail(f"{live.name} (id {short_id(live)}) is not deleted; nothing to bring back")
         raise
-    writer = Repository(repository.path)  # opened for writing only now
+    writer = repository.open_for_writing()
     if not contact.merged_into:
         removal = _removal(contact)
         assert removal is not None
@@ -435,7 +435,7 @@ def _merge_contacts(args: argparse.Namespace, repository: Repository, clock: Clo
             f" --take-other {','.join(open_)} or --keep-mine"
         )
     sides = merge_sides(keep, other)
-    writer = Repository(repository.path)  # opened for writing only once there is a change
+    writer = repository.open_for_writing()  # only now: a failed lookup writes nothing
     merged = writer.merge_contacts(
         sides.keep.id, sides.other.id, clock(), take_other=sides.take_other(take)
     )
@@ -489,7 +489,7 @@ def _advance(args: argparse.Namespace, repository: Repository, clock: Clock) -> 
     now = clock()
     at = _moment(args.at, now)
     before = contact.stage
-    writer = Repository(repository.path)  # opened for writing only once there is a change
+    writer = repository.open_for_writing()  # only now: a failed lookup writes nothing
     updated, event = writer.advance(contact.id, now, at=at)
     if event.kind is EventKind.TOUCH:
         print(f"{visible(updated.name)}: follow-up logged ({event.at:%Y-%m-%d %H:%M})")

@@ -244,6 +244,19 @@ def test_a_failed_advance_leaves_an_old_file_untouched(run: Run, db: Path) -> No
     assert sorted(p.name for p in db.parent.iterdir()) == [db.name]
 
 
+def test_an_advance_on_an_old_file_migrates_it_with_its_backup(run: Run, db: Path) -> None:
+    """The lookup reads the old file read-only; the write then migrates it properly."""
+    add(run, "Ada Lovelace")
+    data = json.loads(db.read_text())
+    data["meta"]["1"]["schema"] = 3  # the 3 -> 4 migration rewrites nothing but the version
+    db.write_text(json.dumps(data))
+    old = db.read_bytes()
+    assert run("advance", "ada").code == 0
+    assert json.loads(db.read_text())["meta"]["1"]["schema"] == 4
+    assert (db.parent / f"{db.name}.schema-3.bak").read_bytes() == old
+    assert stored(db)["Ada Lovelace"].stage is Stage.REQUESTED  # type: ignore[attr-defined]
+
+
 def test_a_failed_advance_creates_no_database(run: Run, db: Path) -> None:
     assert_user_error(run("advance", "Nobody"))
     assert list(db.parent.iterdir()) == []

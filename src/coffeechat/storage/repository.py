@@ -195,8 +195,25 @@ class Repository:
         self._contacts: dict[str, Contact] = {}
         self._doc_ids: dict[str, int] = {}
         self._create = create
+        self._upgraded_in_memory = False
         if create or self._storage.exists():
             self._open()
+
+    def open_for_writing(self) -> Repository:
+        """Let a repository opened read-only (``create=False``) write from now on.
+
+        For commands that look first (``advance NAME``): a lookup that finds
+        no one writes nothing, and one that does need not read the file again.
+        An old file upgraded only in memory is read again and migrated
+        properly, its backup kept.
+        """
+        if not self._create:
+            self._create = True
+            if self._upgraded_in_memory:
+                self._storage.discard()
+                self._cache_generation = -1
+            self._open()
+        return self
 
     # -- reading ------------------------------------------------------------
 
@@ -789,6 +806,7 @@ class Repository:
                 # A command that only reads upgrades its copy in memory and
                 # leaves the file exactly as it found it.
                 self._upgrade(self._storage.read() or {}, found)
+                self._upgraded_in_memory = True
             else:
                 self._migrate(found)
         self._sync()
