@@ -35,7 +35,7 @@ from coffeechat.domain.errors import UserError
 from coffeechat.domain.events import EventKind
 from coffeechat.domain.fields import CONTACT_FIELDS, FIELD_LABELS, FIELDS
 from coffeechat.domain.humanize import due_reason, due_summary
-from coffeechat.domain.model import Contact, Event
+from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import merge_conflicts
 from coffeechat.domain.rules import due_items
 from coffeechat.domain.search import ContactLookupError, resolve
@@ -380,7 +380,7 @@ def _delete(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
 
 def _undelete(text: str, repository: Repository, clock: Clock) -> int:
     """``delete --undo``: bring back a deleted contact, or take back the merge that removed one."""
-    deleted = [c for c in repository.deleted() if _removal(c)]
+    deleted = [c for c in repository.deleted() if c.removal]
     try:
         contact = resolve(deleted, text)
     except ContactLookupError as error:
@@ -392,7 +392,7 @@ def _undelete(text: str, repository: Repository, clock: Clock) -> int:
         raise
     writer = repository.open_for_writing()
     if not contact.merged_into:
-        removal = _removal(contact)
+        removal = contact.removal
         assert removal is not None
         back = writer.undo(contact.id, removal.id, clock())
         print(f"Brought back {visible(back.name)} (id {short_id(back)}).")
@@ -407,12 +407,6 @@ def _undelete(text: str, repository: Repository, clock: Clock) -> int:
         f" {visible(keep.name)} (id {short_id(keep)}): both are back as they were{links}."
     )
     return 0
-
-
-def _removal(contact: Contact) -> Event | None:
-    """The event that deleted the contact (or merged them away), if one did."""
-    found = (e for e in reversed(contact.effective_events) if e.kind is EventKind.REMOVE)
-    return next(found, None)
 
 
 def _merge_contacts(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
@@ -671,7 +665,7 @@ def _export(args: argparse.Namespace, repository: Repository, clock: Clock) -> i
             # On a terminal the file is there to be read: show what it holds,
             # drive nothing.  Piped or redirected, it is the file, byte for byte.
             text = data.decode("utf-8", "replace").replace("\r\n", "\n")
-            sys.stdout.write(visible(text, keep="\n\t"))
+            sys.stdout.write(text)  # stdout escapes control characters itself
             return 0
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

@@ -50,6 +50,7 @@ def clock_from_environment(environ: Mapping[str, str]) -> Clock:
     Raises DateParseError when the variable holds something unreadable.
     """
     text = environ.get(NOW_VARIABLE, "").strip()
+    zone = local_zone()  # once: the app asks for "now" on every redraw
     if not text:
-        return system_clock
-    return frozen_clock(parse_when(text, system_clock()))
+        return lambda: datetime.now(zone)
+    return frozen_clock(parse_when(text, datetime.now(zone)))

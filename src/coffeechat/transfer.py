@@ -20,7 +20,7 @@ from pathlib import Path
 
 from coffeechat.domain.model import Contact
 from coffeechat.domain.questions import Question
-from coffeechat.domain.rules import DueItem, due_items
+from coffeechat.domain.rules import due_items
 from coffeechat.domain.settings import Settings
 from coffeechat.interchange.backup import export_json, plan_backup, read_backup, restore_summary
 from coffeechat.interchange.csv_files import read_csv, write_csv
@@ -278,15 +278,9 @@ def _write_calendar(repository: Repository, now: datetime, options: ExportOption
 
     chosen = _chosen(repository, options)
     settings = repository.settings()
-    items: list[DueItem] = []
-    for contact in chosen:
-        # One contact at a time: a time no calendar holds (year 9999 in a
-        # hand-edited file) costs that contact's to-dos, not the export.
-        try:
-            items.extend(due_items([contact], now, settings))
-        except OverflowError:
-            continue
-    items.sort(key=lambda item: (item.due_at, item.key))
+    # The rules stop at the calendar's ends (a year-9999 date in a hand-edited
+    # file), and write_calendar leaves out a time no calendar holds.
+    items = sorted(due_items(chosen, now, settings), key=lambda item: (item.due_at, item.key))
     binary = io.BytesIO()
     write_calendar(chosen, items, now, binary)
     return binary.getvalue()

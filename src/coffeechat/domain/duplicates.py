@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from coffeechat.domain.errors import UserError
-from coffeechat.domain.events import Edit, Merge, Remove
+from coffeechat.domain.events import Edit, Merge
 from coffeechat.domain.meetings import referral_fields
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import merge_conflicts
@@ -119,11 +119,11 @@ def merge_undo_steps(other: Contact, contacts: Iterable[Contact]) -> list[tuple[
     contacts as ``Merged.undo_steps`` does.  UserError when ``other`` was not
     merged away, or the survivor no longer holds the merge.
     """
-    removal = next((e for e in reversed(other.effective_events) if type(e.data) is Remove), None)
-    if removal is None or type(removal.data) is not Remove or not removal.data.merged_into:
+    removal = other.removal
+    if removal is None or not other.merged_into:
         raise UserError(f"{other.name} was not merged into anyone")
     everyone = {c.id: c for c in contacts}
-    keep = everyone.get(removal.data.merged_into)
+    keep = everyone.get(other.merged_into)
     merges = () if keep is None else reversed(keep.effective_events)
     merge = next((e for e in merges if type(e.data) is Merge and e.data.other_id == other.id), None)
     if keep is None or merge is None:

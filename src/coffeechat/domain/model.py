@@ -205,12 +205,15 @@ class Contact:
         return _apply(contact, event, undo=False)
 
     @property
+    def removal(self) -> Event | None:
+        """The event that deleted this contact (or merged it away), if one still counts."""
+        return next((e for e in reversed(self.effective_events) if type(e.data) is Remove), None)
+
+    @property
     def merged_into(self) -> str:
         """The id of the contact this one was merged into ("" if it was not)."""
-        for event in reversed(self.effective_events):
-            if type(event.data) is Remove:
-                return event.data.merged_into
-        return ""
+        removal = self.removal
+        return removal.data.merged_into if removal and type(removal.data) is Remove else ""
 
     def fields(self) -> dict[str, str]:
         """The editable text fields as a plain dict."""
