@@ -42,7 +42,7 @@ from coffeechat.domain.search import ContactLookupError, resolve
 from coffeechat.domain.stages import Stage
 from coffeechat.domain.text import sentence
 from coffeechat.environment import clock_from_environment
-from coffeechat.paths import default_db_path, resolve_db_path
+from coffeechat.paths import default_db_path, resolve_db_path, user_path
 from coffeechat.storage.repository import Repository, new_id
 from coffeechat.transfer import EXPORT_FORMATS, IMPORT_FORMATS, FileFormat
 
@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     out = commands.add_parser("export", parents=[common], help="write contacts or a calendar")
     out.add_argument("kind", choices=list(EXPORT_FORMATS), help=_kinds(EXPORT_FORMATS))
     out.add_argument(
-        "-o", "--output", type=_user_path, help="file to write (default: standard output)"
+        "-o", "--output", type=user_path, help="file to write (default: standard output)"
     )
     out.add_argument("--include-archived", action="store_true", help="archived people too")
     out.add_argument("--include-notes", action="store_true", help="your private notes too")
@@ -161,11 +161,6 @@ def _add_duplicate_commands(commands: Any, common: argparse.ArgumentParser) -> N
 def _kinds(formats: Mapping[str, FileFormat]) -> str:
     """ "ics (an iCalendar feed), vcard (vCards), …" for a format argument's help."""
     return "the file's format: " + ", ".join(f"{f.kind} ({f.title})" for f in formats.values())
-
-
-def _user_path(text: str) -> Path:
-    """A path as typed, with a leading "~" as home (as ``--db`` reads it), and nothing else."""
-    return Path(os.path.expanduser(text))
 
 
 def _stage_argument(text: str) -> Stage:

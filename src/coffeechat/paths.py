@@ -21,14 +21,27 @@ def default_db_path() -> Path:
 def resolve_db_path(option: str | None, environ: Mapping[str, str]) -> Path:
     """``--db`` wins, then COFFEECHAT_DB, then the platform default."""
     chosen = option or environ.get(DB_VARIABLE, "").strip()
-    # Only a leading "~" is the home folder, and the result is absolute: Path alone
-    # turns "./~/db.json" into "~/db.json", which a later expanduser() takes for home.
-    return Path(os.path.abspath(os.path.expanduser(chosen))) if chosen else default_db_path()
+    # Absolute, so nothing later reads a folder named "~" as home (see user_path).
+    return Path(os.path.abspath(user_path(chosen))) if chosen else default_db_path()
 
 
 def templates_dir() -> Path:
     """Where a user's own message templates live, e.g. ~/.config/coffeechat/templates."""
     return platformdirs.user_config_path(APP_NAME) / "templates"
+
+
+def crash_folder() -> Path:
+    """Where crash reports go, e.g. ~/.local/state/coffeechat/crashes."""
+    return platformdirs.user_state_path(APP_NAME) / "crashes"
+
+
+def user_path(text: str) -> Path:
+    """A path as the user typed it: a leading "~" is home, nothing else is expanded.
+
+    ``Path`` alone would also read "./~/x" as "~/x", which an expanduser()
+    later takes for home.
+    """
+    return Path(os.path.expanduser(text))
 
 
 def styles_dir() -> Path:

@@ -21,6 +21,7 @@ from textual.signal import Signal
 from textual.theme import Theme
 from textual.worker import WorkerFailed
 
+from coffeechat.crash import crash_message, write_crash_report
 from coffeechat.domain.clock import Clock
 from coffeechat.domain.model import Contact, Event, printable
 from coffeechat.domain.rules import Settings
@@ -30,7 +31,6 @@ from coffeechat.storage.errors import USER_FACING_ERRORS, StorageError
 from coffeechat.storage.repository import Repository
 from coffeechat.ui import actions, transfer_actions
 from coffeechat.ui.commands import BindingsProvider
-from coffeechat.ui.crash import crash_message, write_crash_report
 from coffeechat.ui.factory import MODES, SCREENS
 from coffeechat.ui.undo import UndoEntry, UndoStack
 

@@ -6,12 +6,12 @@ database never freezes the screen.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from coffeechat.domain.text import sentence
 from coffeechat.interchange.errors import InterchangeError
+from coffeechat.paths import user_path
 from coffeechat.transfer import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
@@ -56,7 +56,7 @@ async def import_flow(host: Host, kind: str) -> None:
     text = await host.push_screen_wait(TextPrompt(title, f"The file: {what}.", "", "~/Downloads/…"))
     if not text:
         return
-    path = Path(os.path.expanduser(text.strip()))  # only a leading "~" is home
+    path = user_path(text.strip())
     report = await _import(host, kind, path, dry_run=True)
     if report is None:
         return
@@ -101,7 +101,7 @@ async def export_flow(host: Host, kind: str) -> None:
     text = await host.push_screen_wait(TextPrompt(title, f"{sentence(what)}.  Save to:", default))
     if not text:
         return
-    path = Path(os.path.expanduser(text.strip()))  # only a leading "~" is home
+    path = user_path(text.strip())
     refusal = host.repository.refusal_to_write(path)
     if refusal is not None:
         host.notify(refusal, title="Can't export", severity="error", timeout=10)

@@ -27,7 +27,7 @@ from coffeechat.domain.templates import (
     render,
     template_values,
 )
-from coffeechat.paths import templates_dir
+from coffeechat.paths import templates_dir, user_path
 from coffeechat.storage.errors import USER_FACING_ERRORS
 from coffeechat.template_files import load_template, template_path
 from coffeechat.ui import actions
@@ -238,7 +238,7 @@ class DraftScreen(AppScreen[None]):
             TextPrompt("Save the draft to", "A new text file, readable only by you.", default)
         )
         if name:
-            self._write(Path(os.path.expanduser(name.strip())))  # only a leading "~"
+            self._write(user_path(name.strip()))
 
     def _write(self, path: Path) -> None:
         refusal = self.coffeechat.repository.refusal_to_write(path)
