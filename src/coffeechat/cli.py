@@ -220,12 +220,10 @@ def _missing(path: Path) -> bool:
 
 def _check_import_filters(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """A filter the format's reader would ignore is a usage error (exit 2)."""
-    flags = {"company": args.company, "position": args.position, "mapping": args.map}
-    supported = IMPORT_FORMATS[args.kind].filters
-    for name, value in flags.items():
-        if value and name not in supported:
-            flag = "--map" if name == "mapping" else f"--{name}"
-            parser.error(f"import {args.kind} does not take {flag}")
+    chosen = IMPORT_FORMATS[args.kind]
+    for name in chosen.unsupported(company=args.company, position=args.position, mapping=args.map):
+        flag = "--map" if name == "mapping" else f"--{name}"
+        parser.error(f"import {args.kind} does not take {flag}")
 
 
 def _clock(env: Mapping[str, str]) -> Clock:

@@ -112,6 +112,10 @@ class FileFormat:
     #: "mapping"); asking another of it is a usage error, not silently ignored.
     filters: frozenset[str] = frozenset()
 
+    def unsupported(self, **asked: object) -> list[str]:
+        """The filters given (truthy) that this format's reader does not honour, sorted."""
+        return sorted(name for name, value in asked.items() if value and name not in self.filters)
+
 
 # -- reading --------------------------------------------------------------------------
 
@@ -232,10 +236,7 @@ def _restore_backup(
     ]
     if not options.dry_run:
         restored = repository.restore_backup(restored)
-        repository.add_questions([q for q in questions if not q.builtin])
-        for question in questions:
-            if question.builtin:
-                repository.save_question(question)
+        repository.restore_questions(questions)
         if settings != current:
             repository.save_settings(settings)
     summary = restore_summary(restored, plan)
@@ -414,8 +415,7 @@ def import_file(
             "should ever be; split it (or, for vCards, export them without photos)."
         )
     options = ImportOptions(dry_run, company, position, mapping)
-    asked = {"company": company, "position": position, "mapping": mapping}
-    wrong = sorted(name for name, value in asked.items() if value and name not in chosen.filters)
+    wrong = chosen.unsupported(company=company, position=position, mapping=mapping)
     if wrong:
         raise InterchangeError(f"Importing {chosen.title} takes no {' or '.join(wrong)} filter.")
     return reader(repository, path, now, options)

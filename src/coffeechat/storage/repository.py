@@ -629,14 +629,20 @@ class Repository:
             self._write_records(QUESTIONS, [(keys.get(question.id), question_to_record(question))])
         return question
 
-    def add_questions(self, questions: Sequence[Question]) -> list[Question]:
-        """Add the user's own questions whose ids are not stored yet, in one write."""
+    def restore_questions(self, questions: Sequence[Question]) -> None:
+        """A backup's questions, in one write: built-ins (hiding, tags) replaced, own ones added.
+
+        Own questions whose ids are stored already are left alone.
+        """
         with self._writing():
             known = self._keys_by_id(QUESTIONS)
-            new = [q for q in questions if q.id not in known]
-            if new:
-                self._write_records(QUESTIONS, [(None, question_to_record(q)) for q in new])
-            return new
+            changes = [
+                (known.get(q.id), question_to_record(q))
+                for q in questions
+                if q.builtin or q.id not in known
+            ]
+            if changes:
+                self._write_records(QUESTIONS, changes)
 
     def save_settings(self, settings: Settings, base: Settings | None = None) -> Settings:
         """Store the settings; with ``base`` (what the user saw), only what they changed.
