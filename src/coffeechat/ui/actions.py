@@ -134,22 +134,14 @@ async def advance(host: Host, contact: Contact) -> None:
     )
 
 
-async def archive(
-    host: Host,
-    contact: Contact,
-    reason: ArchiveReason | None = None,
-    *,
-    ask: ArchiveReason | None = None,
-) -> None:
-    """Take the contact off the board; asks for the reason (offering ``ask``) unless given one."""
+async def archive(host: Host, contact: Contact, *, suggested: ArchiveReason | None = None) -> None:
+    """Take the contact off the board; asks for the reason first (offering ``suggested``)."""
     if contact.archived:
         host.notify(f"{contact.name} is already archived.", timeout=3)
         return
-    if reason is None:
-        reason = await host.push_screen_wait(ArchiveDialog(contact, ask))
-        if reason is None:
-            return
-    chosen = reason
+    chosen = await host.push_screen_wait(ArchiveDialog(contact, suggested))
+    if chosen is None:
+        return
     await host.apply_change(
         lambda: host.repository.archive(contact.id, chosen, host.clock()),
         lambda c, _: (f"archived {c.name}", undoable(f"Archived {c.name} ({chosen}).")),
@@ -314,7 +306,7 @@ async def touched_now(host: Host, item: DueItem) -> None:
 async def give_up(host: Host, item: DueItem) -> None:
     """Three nudges and no answer: archive, politely, after asking (on "no response")."""
     contact = host.repository.get(item.contact_id)
-    await archive(host, contact, ask=ArchiveReason.NO_RESPONSE)
+    await archive(host, contact, suggested=ArchiveReason.NO_RESPONSE)
 
 
 async def snooze(host: Host, item: DueItem) -> None:

@@ -271,31 +271,24 @@ class CoffeechatApp(App[None]):
             self.notify(result, title="Not saved", severity="error", timeout=8)
             return None
         contact, event = result
-        if event is None:
-            self.notify("No changes to save.", timeout=3)
-            self.data_changed.publish(None)
-            return contact
-        self.record(contact, event, describe(contact, event))
+        self.record(contact, event, describe(contact, event) if event is not None else None)
         return contact
 
     def record(
         self,
         contact: Contact,
         event: Event | None,
-        said: tuple[str, str],
-        *,
-        publish: bool = True,
+        said: tuple[str, str] | None,
     ) -> None:
         """After a saved change: remember it for `u`, show its toast, redraw."""
-        if event is None:
+        if event is None or said is None:
             self.notify("No changes to save.", timeout=3)
         else:
             undo_description, toast = said
             self.undo_stack.push(UndoEntry.single(contact.id, event.id, undo_description))
             self.changed(contact.id)
             self.notify(toast, timeout=4)
-        if publish:
-            self.data_changed.publish(None)
+        self.data_changed.publish(None)
 
     # -- actions ------------------------------------------------------------
 

@@ -71,7 +71,7 @@ class Host(Protocol):
         """Save a change to one contact, remember it for `u`, say what happened."""
         ...
 
-    def record(self, contact: Contact, event: Event | None, said: tuple[str, str]) -> None:
+    def record(self, contact: Contact, event: Event | None, said: tuple[str, str] | None) -> None:
         """After a saved change: remember it for `u` and show its toast."""
         ...
 

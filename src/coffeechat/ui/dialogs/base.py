@@ -32,9 +32,14 @@ def after_pending_keys(screen: Screen[Any], callback: Callable[[], object]) -> N
     focused widget's queue (its keys), then in the screen's (the Changed
     messages those keys posted).
     """
+
+    def when_landed() -> None:
+        if screen.is_active:  # a second ctrl+s after the first closed it does nothing
+            callback()
+
     focused = screen.focused
-    if focused is None or not focused.call_later(screen.call_later, callback):
-        screen.call_later(callback)
+    if focused is None or not focused.call_later(screen.call_later, when_landed):
+        screen.call_later(when_landed)
 
 
 class Invalid(Exception):
@@ -86,7 +91,7 @@ class Dialog(ModalScreen[ResultT]):
 
     def _save_now(self) -> None:
         """Check the fields; dismiss with the value (after saving it, given a commit)."""
-        if self._committing or not self.is_active:
+        if self._committing:
             return
         try:
             value = self.collect()

@@ -193,21 +193,23 @@ class MeetingScreen(AppScreen[None]):
     def _draw_hint(self) -> None:
         """What to do next; with no questions, what escape does (it depends on what was noted)."""
         assert self.meeting is not None
-        hint = self.query_one("#questions-hint", Static)
         if not self.meeting.agenda and not noted(self.meeting):
-            hint.update(
+            text = (
                 "No questions picked.  escape leaves without recording anything;"
                 " then Q picks 10–20."
             )
         elif not self.meeting.agenda:
-            hint.update(
+            text = (
                 "No questions picked.  escape asks whether to record the meeting as held"
                 " or keep it as a draft."
             )
         elif open_questions_left(self.meeting.agenda) == 0:
-            hint.update("No open questions left: ask who else you should talk to, then wrap up.")
+            text = "No open questions left: ask who else you should talk to, then wrap up."
         else:
-            hint.update("j/k move · enter: asked + answer · space: asked")
+            text = "j/k move · enter: asked + answer · space: asked"
+        hint = self.query_one("#questions-hint", Static)
+        if str(hint.content) != text:  # redrawn on every change: no layout when unchanged
+            hint.update(text)
 
     def _draw_lists(self, *, reveal: bool = True) -> None:
         """Redraw the lists that changed, each scrolled to its newest line (and, with
@@ -462,8 +464,6 @@ class MeetingScreen(AppScreen[None]):
             after_pending_keys(self, self._leave_or_finish)
 
     def _leave_or_finish(self) -> None:
-        if not self.is_active:
-            return
         self.flush_notes()
         if not self._take_typed():  # a line typed but not entered counts as noted
             return
@@ -481,8 +481,6 @@ class MeetingScreen(AppScreen[None]):
 
     def _finish_now(self) -> None:
         """Ask when the meeting was, then record it as held (or keep it as a draft)."""
-        if not self.is_active:
-            return
         self.flush_notes()
         if not self._take_typed():
             return
@@ -493,7 +491,10 @@ class MeetingScreen(AppScreen[None]):
 
     @work(group="flow")
     async def _finish(self, contact: Contact, meeting: Meeting) -> None:
-        everyone = self.coffeechat.repository.contacts(include_archived=True)
+        # Only the referrals need everyone (to find who is already there).
+        everyone = (
+            self.coffeechat.repository.contacts(include_archived=True) if meeting.referrals else []
+        )
         result = await self.app.push_screen_wait(
             FinishDialog(contact, meeting, self.now(), contacts=everyone)
         )
