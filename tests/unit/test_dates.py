@@ -234,6 +234,7 @@ def test_parse_day_refuses_what_it_cannot_read(text: str) -> None:
         ("tomorrow 14", datetime(2026, 11, 21, 14, 0, tzinfo=UTC)),
         ("tomorrow at 9", datetime(2026, 11, 21, 9, 0, tzinfo=UTC)),
         ("dec 3", datetime(2026, 12, 3, 23, 59, tzinfo=UTC)),  # a day of the month is not
+        ("3 dec 14h", datetime(2026, 12, 3, 14, 0, tzinfo=UTC)),  # any time the parser reads
     ],
 )
 def test_a_deadline_given_as_a_day_is_due_at_its_end(text: str, expected: datetime) -> None:

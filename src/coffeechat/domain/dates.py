@@ -39,6 +39,9 @@ _TIME_OF_DAY = re.compile(r"^(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
 # Further than this is a typo, and near year 1 or 9999 time-zone maths overflows.
 MAX_YEARS_AWAY = 100
 
+# When a promise due "friday" is due: the end of that day.
+END_OF_DAY = time(23, 59)
+
 HINT = "try e.g. 'now', 'yesterday 3pm', 'last tuesday', 'in 3 days' or '2026-11-20 14:00'"
 
 
@@ -87,7 +90,7 @@ def parse_day(text: str, now: datetime, prefer: Prefer = "past") -> date:
     """
     cleaned = " ".join(text.strip().lower().replace(",", " ").split())
     try:
-        moment = _parse_words(cleaned, now, prefer) if cleaned else None
+        moment = _parse_words(cleaned, now, prefer, None) if cleaned else None
     except (ValueError, ArithmeticError):
         moment = None
     if moment is None:
@@ -97,11 +100,15 @@ def parse_day(text: str, now: datetime, prefer: Prefer = "past") -> date:
     return moment.date()
 
 
-def parse_when(text: str, now: datetime, prefer: Prefer = "past") -> datetime:
+def parse_when(
+    text: str, now: datetime, prefer: Prefer = "past", *, untimed: time | None = None
+) -> datetime:
     """Read ``text`` as a moment in the same time zone as ``now``.
 
     ``prefer`` decides bare weekdays: "friday" is the last Friday when logging
-    something that happened, the next one when planning.
+    something that happened, the next one when planning.  ``untimed`` is the
+    time of day for a day named without one ("friday", "3 dec"); by default
+    such a day keeps now's time ("today", a weekday) or midnight (a date).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -109,9 +116,9 @@ def parse_when(text: str, now: datetime, prefer: Prefer = "past") -> datetime:
     if not cleaned:
         raise DateParseError(f"no date given; {HINT}")
     try:
-        result = _parse_words(cleaned, now, prefer)
+        result = _parse_words(cleaned, now, prefer, untimed)
         if result is None:
-            result = _parse_with_dateutil(cleaned, now)
+            result = _parse_with_dateutil(cleaned, now, untimed)
     except (ValueError, ArithmeticError) as error:
         if isinstance(error, DateParseError):
             raise
@@ -121,37 +128,15 @@ def parse_when(text: str, now: datetime, prefer: Prefer = "past") -> datetime:
     return result
 
 
-# A time of day somewhere in the text: "9am", "14:00", "3 pm", "noon", "evening".
-_NAMES_A_TIME = re.compile(
-    r"\d{1,2}:\d{2}|\d\s*(?:am|pm)\b|\b(?:noon|midnight|morning|afternoon|evening|now)\b"
-)
-
-
 def parse_deadline(text: str, now: datetime) -> datetime:
     """When something promised is due: like ``parse_when`` looking ahead, but a day
     given without a time of day ("friday", "tomorrow", "3 dec") is due at the end
     of that day, not at this minute of it (a promise "@ friday" made on a Friday
     morning was overdue a minute later)."""
-    due = parse_when(text, now, prefer="future")
-    cleaned = " ".join(text.strip().lower().replace(",", " ").split())
-    relative = _RELATIVE.match(cleaned) and cleaned.startswith("in ")  # "in 2 hours"
-    if relative or _NAMES_A_TIME.search(cleaned) or _bare_hour_after_a_day(cleaned):
-        return due
-    return due.replace(hour=23, minute=59, second=0, microsecond=0)
+    return parse_when(text, now, prefer="future", untimed=END_OF_DAY)
 
 
-def _bare_hour_after_a_day(text: str) -> bool:
-    """ "fri 9", "tomorrow 14", "tomorrow at 9": an hour given as a bare number."""
-    words = text.split(" ")
-    days = {*_WEEKDAYS, "today", "tonight", "tomorrow", "at"}
-    return any(
-        word.isdecimal() and len(word) <= 2 and words[i - 1] in days
-        for i, word in enumerate(words)
-        if i
-    )
-
-
-def _parse_words(text: str, now: datetime, prefer: Prefer) -> datetime | None:
+def _parse_words(text: str, now: datetime, prefer: Prefer, untimed: time | None) -> datetime | None:
     if text == "now":
         return now
     head, _, rest = text.partition(" ")
@@ -159,7 +144,7 @@ def _parse_words(text: str, now: datetime, prefer: Prefer) -> datetime | None:
     if head in day_offsets:
         day = now + timedelta(days=day_offsets[head])
         if not rest:
-            return day
+            return _untimed(day, untimed)
         return _at_time_of_day(day, rest)
     relative = _RELATIVE.match(text)
     if relative:
@@ -180,7 +165,7 @@ def _parse_words(text: str, now: datetime, prefer: Prefer) -> datetime | None:
     if words and words[0] in _WEEKDAYS:
         day = _weekday(now, _WEEKDAYS[words[0]], direction or prefer, strict=direction is not None)
         rest = " ".join(words[1:])
-        return _at_time_of_day(day, rest) if rest else day
+        return _at_time_of_day(day, rest) if rest else _untimed(day, untimed)
     if direction is not None:
         raise DateParseError(f"can't read {text!r}: expected a weekday after {text.split()[0]!r}")
     return None
@@ -222,9 +207,22 @@ def _at_time_of_day(day: datetime, text: str) -> datetime:
     return parsed.replace(tzinfo=day.tzinfo)
 
 
-def _parse_with_dateutil(text: str, now: datetime) -> datetime:
+def _untimed(day: datetime, untimed: time | None) -> datetime:
+    """A day named without a time of day: at ``untimed``, else as it came."""
+    if untimed is None:
+        return day
+    return day.replace(hour=untimed.hour, minute=untimed.minute, second=0, microsecond=0)
+
+
+def _parse_with_dateutil(text: str, now: datetime, untimed: time | None) -> datetime:
     default = now.replace(hour=0, minute=0, second=0, microsecond=0)
     parsed: datetime = dateutil_parser.parse(text, default=default)
+    if untimed is not None:
+        # dateutil fills what the text leaves out from the default: if the hour
+        # moves with it, the text named no time of day.
+        other: datetime = dateutil_parser.parse(text, default=_untimed(default, untimed))
+        if other.hour != parsed.hour:
+            parsed = other
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=now.tzinfo)
     return parsed.astimezone(now.tzinfo)
