@@ -15,7 +15,6 @@ import os
 import shutil
 import sys
 import tempfile
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -40,6 +39,7 @@ from coffeechat.domain.pipeline import merge_conflicts
 from coffeechat.domain.rules import due_items
 from coffeechat.domain.search import ContactLookupError, resolve
 from coffeechat.domain.stages import Stage
+from coffeechat.domain.text import escaped as visible
 from coffeechat.domain.text import sentence
 from coffeechat.environment import clock_from_environment
 from coffeechat.paths import default_db_path, resolve_db_path, user_path
@@ -303,25 +303,6 @@ def _printable_streams() -> Iterator[None]:
 def _fail(message: str) -> int:
     print(f"coffeechat: {visible(message)}", file=sys.stderr)  # one line, always
     return 1
-
-
-def visible(text: str, keep: str = "") -> str:
-    """``text`` with control characters (but those in ``keep``) shown as escapes.
-
-    Text from files (an import, a synced or hand-edited database) can hold
-    ESC, BEL or NUL; printed raw they would drive the terminal.  C0 controls
-    read as ``\\x1b``, the rest (DEL, C1, line separators) as ``\\u009b`` so
-    JSON stays JSON.
-    """
-    if text.isprintable():
-        return text
-    return "".join(ch if ch in keep else _escape(ch) for ch in text)
-
-
-def _escape(ch: str) -> str:
-    if unicodedata.category(ch) not in ("Cc", "Zl", "Zp"):
-        return ch
-    return f"\\x{ord(ch):02x}" if ord(ch) < 0x20 else f"\\u{ord(ch):04x}"
 
 
 def _no_database(path: Path) -> str:

@@ -193,3 +193,11 @@ def test_without_the_patch_the_reader_has_already_cleaned_the_text(
     assert len(lines) == 2, lines
     assert "Ada[2J]0;pwnedLovelace" in lines[1]
     assert "\\x" not in lines[1]  # nothing left for the output layer to escape
+
+
+def test_a_bidi_override_typed_on_the_command_line_is_shown_as_an_escape(run: Run) -> None:
+    """Not from a file, so nothing cleaned it: the output escaping must cover it too."""
+    result = run("advance", "Nobody\u202eevil")
+    assert result.code == 1
+    assert "\u202e" not in result.err
+    assert "Nobody\\u202eevil" in result.err

@@ -35,6 +35,25 @@ def printable(text: str) -> str:
     return _DROPPED.sub("", _BREAKS.sub("\n", text))
 
 
+def escaped(text: str, keep: str = "") -> str:
+    """``text`` for a terminal: what ``printable`` would change shown as escapes instead.
+
+    For output that must show everything it was given (the CLI): C0 controls
+    read as ``\\x1b``; DEL, C1, line separators and the bidi overrides and
+    isolates as ``\\u202e``, so JSON stays JSON.  Characters in ``keep``
+    (say "\\n") pass as they are.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch in keep else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if not (unicodedata.category(ch) in ("Cc", "Zl", "Zp") or _DROPPED.match(ch)):
+        return ch
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x20 else f"\\u{ord(ch):04x}"
+
+
 def one_line(text: str) -> str:
     """``text`` cleaned as a single-line field is: printable, runs of whitespace as one space."""
     if text.isprintable() and "  " not in text and text == text.strip():
