@@ -207,17 +207,6 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return _crashed(error)
 
 
-def _missing(path: Path) -> bool:
-    """True if nothing is at ``path``; a folder that can't be searched is for the storage to say."""
-    try:
-        path.stat()
-    except (FileNotFoundError, NotADirectoryError):
-        return True
-    except OSError:
-        return False
-    return False
-
-
 def _check_import_filters(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """A filter the format's reader would ignore is a usage error (exit 2)."""
     chosen = IMPORT_FORMATS[args.kind]
@@ -237,12 +226,12 @@ def _run_command(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     try:
         clock = _clock(env)
         path = resolve_db_path(getattr(args, "db", None), env)
-        if args.command in READ_ONLY_COMMANDS and _missing(path):
-            return _fail(_no_database(path))
         read_only = args.command in READ_ONLY_COMMANDS | LOOK_FIRST_COMMANDS or getattr(
             args, "dry_run", False
         )
         repository = Repository(path, create=not read_only)
+        if args.command in READ_ONLY_COMMANDS and not repository.exists():
+            return _fail(_no_database(path))
         handler = _HANDLERS[args.command]
         status = handler(args, repository, clock)
         sys.stdout.flush()  # here, so a reader that left early is caught in main

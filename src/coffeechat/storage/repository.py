@@ -199,6 +199,10 @@ class Repository:
         if create or self._storage.exists():
             self._open()
 
+    def exists(self) -> bool:
+        """Whether the database file is there (StorageError if its folder can't be searched)."""
+        return self._storage.exists()
+
     def open_for_writing(self) -> Repository:
         """Let a repository opened read-only (``create=False``) write from now on.
 
