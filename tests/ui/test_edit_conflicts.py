@@ -79,6 +79,24 @@ async def test_keep_mine_overwrites_only_when_asked(
         assert Repository(db_path).get(contact.id).role == "Product Manager"
 
 
+async def test_the_keep_mine_button_does_what_m_does(
+    app_factory, repo: Repository, db_path: Path, now
+) -> None:
+    contact = seed(repo, now, "Priya Raman")
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        form = pilot.app.screen
+        assert isinstance(form, ContactForm)
+        Repository(db_path).edit(contact.id, {"role": "Head of Product"}, now)
+        form.query_one("#field-role", Input).value = "Product Manager"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConflictDialog)
+        await pilot.click("#mine")
+        await pilot.pause()
+        assert Repository(db_path).get(contact.id).role == "Product Manager"
+
+
 async def test_escape_from_the_choice_keeps_the_form_and_what_was_typed(
     app_factory, repo: Repository, db_path: Path, now
 ) -> None:

@@ -179,3 +179,32 @@ class Dialog(ModalScreen[ResultT]):
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self) -> None:
         self.action_cancel()
+
+
+class ChoiceDialog(Dialog[ResultT]):
+    """A question answered with one of a few buttons (each with its key: ``choose(x)``).
+
+    ``CHOICES`` maps each button's id to what it answers; the first is the
+    safe one: it has the focus, so enter takes it, and so does ctrl+s.
+    """
+
+    CHOICES: ClassVar[Mapping[str, object]] = {}
+
+    def on_mount(self) -> None:
+        """The safe choice has the focus."""
+        self.query_one(f"#{next(iter(self.CHOICES))}", Button).focus()
+
+    def collect(self) -> ResultT:
+        """ctrl+s takes the safe choice, like enter."""
+        return next(iter(self.CHOICES.values()))  # type: ignore[return-value]
+
+    def action_choose(self, choice: ResultT) -> None:
+        """Close with the choice (its key was pressed)."""
+        self.dismiss(choice)
+
+    @on(Button.Pressed)
+    def _chosen(self, event: Button.Pressed) -> None:
+        chosen = event.button.id
+        if chosen is not None and chosen in self.CHOICES:
+            event.stop()
+            self.dismiss(self.CHOICES[chosen])  # type: ignore[arg-type]

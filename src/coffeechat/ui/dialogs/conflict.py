@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import ClassVar, Literal
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,7 +13,7 @@ from textual.widgets import Button, Label, Static
 
 from coffeechat.domain.fields import FIELD_LABELS
 from coffeechat.domain.text import printable
-from coffeechat.ui.dialogs.base import Dialog
+from coffeechat.ui.dialogs.base import ChoiceDialog
 
 Choice = Literal["mine", "theirs"]
 
@@ -33,11 +32,13 @@ def conflict_text(conflicts: Mapping[str, tuple[str, str]]) -> Text:
     return text
 
 
-class ConflictDialog(Dialog[Choice | None]):
+class ConflictDialog(ChoiceDialog[Choice | None]):
     """Keep what was saved elsewhere, or what was typed here; escape goes back to the form.
 
-    Enter keeps what was saved elsewhere: nothing is overwritten unless asked.
+    Enter (and ctrl+s) keeps what was saved elsewhere: nothing is overwritten unless asked.
     """
+
+    CHOICES: ClassVar[Mapping[str, object]] = {"theirs": "theirs", "mine": "mine"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "choose('mine')", "Keep mine", id="mine",
@@ -65,23 +66,3 @@ class ConflictDialog(Dialog[Choice | None]):
                 yield Button("Keep theirs (t)", variant="primary", id="theirs")
                 yield Button("Keep mine (m)", id="mine")
                 yield Button("Back", id="cancel")
-
-    def on_mount(self) -> None:
-        """Enter keeps what was saved elsewhere."""
-        self.query_one("#theirs", Button).focus()
-
-    def collect(self) -> Choice | None:
-        """ctrl+s keeps what was saved elsewhere, like enter."""
-        return "theirs"
-
-    def action_choose(self, choice: Choice) -> None:
-        """Close with the choice."""
-        self.dismiss(choice)
-
-    @on(Button.Pressed, "#theirs")
-    def _theirs(self) -> None:
-        self.dismiss("theirs")
-
-    @on(Button.Pressed, "#mine")
-    def _mine(self) -> None:
-        self.dismiss("mine")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar, Literal
 
 from rich.text import Text
@@ -19,7 +19,7 @@ from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import merge_conflicts
 from coffeechat.domain.search import matches_filter
 from coffeechat.domain.text import matched_text, printable, sentence
-from coffeechat.ui.dialogs.base import Dialog
+from coffeechat.ui.dialogs.base import ChoiceDialog, Dialog
 
 Existing = Literal["open", "add"]
 
@@ -41,8 +41,13 @@ def _named(contact: Contact, other: Contact) -> str:
     return printable(contact.name + (f" (id {short_id(contact)})" if same else ""))
 
 
-class ExistingContactDialog(Dialog[Existing | None]):
-    """The person typed into the new-contact form is already there: open them, or add anyway."""
+class ExistingContactDialog(ChoiceDialog[Existing | None]):
+    """The person typed into the new-contact form is already there: open them, or add anyway.
+
+    Enter (and ctrl+s) opens the one already there: the safe choice.
+    """
+
+    CHOICES: ClassVar[Mapping[str, object]] = {"open": "open", "add": "add"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back", id="cancel", tooltip="Back to the form"),
@@ -66,26 +71,6 @@ class ExistingContactDialog(Dialog[Existing | None]):
                 yield Button("Add anyway (a)", id="add")
                 yield Button("Back", id="cancel")
             yield Static("enter opens them · escape goes back to the form", classes="hint")
-
-    def on_mount(self) -> None:
-        """Enter opens the one already there: the safe choice."""
-        self.query_one("#open", Button).focus()
-
-    def collect(self) -> Existing | None:
-        """ctrl+s opens the one already there, like enter."""
-        return "open"
-
-    def action_choose(self, choice: Existing) -> None:
-        """Close with the choice."""
-        self.dismiss(choice)
-
-    @on(Button.Pressed, "#open")
-    def _open(self) -> None:
-        self.dismiss("open")
-
-    @on(Button.Pressed, "#add")
-    def _add(self) -> None:
-        self.dismiss("add")
 
 
 def likely_first(keep: Contact, others: Sequence[Contact]) -> list[Contact]:
