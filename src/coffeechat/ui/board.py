@@ -14,12 +14,18 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from coffeechat.domain.model import Contact
-from coffeechat.domain.rules import Settings, thank_you_item
+from coffeechat.domain.rules import Settings, due_items
 from coffeechat.domain.search import matches_filter
 from coffeechat.domain.stages import PIPELINE, Stage
 from coffeechat.ui.widgets.cards import Card
 
 SortKey = tuple[bool, datetime, str, str]
+
+
+def make_card(contact: Contact, now: datetime, settings: Settings) -> Card:
+    """The contact's card, with everything the Due list holds for them (snoozed items not)."""
+    items = tuple(due_items([contact], now, settings))
+    return Card(contact, items[0] if items else None, items)
 
 
 def card_order(card: Card) -> SortKey:
@@ -37,6 +43,7 @@ class Board:
         self._keys: dict[str, SortKey] = {}
         self._order: dict[Stage, list[tuple[SortKey, str]]] = {stage: [] for stage in PIPELINE}
         self._filter: str | None = None  # None: nothing filed yet
+        self._minute: datetime | None = None  # the minute the due items were worked out in
 
     def cards(self, stage: Stage) -> list[Card]:
         """The cards in one column, top to bottom."""
@@ -59,15 +66,18 @@ class Board:
             return self._rebuild(contacts, now, settings, filter_text)
         changed: set[Stage] = set()
         seen: set[str] = set()
+        # What is due depends on the time: once a minute every card is looked at again.
+        minute = now.replace(second=0, microsecond=0)
+        timely, self._minute = minute != self._minute, minute
         for contact in contacts:
             if filter_text and not matches_filter(contact, filter_text):
                 continue
             seen.add(contact.id)
             old = self._cards.get(contact.id)
-            if old is not None and old.contact is contact and contact.stage is not Stage.MET:
-                continue  # unchanged, and nothing about it depends on the time
-            card = Card(contact, thank_you_item(contact, now, settings))
-            if old is not None and old.contact is contact and old.due == card.due:
+            if old is not None and old.contact is contact and not timely:
+                continue  # unchanged, and the clock has not moved on since it was filed
+            card = make_card(contact, now, settings)
+            if old is not None and old.contact is contact and old.items == card.items:
                 continue
             if old is not None:
                 self._remove(contact.id)
@@ -84,6 +94,7 @@ class Board:
     ) -> set[Stage]:
         """File everything afresh (first draw, or a new filter): one sort per column."""
         self._filter = filter_text
+        self._minute = now.replace(second=0, microsecond=0)
         self._cards.clear()
         self._keys.clear()
         for column in self._order.values():
@@ -91,7 +102,7 @@ class Board:
         for contact in contacts:
             if filter_text and not matches_filter(contact, filter_text):
                 continue
-            card = Card(contact, thank_you_item(contact, now, settings))
+            card = make_card(contact, now, settings)
             key = card_order(card)
             self._cards[contact.id] = card
             self._keys[contact.id] = key

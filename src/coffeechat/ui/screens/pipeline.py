@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from coffeechat.domain.stages import PIPELINE
+from coffeechat.domain.stages import PIPELINE, Stage
 from coffeechat.ui.board import Board
 from coffeechat.ui.screens.base import ContactActionsScreen
 from coffeechat.ui.widgets.cards import CardColumn
@@ -82,19 +82,17 @@ class PipelineScreen(ContactActionsScreen):
         app = self.coffeechat
         now = self.now()
         everyone = app.repository.contacts()
+        selected = self.selected_contact_id() if self.is_mounted else None
         changed = self.board.refresh(everyone, now, app.settings, self.filter_text)
         shown = 0
         for stage, column in zip(PIPELINE, self.columns(), strict=True):
             shown += self.board.count(stage)
             if stage in changed or not column.is_current(now):
                 column.show_cards(self.board.cards(stage), now)
-            title = self.query_one(f"#title-{stage.value}", Label)
-            text = f"{stage.label} ({self.board.count(stage)})"
-            if str(title.content) != text:  # an update re-lays-out the screen
-                title.update(text)
+            self._retitle(stage, column)
         self.query_one("#empty").display = not everyone
         self.query_one("#board").display = bool(everyone)
-        self._follow_last_change()
+        self._follow_last_change(selected)
         self._ensure_focus()
         self.sub_title = (
             f"filter “{self.filter_text}”: {shown} of {len(everyone)}"
@@ -102,16 +100,21 @@ class PipelineScreen(ContactActionsScreen):
             else f"{len(everyone)} contact{'s' * (len(everyone) != 1)}"
         )
 
-    def _follow_last_change(self) -> None:
+    def _follow_last_change(self, selected: str | None) -> None:
         """Select the contact this session just changed, added or restored, in its new column.
 
         So `a a a` walks one person along the stages, `n` lands on the new
         card and `u` on the card it brought back.  Outside changes move nothing.
+        A change made on another screen (a contact page, the Due list) moves the
+        board only to keep its ``selected`` card selected: `n` on a contact page
+        leaves the board where it was, for when the person goes back to it.
         """
         serial, contact_id = self.coffeechat.last_change
         if serial == self._followed:
             return
         self._followed = serial
+        if not self._in_front() and contact_id != selected:
+            return
         stage = self.board.stage_of(contact_id) if contact_id is not None else None
         if contact_id is None or stage is None:
             return  # archived, filtered out, or not a contact: the cursor stays
@@ -121,6 +124,27 @@ class PipelineScreen(ContactActionsScreen):
         self._column_index = index
         if not (isinstance(self.focused, Input) and not self.focused.disabled):
             self.set_focus(column)  # not while the person is typing a filter
+
+    def _retitle(self, stage: Stage, column: CardColumn) -> None:
+        """ "Identified 7", with ↑ / ↓ when cards are out of sight that way."""
+        above, below = column.hidden_cards
+        arrows = ("↑" if above else "") + ("↓" if below else "")
+        text = f"{stage.label} {self.board.count(stage)}" + (f" {arrows}" if arrows else "")
+        title = self.query_one(f"#title-{stage.value}", Label)
+        if str(title.content) != text:  # an update re-lays-out the screen
+            title.update(text)
+
+    @on(CardColumn.EdgesChanged)
+    def _edges_changed(self, event: CardColumn.EdgesChanged) -> None:
+        stage = PIPELINE[self.columns().index(event.column)]
+        self._retitle(stage, event.column)
+
+    def _in_front(self) -> bool:
+        """True while the board is the screen in use (dialogs over it count as in front)."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False  # another mode (the Due list) is showing
+        return all(screen.is_modal for screen in stack[stack.index(self) + 1 :])
 
     def selected_contact_id(self) -> str | None:
         """The highlighted card in the focused (else the last focused) column."""
@@ -139,10 +163,17 @@ class PipelineScreen(ContactActionsScreen):
         self.action_open()
 
     def action_column(self, step: int) -> None:
-        """Move to the next or previous column, at about the same height."""
+        """Move to the next column with cards that way (empty ones are stepped over).
+
+        With none further that way the selection stays where it is.
+        """
         columns = self.columns()
-        self._column_index = max(0, min(len(columns) - 1, self._column_index + step))
-        there = columns[self._column_index]
+        ahead = range(self._column_index + step, len(columns) if step > 0 else -1, step)
+        index = next((i for i in ahead if columns[i].card_count), None)
+        if index is None:
+            return
+        self._column_index = index
+        there = columns[index]
         # Each column keeps its own cursor, so going back and forth returns to the same card.
         # Synchronous, unlike Widget.focus(): a key typed right after must land here.
         self.set_focus(there)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -22,11 +23,17 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from coffeechat.domain.humanize import badge
+from coffeechat.domain.humanize import span
 from coffeechat.domain.model import Contact, printable
-from coffeechat.domain.rules import DueItem, Urgency
+from coffeechat.domain.rules import GIVE_UP, DueItem, DueKind, Urgency
 
+#: Lines per card in a narrow column: name; days in stage and company; the most urgent badge.
 CARD_HEIGHT = 3
+#: Lines per card in a wide column: name; days, role and company; the next meeting;
+#: a badge for every due item; a blank line between cards.
+WIDE_CARD_HEIGHT = 5
+#: The card width (columns inside the column) from which cards are the wide kind.
+WIDE_FROM = 30
 
 URGENCY_STYLES = {
     Urgency.LATE: "bold white on red",
@@ -34,36 +41,197 @@ URGENCY_STYLES = {
     Urgency.DUE: "yellow",
 }
 
+#: A card's badges: "late" is reverse video, so it stands out without colour (NO_COLOR) too.
+BADGE_STYLES = {
+    Urgency.LATE: Style(color="red", bold=True, reverse=True),
+    Urgency.OVERDUE: Style(color="red", bold=True),
+    Urgency.DUE: Style(color="yellow"),
+}
+
+#: The left edge of the selected card in the focused column (seen without colour too).
+MARKER = "▌"
+
 
 @dataclass(frozen=True, slots=True)
 class Card:
-    """One contact on the board, with what is due for them (if anything)."""
+    """One contact on the board, with what is due for them, most urgent first."""
 
     contact: Contact
-    due: DueItem | None
+    due: DueItem | None  # the most urgent item (the first of ``items``)
+    items: tuple[DueItem, ...] = ()
 
 
-def card_line(card: Card, part: int, now: datetime) -> Text:
-    """Line ``part`` (0–2) of a card: the name; days in stage and company; the due badge."""
-    contact = card.contact
-    if part == 0:
-        return Text(" " + printable(contact.name), style="bold")
-    if part == 1:
-        details = [f"{contact.days_in_stage(now)}d", printable(contact.company)]
-        return Text(" " + " · ".join(p for p in details if p), style="dim")
-    if card.due is None:
-        return Text("")
-    text = Text(" ")
-    text.append(f" {badge(card.due, now)} ", style=URGENCY_STYLES[card.due.urgency])
+def _compact(delta: timedelta) -> str:
+    """``span`` in as few characters as it goes: "5m", "3h", "2d"."""
+    number, unit = span(delta).split(" ")
+    return f"{number}{unit[0]}"
+
+
+def badge_forms(item: DueItem, now: datetime) -> list[str]:
+    """What a card can say about a due item, longest first; a card shows the first that fits."""
+    late, ahead = now - item.due_at, item.due_at - now
+    weekday = f"{item.due_at.astimezone(now.tzinfo):%a}"
+    if item.kind is DueKind.THANK_YOU:
+        if item.overdue:
+            word = "LATE" if item.urgency is Urgency.LATE else "overdue"
+            return [f"thank-you {span(late)} late", f"thank-you {_compact(late)} late",
+                    "thank-you late", word]  # fmt: skip
+        return [f"thank-you in {span(ahead)}", f"thank-you in {_compact(ahead)}",
+                "thank-you due", "thank-you"]  # fmt: skip
+    if item.kind is DueKind.NUDGE:
+        if item.detail == GIVE_UP:
+            return ["no reply: archive?", "archive?"]
+        if item.due_at <= now:
+            return [f"{item.detail} now", "nudge now", "nudge"]
+        return [f"{item.detail} {weekday}", f"nudge {weekday}", "nudge"]
+    if item.kind is DueKind.FOLLOW_UP:
+        if item.overdue:
+            return ["follow-up overdue", "follow-up late", "follow-up"]
+        if item.due_at <= now:
+            return ["follow-up due", "follow-up"]
+        return [f"follow-up {weekday}", "follow-up"]
+    if item.kind is DueKind.PROMISE:
+        if item.overdue:
+            return [f"promise {span(late)} late", f"promise {_compact(late)} late",
+                    "promise late", "promise"]  # fmt: skip
+        return [f"promise due {weekday}", f"promise {weekday}", "promise"]
+    local = item.due_at.astimezone(now.tzinfo)
+    if item.overdue:  # a meeting whose day has passed and was never recorded
+        return ["meeting to record", "record meeting", "record"]
+    if local.date() == now.date():
+        return [f"meets today {local:%H:%M}", f"meets {local:%H:%M}", "meets today"]
+    return [f"meets {local:%a %H:%M}", f"meets {local:%a}", "meets"]
+
+
+def _styled(text: str, style: str | Style = "") -> Text:
+    """``text`` as one styled span (the app's console drops a Text's own base style)."""
+    line = Text()
+    line.append(text, style=style or None)
+    return line
+
+
+def badge_text(item: DueItem, now: datetime, width: int) -> Text:
+    """The longest form of the item's badge that fits ``width`` (padded when there is room)."""
+    style = BADGE_STYLES[item.urgency]
+    forms = badge_forms(item, now)
+    for form in forms:  # the most said wins over the padding round it
+        if len(form) + 2 <= width:
+            return _styled(f" {form} ", style)
+        if len(form) <= width:
+            return _styled(form, style)
+    text = _styled(forms[-1], style)
+    text.truncate(width, overflow="ellipsis")
     return text
+
+
+def fit_name(name: str, width: int) -> str:
+    """The name, else "First L." when that fits and the whole name does not, else cut."""
+    if len(name) <= width:
+        return name
+    words = name.split()
+    if len(words) > 1:
+        short = f"{words[0]} {words[-1][0]}."
+        if len(short) <= width:
+            return short
+    return _cut(name, width)
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` with an ellipsis, at a word's end where one is in reach."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    head = text[: width - 1]
+    space = head.rstrip().rfind(" ")
+    if space > 0 and len(head) - space <= max(4, width // 2) and text[width - 1] != " ":
+        head = head[:space]
+    return head.rstrip(" ·,") + "…"
+
+
+def _details(contact: Contact, now: datetime, width: int, *, role: bool) -> str:
+    """ "7d · Company" (with the role first when asked: "7d · Analyst at Company")."""
+    days = f"{contact.days_in_stage(now)}d"
+    company = printable(contact.company)
+    where = company
+    if role and contact.role:
+        where = " at ".join(p for p in (printable(contact.role), company) if p)
+    if not where:
+        return days
+    line = f"{days} · {where}"
+    if len(line) > width and role and contact.role and company:
+        # The role goes first, so the company (what people look for) stays whole.
+        line = f"{days} · {company}" if len(f"{days} · {company}") <= width else line
+    return _cut(line, width)
+
+
+def _meets(contact: Contact, now: datetime) -> str:
+    """The next meeting, "meets Thu 14:00 · coffee" (or "" when none is planned)."""
+    meeting = contact.next_meeting
+    if meeting is None or meeting.scheduled_at is None:
+        return ""
+    local = meeting.scheduled_at.astimezone(now.tzinfo)
+    if local.date() == now.date():
+        when = f"today {local:%H:%M}"
+    elif 0 < (local.date() - now.date()).days < 7:
+        when = f"{local:%a %H:%M}"
+    elif local.year == now.year:
+        when = f"{local:%d %b %H:%M}"
+    else:
+        when = f"{local:%d %b %Y}"
+    verb = "met" if local < now else "meets"
+    return f"{verb} {when} · {meeting.format.value}"
+
+
+def _badges(items: Sequence[DueItem], now: datetime, width: int) -> Text:
+    """A badge per item, most urgent first, as many as fit (then "+2")."""
+    text = Text()
+    for shown, item in enumerate(items):
+        left = width - len(text) - (0 if shown == 0 else 1)
+        rest = len(items) - shown - 1
+        room = left - (len(f" +{rest}") if rest else 0)
+        forms = [f for f in badge_forms(item, now) if len(f) + 2 <= room]
+        if not forms:
+            if len(text) + len(f" +{len(items) - shown}") <= width:
+                text.append(f" +{len(items) - shown}", style="bold")
+            break
+        if shown:
+            text.append(" ")
+        text.append(f" {forms[0]} ", style=BADGE_STYLES[item.urgency])
+    return text
+
+
+def card_lines(card: Card, now: datetime, width: int) -> list[Text]:
+    """The card's lines for a card ``width`` wide (the marker column not counted)."""
+    contact = card.contact
+    name = _styled(fit_name(printable(contact.name), width), "bold")
+    if width < WIDE_FROM:
+        details = _styled(_details(contact, now, width, role=False), "dim")
+        due = badge_text(card.due, now, width) if card.due is not None else Text("")
+        return [name, details, due]
+    details = _styled(_details(contact, now, width, role=True), "dim")
+    meets = Text(_cut(_meets(contact, now), width))
+    # The next meeting has its own line: its badge only when it is today (or unrecorded).
+    items = [
+        item
+        for item in card.items
+        if item.kind is not DueKind.MEETING or item.overdue or item.due_at.date() == now.date()
+    ]
+    return [name, details, meets, _badges(items, now, width), Text("")]
+
+
+def card_line(card: Card, part: int, now: datetime, width: int = 14) -> Text:
+    """Line ``part`` of a card ``width`` wide (see ``card_lines``)."""
+    return card_lines(card, now, width)[part]
 
 
 class CardColumn(ScrollView, can_focus=True):
     """One stage's cards, keyed by contact id so the cursor survives a refresh."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "card-column--cursor",
-        "card-column--cursor-blurred",
+        "card-column--cursor",  # the selected card, in the focused column: the one strong card
+        "card-column--cursor-blurred",  # a column's remembered card while it has no focus
+        "card-column--marker",  # the bar down the selected card's left edge
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="card-up"),
@@ -88,12 +256,35 @@ class CardColumn(ScrollView, can_focus=True):
             """The column the card is in."""
             return self.column
 
+    class EdgesChanged(Message):
+        """Cards are now (or no longer) hidden above or below: the title says so."""
+
+        def __init__(self, column: CardColumn) -> None:
+            super().__init__()
+            self.column = column
+
+        @property
+        def control(self) -> CardColumn:
+            """The column that scrolled."""
+            return self.column
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self._edges = (False, False)
         self._cards: list[Card] = []
         self._ids: list[str] = []
         self._cursor = 0
         self._now: datetime | None = None
+        self._height = CARD_HEIGHT  # lines per card: more when the column is wide
+
+    @property
+    def card_height(self) -> int:
+        """Lines per card at the column's width (wide columns show more of each person)."""
+        return self._height
+
+    def _card_width(self) -> int:
+        """Columns for a card's text: the visible width less the marker column."""
+        return max(1, self.scrollable_content_region.width - 1)
 
     # -- data ------------------------------------------------------------
 
@@ -109,7 +300,7 @@ class CardColumn(ScrollView, can_focus=True):
             self._cursor = self._ids.index(current)
         else:
             self._cursor = max(0, min(self._cursor, len(self._cards) - 1))
-        self.virtual_size = Size(self.size.width, len(self._cards) * CARD_HEIGHT)
+        self.virtual_size = Size(self.size.width, len(self._cards) * self._height)
         self.refresh()
         self._scroll_to_cursor()
 
@@ -143,14 +334,32 @@ class CardColumn(ScrollView, can_focus=True):
             return
         old, self._cursor = self._cursor, max(0, min(index, len(self._cards) - 1))
         if old != self._cursor:
-            self.refresh_lines(old * CARD_HEIGHT - self.scroll_offset.y, CARD_HEIGHT)
-            self.refresh_lines(self._cursor * CARD_HEIGHT - self.scroll_offset.y, CARD_HEIGHT)
+            self.refresh_lines(old * self._height - self.scroll_offset.y, self._height)
+            self.refresh_lines(self._cursor * self._height - self.scroll_offset.y, self._height)
         self._scroll_to_cursor()
 
     def _scroll_to_cursor(self) -> None:
         if self._cards:
-            region = Region(0, self._cursor * CARD_HEIGHT, 1, CARD_HEIGHT)
+            region = Region(0, self._cursor * self._height, 1, self._height)
             self.scroll_to_region(region, animate=False, force=True)
+        self._check_edges()
+
+    @property
+    def hidden_cards(self) -> tuple[bool, bool]:
+        """Whether cards are out of sight (above, below): there is no scrollbar to say so."""
+        return self._edges
+
+    def _check_edges(self) -> None:
+        y = round(self.scroll_offset.y)
+        edges = (y > 0, y < self.virtual_size.height - self.scrollable_content_region.height)
+        if edges != self._edges:
+            self._edges = edges
+            self.post_message(self.EdgesChanged(self))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Scrolled (by keys or the mouse wheel): the title's arrows may change."""
+        super().watch_scroll_y(old_value, new_value)
+        self._check_edges()
 
     # -- actions ---------------------------------------------------------
 
@@ -160,7 +369,7 @@ class CardColumn(ScrollView, can_focus=True):
 
     def action_page(self, direction: int) -> None:
         """Move the cursor a screenful of cards."""
-        self.move_cursor(self._cursor + direction * max(1, self.size.height // CARD_HEIGHT))
+        self.move_cursor(self._cursor + direction * max(1, self.size.height // self._height))
 
     def action_jump(self, index: int) -> None:
         """Go to the first (0) or last (-1) card."""
@@ -173,7 +382,7 @@ class CardColumn(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """A click highlights a card; a double click opens it."""
-        index = (event.y + self.scroll_offset.y) // CARD_HEIGHT
+        index = (event.y + self.scroll_offset.y) // self._height
         if 0 <= index < len(self._cards):
             self.move_cursor(index)
             if event.chain >= 2:
@@ -188,26 +397,40 @@ class CardColumn(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
-        """Keep the virtual width in step with the real one."""
-        self.virtual_size = Size(self.size.width, len(self._cards) * CARD_HEIGHT)
+        """Keep the virtual size in step with the real one; wide columns get taller cards."""
+        height = WIDE_CARD_HEIGHT if self.size.width - 1 >= WIDE_FROM else CARD_HEIGHT
+        if height != self._height:
+            self._height = height
+            self.refresh()
+        self.virtual_size = Size(self.size.width, len(self._cards) * self._height)
+        self._scroll_to_cursor()
 
     # -- drawing -----------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         """Draw one visible line: part of a card, or blank past the last one."""
-        width = self.size.width
+        width = self.scrollable_content_region.width
         base = self.rich_style
-        index, part = divmod(y + self.scroll_offset.y, CARD_HEIGHT)
+        index, part = divmod(y + self.scroll_offset.y, self._height)
         if index >= len(self._cards) or self._now is None:
             return Strip.blank(width, base)
-        text = card_line(self._cards[index], part, self._now)
+        text = card_lines(self._cards[index], self._now, self._card_width())[part]
         style = base
+        marker = Segment(" ", base)
         if index == self._cursor:
             focused = "" if self.has_focus else "-blurred"
             style = base + self.get_component_rich_style(f"card-column--cursor{focused}")
-        text.truncate(width, overflow="ellipsis")
-        segments = list(text.render(self.app.console))
-        segments = [Segment(s.text, style + s.style if s.style else style) for s in segments]
+            if self.has_focus:
+                color = self.get_component_rich_style("card-column--marker").color
+                marker = Segment(MARKER, style + Style(color=color, bold=True))
+            else:
+                marker = Segment(" ", style)
+        text.truncate(width - 1, overflow="ellipsis")
+        segments = [marker, *text.render(self.app.console)]
+        segments = [
+            segments[0],
+            *(Segment(s.text, style + s.style if s.style else style) for s in segments[1:]),
+        ]
         return Strip(segments).crop_extend(0, width, style).simplify()
 
 
