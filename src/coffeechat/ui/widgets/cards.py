@@ -67,8 +67,11 @@ def _compact(delta: timedelta) -> str:
     return f"{number}{unit[0]}"
 
 
-def badge_forms(item: DueItem, now: datetime) -> list[str]:
-    """What a card can say about a due item, longest first; a card shows the first that fits."""
+def badge_forms(item: DueItem, now: datetime, *, timed: bool = True) -> list[str]:
+    """What a card can say about a due item, longest first; a card shows the first that fits.
+
+    ``timed=False``: a meeting's time is on the card already (wide cards), leave it out.
+    """
     late, ahead = now - item.due_at, item.due_at - now
     weekday = f"{item.due_at.astimezone(now.tzinfo):%a}"
     if item.kind is DueKind.THANK_YOU:
@@ -99,6 +102,8 @@ def badge_forms(item: DueItem, now: datetime) -> list[str]:
     if item.overdue:  # a meeting whose day has passed and was never recorded
         return ["meeting to record", "record meeting", "record"]
     if local.date() == now.date():
+        if not timed:
+            return ["meeting today", "today"]
         return [f"meets today {local:%H:%M}", f"meets {local:%H:%M}", "meets today"]
     return [f"meets {local:%a %H:%M}", f"meets {local:%a}", "meets"]
 
@@ -190,7 +195,7 @@ def _badges(items: Sequence[DueItem], now: datetime, width: int) -> Text:
         left = width - len(text) - (0 if shown == 0 else 1)
         rest = len(items) - shown - 1
         room = left - (len(f" +{rest}") if rest else 0)
-        forms = [f for f in badge_forms(item, now) if len(f) + 2 <= room]
+        forms = [f for f in badge_forms(item, now, timed=False) if len(f) + 2 <= room]
         if not forms:
             if len(text) + len(f" +{len(items) - shown}") <= width:
                 text.append(f" +{len(items) - shown}", style="bold")
