@@ -155,6 +155,8 @@ async def test_no_color_keeps_the_selection_and_late_badges_visible(
         assert late
         assert late[0].style is not None
         assert late[0].style.reverse
+        # Its red would turn into a grey hardly darker than the background: no colour at all.
+        assert late[0].style.color == met.rich_style.color
 
 
 async def test_l_and_h_step_over_empty_columns(app_factory, repo, now) -> None:

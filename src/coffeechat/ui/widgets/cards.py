@@ -431,11 +431,13 @@ class CardColumn(ScrollView, can_focus=True):
             else:
                 marker = Segment(" ", style)
         text.truncate(width - 1, overflow="ellipsis")
-        segments = [marker, *text.render(self.app.console)]
-        segments = [
-            segments[0],
-            *(Segment(s.text, style + s.style if s.style else style) for s in segments[1:]),
-        ]
+        # NO_COLOR: a badge's red turns into a grey hardly darker than the background;
+        # without its colour it keeps its weight (bold, reverse) on the readable text colour.
+        plain = self.app.no_color
+        segments = [marker]
+        for part in text.render(self.app.console):
+            own = part.style.without_color if plain and part.style else part.style
+            segments.append(Segment(part.text, style + own if own else style))
         return Strip(segments).crop_extend(0, width, style).simplify()
 
 
