@@ -435,9 +435,9 @@ class CardColumn(ScrollView, can_focus=True):
         # without its colour it keeps its weight (bold, reverse) on the readable text colour.
         plain = self.app.no_color
         segments = [marker]
-        for part in text.render(self.app.console):
-            own = part.style.without_color if plain and part.style else part.style
-            segments.append(Segment(part.text, style + own if own else style))
+        for piece in text.render(self.app.console):
+            own = piece.style.without_color if plain and piece.style else piece.style
+            segments.append(Segment(piece.text, style + own if own else style))
         return Strip(segments).crop_extend(0, width, style).simplify()
 
 
