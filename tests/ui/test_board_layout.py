@@ -227,3 +227,12 @@ async def test_a_column_with_cards_out_of_sight_says_so_in_its_title(
         await pilot.press("end")
         await pilot.pause()
         assert str(title.render()).strip() == "Identified 12 ↑"
+
+
+def test_cut_text_ends_at_a_whole_word_where_one_is_in_reach() -> None:
+    from coffeechat.ui.widgets.cards import _cut
+
+    assert _cut("11d · Harbor Freight Co", 22) == "11d · Harbor Freight…"
+    assert _cut("16d · Civic Data Trust", 13) == "16d · Civic…"
+    assert _cut("2d · Northwind Health", 14) == "2d · Northwin…"  # no shorter whole word
+    assert _cut("7d · GreenLoop", 14) == "7d · GreenLoop"

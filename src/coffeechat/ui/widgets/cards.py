@@ -148,9 +148,10 @@ def _cut(text: str, width: int) -> str:
     if width <= 1:
         return "…"[:width]
     head = text[: width - 1]
-    space = head.rstrip().rfind(" ")
-    if space > 0 and len(head) - space <= max(4, width // 2) and text[width - 1] != " ":
-        head = head[:space]
+    mid_word = text[width - 1] != " " and not head.endswith(" ")
+    space = head.rfind(" ")
+    if mid_word and space > 0 and len(head) - space <= max(4, width // 2):
+        head = head[:space]  # back to the end of the last whole word
     return head.rstrip(" ·,") + "…"
 
 
