@@ -8,7 +8,6 @@ time, so the thank-you clock starts at the meeting, not at the typing.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 from functools import partial
 from typing import Any, ClassVar
 
@@ -22,9 +21,16 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Static, Te
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from coffeechat.domain.dates import DateParseError, parse_deadline
+from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.humanize import moment
-from coffeechat.domain.meetings import Meeting, Promise, countdown, noted, referral_fields
+from coffeechat.domain.meetings import (
+    Meeting,
+    Promise,
+    countdown,
+    noted,
+    promise_due,
+    referral_fields,
+)
 from coffeechat.domain.model import Contact, printable
 from coffeechat.domain.questions import is_yes_no, open_questions_left
 from coffeechat.domain.text import one_line
@@ -37,7 +43,6 @@ from coffeechat.ui.undo import UndoEntry
 from coffeechat.ui.widgets.lists import ItemList, QuestionList
 
 NOTES_SAVE_DELAY = 0.5
-DEFAULT_PROMISE_DAYS = 2
 
 
 class MeetingScreen(AppScreen[None]):
@@ -398,11 +403,7 @@ class MeetingScreen(AppScreen[None]):
             return None
         now = self.now()
         try:
-            due = (
-                parse_deadline(when, now)
-                if when.strip()
-                else now + timedelta(days=DEFAULT_PROMISE_DAYS)
-            )
+            due = promise_due(when, now)
         except DateParseError as problem:
             error.update(f"Promise: {problem}")
             error.add_class("shown")
