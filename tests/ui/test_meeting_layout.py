@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from textual.screen import Screen
@@ -146,3 +146,20 @@ async def test_delete_keeps_the_cursor_where_it_was(repo, now, app_factory) -> N
         await pilot.pause()
         assert repo.get(contact.id).meeting(meeting_id).takeaways == ()
         assert screen.focused is screen.query_one("#takeaway-input")  # on to adding one
+
+
+async def test_a_promise_at_friday_is_due_at_the_end_of_its_working_day(
+    repo, now, app_factory
+) -> None:
+    contact, meeting_id = with_meeting(repo, now)  # now is a Sunday morning
+    async with app_factory().run_test(size=SMALL) as pilot:
+        await open_meeting(pilot)
+        await pilot.press("p", *"Send CV @ friday", "enter")
+        await pilot.press("p", *"Intro to Sam", "enter")
+        await pilot.pause()
+        meeting = repo.get(contact.id).meeting(meeting_id)
+        assert meeting is not None
+        assert [(p.text, p.due) for p in meeting.promises] == [
+            ("Send CV", datetime(2026, 11, 27, 17, 0, tzinfo=now.tzinfo)),
+            ("Intro to Sam", datetime(2026, 11, 24, 17, 0, tzinfo=now.tzinfo)),  # 2 days on
+        ]
