@@ -39,6 +39,9 @@ _CATEGORIES: tuple[Category | None, ...] = (None, *Category)
 class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
     """Bank on the left, this meeting's questions on the right."""
 
+    # Short terminals (80x24) give the blank rows between parts to the lists.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Done", id="close",
                 tooltip="Close (the meeting keeps the list as it is now)"),
