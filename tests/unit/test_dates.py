@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coffeechat.domain.dates import DateParseError, parse_day, parse_deadline, parse_when
+from coffeechat.domain.dates import (
+    DateParseError,
+    parse_day,
+    parse_deadline,
+    parse_when,
+    working_days_ahead,
+)
 
 # Sunday 22 November 2026, 10:30 UTC.
 NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
@@ -223,9 +229,9 @@ def test_parse_day_refuses_what_it_cannot_read(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("friday", datetime(2026, 11, 20, 23, 59, tzinfo=UTC)),  # today, a Friday: its end
-        ("tomorrow", datetime(2026, 11, 21, 23, 59, tzinfo=UTC)),
-        ("3 dec", datetime(2026, 12, 3, 23, 59, tzinfo=UTC)),
+        ("friday", datetime(2026, 11, 20, 17, 0, tzinfo=UTC)),  # today, a Friday: end of work
+        ("tomorrow", datetime(2026, 11, 21, 17, 0, tzinfo=UTC)),
+        ("3 dec", datetime(2026, 12, 3, 17, 0, tzinfo=UTC)),
         ("friday 3pm", datetime(2026, 11, 20, 15, 0, tzinfo=UTC)),
         ("tomorrow morning", datetime(2026, 11, 21, 9, 0, tzinfo=UTC)),
         ("in 2 hours", datetime(2026, 11, 20, 11, 0, tzinfo=UTC)),
@@ -233,10 +239,52 @@ def test_parse_day_refuses_what_it_cannot_read(text: str) -> None:
         ("fri 18", datetime(2026, 11, 20, 18, 0, tzinfo=UTC)),  # a bare hour is a time
         ("tomorrow 14", datetime(2026, 11, 21, 14, 0, tzinfo=UTC)),
         ("tomorrow at 9", datetime(2026, 11, 21, 9, 0, tzinfo=UTC)),
-        ("dec 3", datetime(2026, 12, 3, 23, 59, tzinfo=UTC)),  # a day of the month is not
+        ("dec 3", datetime(2026, 12, 3, 17, 0, tzinfo=UTC)),  # a day of the month is not
         ("3 dec 14h", datetime(2026, 12, 3, 14, 0, tzinfo=UTC)),  # any time the parser reads
     ],
 )
-def test_a_deadline_given_as_a_day_is_due_at_its_end(text: str, expected: datetime) -> None:
+def test_a_deadline_given_as_a_day_is_due_at_the_end_of_its_working_day(
+    text: str, expected: datetime
+) -> None:
     friday_morning = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     assert parse_deadline(text, friday_morning) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("today", datetime(2026, 11, 20, 23, 59, tzinfo=UTC)),  # work is over: the day's end
+        ("friday", datetime(2026, 11, 20, 23, 59, tzinfo=UTC)),
+        ("tomorrow", datetime(2026, 11, 21, 17, 0, tzinfo=UTC)),
+        ("next friday", datetime(2026, 11, 27, 17, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_deadline_for_today_said_after_work_is_not_already_late(
+    text: str, expected: datetime
+) -> None:
+    friday_evening = datetime(2026, 11, 20, 18, 30, tzinfo=UTC)
+    assert parse_deadline(text, friday_evening) == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (datetime(2026, 11, 16, 10, 0, tzinfo=UTC), datetime(2026, 11, 18, 17, 0, tzinfo=UTC)),
+        (datetime(2026, 11, 18, 9, 0, tzinfo=UTC), datetime(2026, 11, 20, 17, 0, tzinfo=UTC)),
+        # Thursday and Friday: two days on is the weekend, so Monday.
+        (datetime(2026, 11, 19, 10, 0, tzinfo=UTC), datetime(2026, 11, 23, 17, 0, tzinfo=UTC)),
+        (datetime(2026, 11, 20, 16, 0, tzinfo=UTC), datetime(2026, 11, 23, 17, 0, tzinfo=UTC)),
+        (datetime(2026, 11, 21, 10, 0, tzinfo=UTC), datetime(2026, 11, 23, 17, 0, tzinfo=UTC)),
+        (datetime(2026, 11, 22, 10, 0, tzinfo=UTC), datetime(2026, 11, 24, 17, 0, tzinfo=UTC)),
+    ],
+)
+def test_two_working_days_ahead_skips_the_weekend(now: datetime, expected: datetime) -> None:
+    assert working_days_ahead(now, 2) == expected
+
+
+def test_working_days_ahead_keeps_the_local_end_of_work_across_a_clock_change() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    thursday = datetime(2026, 10, 22, 10, 0, tzinfo=berlin)  # clocks go back on the 25th
+    due = working_days_ahead(thursday, 2)
+    assert due.replace(tzinfo=None) == datetime(2026, 10, 26, 17, 0)
+    assert due.utcoffset() == timedelta(hours=1)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from coffeechat.domain import pipeline
+from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.events import EventKind, MeetingAction, MeetingChange
 from coffeechat.domain.humanize import due_reason
 from coffeechat.domain.meetings import (
@@ -16,9 +17,12 @@ from coffeechat.domain.meetings import (
     MeetingFormat,
     Promise,
     countdown,
+    earlier_agenda,
+    fresh_questions,
     meeting_start,
     next_meeting,
     noted,
+    promise_due,
     referral_fields,
 )
 from coffeechat.domain.model import ValidationError
@@ -433,3 +437,48 @@ def test_a_stored_length_of_2_62_minutes_counts_down_without_overflow() -> None:
     meeting = Meeting("m", minutes=2**62, scheduled_at=datetime(9999, 12, 31, tzinfo=UTC))
     assert meeting.length == timedelta(days=7)
     assert countdown(meeting, NOW).clock() == "10080:00 left"
+
+
+# -- promises' due dates (NOW is a Sunday) ---------------------------------------------------
+
+
+def test_a_promise_at_friday_is_due_at_the_end_of_fridays_working_day() -> None:
+    assert promise_due(" friday ", NOW) == datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
+
+
+def test_a_promise_with_no_date_is_due_two_working_days_on() -> None:
+    assert promise_due("", NOW) == datetime(2026, 11, 24, 17, 0, tzinfo=UTC)  # Tuesday
+    thursday = NOW + timedelta(days=4)
+    assert promise_due("  ", thursday) == datetime(2026, 11, 30, 17, 0, tzinfo=UTC)  # Monday
+
+
+def test_a_promise_with_an_unreadable_date_raises() -> None:
+    with pytest.raises(DateParseError):
+        promise_due("someday", NOW)
+
+
+# -- starting from an earlier meeting's questions ---------------------------------------------
+
+
+def item(question_id: str, asked: bool = False, answer: str = "") -> AgendaItem:
+    return AgendaItem(question_id, f"Question {question_id}?", "network", asked, answer)
+
+
+def test_earlier_agenda_prefers_the_contacts_latest_meeting_with_questions() -> None:
+    current = Meeting("now", scheduled_at=NOW)
+    old = Meeting("old", held_at=NOW - timedelta(days=60), agenda=(item("a"),))
+    recent = Meeting("recent", held_at=NOW - timedelta(days=10), agenda=(item("b"),))
+    empty = Meeting("empty", held_at=NOW - timedelta(days=1))
+    someone_else = Meeting("else", held_at=NOW - timedelta(days=2), agenda=(item("c"),))
+    assert earlier_agenda([old, recent, empty, current], [someone_else], current) == recent
+    assert earlier_agenda([empty, current], [old, someone_else], current) == someone_else
+    assert earlier_agenda([current], [empty], current) is None
+    with_own = replace(current, agenda=(item("x"),))
+    assert earlier_agenda([with_own], [], with_own) is None  # never its own list
+
+
+def test_fresh_questions_append_the_missing_ones_unasked_and_unanswered() -> None:
+    mine = (item("a"),)
+    earlier = (item("a", True, "yes"), item("b", True, "Sam at Acme"), item("c"))
+    assert fresh_questions(mine, earlier) == (item("a"), item("b"), item("c"))
+    assert fresh_questions((), ()) == ()

@@ -557,7 +557,13 @@ BANK = [DAY, START, ELSE, PAY]
         ("#remote", None, False, [DAY, ELSE]),
         ("#REM", None, False, [DAY, ELSE]),  # tags match by their start, for typing
         ("#emote", None, False, []),
-        ("#typical", None, False, []),  # a #word looks at tags only
+        ("#typical", None, False, []),  # a #word looks at tags and the category only
+        ("#network", None, False, [ELSE]),  # the category, as in /#network
+        ("#NET", None, False, [ELSE]),
+        ("#career", None, False, [START]),
+        ("#career-path", None, False, [START]),  # the category as a built-in id spells it
+        ("#day #remote", None, False, [DAY]),
+        ("#xyz", None, False, []),
         ("#remote talk", None, False, [ELSE]),
         ("#remote #must", None, False, [ELSE]),
         ("#", None, False, [DAY, START, ELSE]),  # a lone '#' is a tag still being typed

@@ -39,8 +39,11 @@ _TIME_OF_DAY = re.compile(r"^(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
 # Further than this is a typo, and near year 1 or 9999 time-zone maths overflows.
 MAX_YEARS_AWAY = 100
 
-# When a promise due "friday" is due: the end of that day.
+# When a promise due "friday" is due: the end of that working day; said after
+# it ("today" at 18:00), the end of the day itself.
+END_OF_WORKING_DAY = time(17, 0)
 END_OF_DAY = time(23, 59)
+SATURDAY = 5
 
 HINT = "try e.g. 'now', 'yesterday 3pm', 'last tuesday', 'in 3 days' or '2026-11-20 14:00'"
 
@@ -131,9 +134,24 @@ def parse_when(
 def parse_deadline(text: str, now: datetime) -> datetime:
     """When something promised is due: like ``parse_when`` looking ahead, but a day
     given without a time of day ("friday", "tomorrow", "3 dec") is due at the end
-    of that day, not at this minute of it (a promise "@ friday" made on a Friday
-    morning was overdue a minute later)."""
-    return parse_when(text, now, prefer="future", untimed=END_OF_DAY)
+    of that working day, not at this minute of it (a promise "@ friday" made on a
+    Friday morning was overdue a minute later).  A day whose working hours are
+    already over ("today" said at 18:00) is due at its very end instead."""
+    due = parse_when(text, now, prefer="future", untimed=END_OF_WORKING_DAY)
+    if due < now:
+        late = parse_when(text, now, prefer="future", untimed=END_OF_DAY)
+        if late >= now:
+            return late
+    return due
+
+
+def working_days_ahead(now: datetime, days: int) -> datetime:
+    """The end of the working day ``days`` days after ``now``, moved on to Monday if
+    that falls on a weekend (two days from a Thursday is Monday, not Saturday)."""
+    day = now + timedelta(days=days)
+    while day.weekday() >= SATURDAY:
+        day += timedelta(days=1)
+    return _untimed(day, END_OF_WORKING_DAY)
 
 
 def _parse_words(text: str, now: datetime, prefer: Prefer, untimed: time | None) -> datetime | None:

@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import TypeVar
 
+from coffeechat.domain.dates import parse_deadline, working_days_ahead
 from coffeechat.domain.events import MeetingChange
 from coffeechat.domain.text import one_line
 
@@ -26,6 +27,7 @@ DEFAULT_MINUTES = 15
 MAX_MINUTES = 8 * 60
 LONGEST_MINUTES = 7 * 24 * 60  # what a stored length is read as, at most (no overflow)
 WRAP_UP_WARNING = timedelta(minutes=2)
+DEFAULT_PROMISE_DAYS = 2  # a promise with no "@ when" is due two working days on
 
 
 class MeetingFormat(StrEnum):
@@ -374,6 +376,44 @@ def find_promise(meetings: Sequence[Meeting], promise_id: str) -> tuple[Meeting,
             if promise.id == promise_id:
                 return meeting, promise
     return None
+
+
+def promise_due(when: str, now: datetime) -> datetime:
+    """When a promise is due: the "@ when" typed after it, read as a deadline, or,
+    with nothing typed, the end of the working day ``DEFAULT_PROMISE_DAYS`` on
+    (skipping a weekend).  DateParseError for a "when" that can't be read."""
+    if when.strip():
+        return parse_deadline(when, now)
+    return working_days_ahead(now, DEFAULT_PROMISE_DAYS)
+
+
+def earlier_agenda(
+    meetings: Sequence[Meeting], others: Sequence[Meeting], current: Meeting
+) -> Meeting | None:
+    """The meeting whose questions a new list can start from: the latest of this
+    contact's other ``meetings`` that had questions, else the latest of anyone's
+    (``others``); None when no meeting had any."""
+
+    def latest(candidates: Sequence[Meeting]) -> Meeting | None:
+        with_questions = [m for m in candidates if m.id != current.id and m.agenda]
+        dated = [(when, m) for m in with_questions if (when := m.when()) is not None]
+        if dated:
+            return max(dated, key=lambda pair: pair[0])[1]
+        return with_questions[-1] if with_questions else None
+
+    return latest(meetings) or latest(others)
+
+
+def fresh_questions(
+    agenda: Sequence[AgendaItem], earlier: Sequence[AgendaItem]
+) -> tuple[AgendaItem, ...]:
+    """``agenda`` followed by the questions of an earlier list it lacks, each not yet
+    asked and with no answer (the earlier meeting keeps its own)."""
+    have = {item.question_id for item in agenda}
+    added = [
+        replace(item, asked=False, answer="") for item in earlier if item.question_id not in have
+    ]
+    return (*agenda, *added)
 
 
 def referral_fields(line: str) -> dict[str, str] | None:

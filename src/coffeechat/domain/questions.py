@@ -382,8 +382,9 @@ def filter_questions(
     """The questions matching a search, in their order.
 
     Every word of ``text`` must appear (any case) in the question's text, its
-    category or one of its tags; a ``#word`` matches only tags, by their
-    start, so "#rem" finds "remote" while it is being typed.  A lone "#" is
+    category or one of its tags; a ``#word`` matches only tags and the
+    category, by their start, so "#rem" finds "remote" while it is being typed
+    and "#network" the network questions.  A lone "#" is
     ignored for the same reason.
     """
     words: list[str] = []
@@ -401,7 +402,8 @@ def filter_questions(
         if category is not None and question.category != category:
             continue
         tags = [tag.casefold() for tag in question.tags]
-        if not all(any(tag.startswith(word) for tag in tags) for word in tag_words):
+        labels = [*tags, question.category.value, question.category.slug]
+        if not all(any(label.startswith(word) for label in labels) for word in tag_words):
             continue
         # "\n" can't occur in a word, so no word matches across two fields.
         haystack = "\n".join([question.text.casefold(), question.category.value, *tags])

@@ -8,7 +8,6 @@ time, so the thank-you clock starts at the meeting, not at the typing.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 from functools import partial
 from typing import Any, ClassVar
 
@@ -22,9 +21,16 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Static, Te
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from coffeechat.domain.dates import DateParseError, parse_deadline
+from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.humanize import moment
-from coffeechat.domain.meetings import Meeting, Promise, countdown, noted, referral_fields
+from coffeechat.domain.meetings import (
+    Meeting,
+    Promise,
+    countdown,
+    noted,
+    promise_due,
+    referral_fields,
+)
 from coffeechat.domain.model import Contact, printable
 from coffeechat.domain.questions import is_yes_no, open_questions_left
 from coffeechat.domain.text import one_line
@@ -37,11 +43,25 @@ from coffeechat.ui.undo import UndoEntry
 from coffeechat.ui.widgets.lists import ItemList, QuestionList
 
 NOTES_SAVE_DELAY = 0.5
-DEFAULT_PROMISE_DAYS = 2
 
 
 class MeetingScreen(AppScreen[None]):
-    """The conversation itself, full screen."""
+    """The conversation itself, full screen.
+
+    The bar with the countdown never scrolls; the notes and the three lists
+    stack beside the questions, taller as the terminal grows, and on a wide
+    terminal the notes and the lists take a column each.
+    """
+
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (160, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS = [
+        (0, "-short"),
+        (32, "-tall"),
+        (46, "-very-tall"),
+    ]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "finish", "Finish", id="finish", priority=True,
@@ -88,18 +108,20 @@ class MeetingScreen(AppScreen[None]):
                 yield Input(id="answer", placeholder="their answer, in a line (enter saves)")
                 yield Static("", id="questions-hint")
             with VerticalScroll(id="side-pane", can_focus=False):
-                yield Label("Notes (n)", classes="section-title")
-                yield TextArea(id="notes")
-                yield Label("Key takeaways (t)", classes="section-title")
-                yield ItemList(id="takeaways")
-                yield Input(id="takeaway-input", placeholder="add a takeaway, enter")
-                yield Label("Promised (p)", classes="section-title")
-                yield ItemList(id="promises")
-                yield Input(id="promise-input", placeholder="send my CV @ friday")
-                yield Label("", id="error-promise", classes="field-error")
-                yield Label("Referrals (r)", classes="section-title")
-                yield ItemList(id="referrals")
-                yield Input(id="referral-input", placeholder="Name, Company")
+                with Vertical(id="notes-pane"):
+                    yield Label("Notes (n)", classes="section-title")
+                    yield TextArea(id="notes")
+                with Vertical(id="lists-pane"):
+                    yield Label("Key takeaways (t)", classes="section-title")
+                    yield ItemList(id="takeaways")
+                    yield Input(id="takeaway-input", placeholder="add a takeaway, enter")
+                    yield Label("Promised (p)", classes="section-title")
+                    yield ItemList(id="promises")
+                    yield Input(id="promise-input", placeholder="send my CV @ friday")
+                    yield Label("", id="error-promise", classes="field-error")
+                    yield Label("Referrals (r)", classes="section-title")
+                    yield ItemList(id="referrals")
+                    yield Input(id="referral-input", placeholder="Name, Company")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -141,7 +163,9 @@ class MeetingScreen(AppScreen[None]):
             return
         state = countdown(self.meeting, self.now())
         clock = self.query_one("#countdown", Static)
-        clock.update(f"⏱ {state.clock()} of {self.meeting.minutes} min")
+        # No clock glyph: common terminal fonts lack it.
+        planned = "" if state.over else f" of {self.meeting.minutes} min"
+        clock.update(f"Time  {state.clock()}{planned}")
         clock.set_class(state.wrapping_up and not state.over, "-wrapping-up")
         clock.set_class(state.over, "-over")
         warning = self.query_one("#wrap-up", Static)
@@ -211,9 +235,10 @@ class MeetingScreen(AppScreen[None]):
         if str(hint.content) != text:  # redrawn on every change: no layout when unchanged
             hint.update(text)
 
-    def _draw_lists(self, *, reveal: bool = True) -> None:
+    def _draw_lists(self, *, reveal: bool = True, keep: tuple[str, int] | None = None) -> None:
         """Redraw the lists that changed, each scrolled to its newest line (and, with
-        ``reveal``, the side pane scrolled to show the list)."""
+        ``reveal``, the side pane scrolled to show the list).  ``keep`` (a list and
+        a line) leaves that list's cursor on that line, after a line was removed."""
         assert self.meeting is not None
         now = self.now()
         promises = []
@@ -233,6 +258,11 @@ class MeetingScreen(AppScreen[None]):
             self._drawn[list_id] = texts
             listing = self.query_one(f"#{list_id}", ItemList)
             listing.set_options([Option(text) for text in texts])
+            if keep is not None and keep[0] == list_id and texts:
+                # The next line moves up under the cursor.
+                listing.highlighted = min(keep[1], len(texts) - 1)
+                self.call_after_refresh(listing.scroll_to_highlight)
+                continue
             # A short list scrolls: keep its newest line, and the list, in sight.
             self.call_after_refresh(self._show_newest, listing, reveal)
 
@@ -398,11 +428,7 @@ class MeetingScreen(AppScreen[None]):
             return None
         now = self.now()
         try:
-            due = (
-                parse_deadline(when, now)
-                if when.strip()
-                else now + timedelta(days=DEFAULT_PROMISE_DAYS)
-            )
+            due = promise_due(when, now)
         except DateParseError as problem:
             error.update(f"Promise: {problem}")
             error.add_class("shown")
@@ -445,7 +471,10 @@ class MeetingScreen(AppScreen[None]):
             del items[index]
             changes: dict[str, Any] = {name: tuple(items)}
             self._save(replace(self.meeting, **changes))
-            self._draw_lists()
+            self._draw_lists(keep=(list_id, index))
+            if not items:  # nothing left to move through: on to the box that adds one
+                box = {"takeaways": "takeaway", "promises": "promise", "referrals": "referral"}
+                self.query_one(f"#{box[list_id]}-input").focus()
 
     # -- leaving -------------------------------------------------------------
 

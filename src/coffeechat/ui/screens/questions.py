@@ -19,7 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual.widgets.option_list import Option
 
-from coffeechat.domain.meetings import AgendaItem, Meeting
+from coffeechat.domain.humanize import day
+from coffeechat.domain.meetings import AgendaItem, Meeting, earlier_agenda, fresh_questions
 from coffeechat.domain.model import printable
 from coffeechat.domain.questions import (
     Category,
@@ -37,6 +38,9 @@ _CATEGORIES: tuple[Category | None, ...] = (None, *Category)
 
 class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
     """Bank on the left, this meeting's questions on the right."""
+
+    # Short terminals (80x24) give the blank rows between parts to the lists.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Done", id="close",
@@ -61,6 +65,13 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
                 tooltip="Hide a built-in or retire your own question (h again brings it back)"),
         Binding("H", "toggle_hidden", "Show hidden", id="toggle_hidden", show=False,
                 tooltip="Show or hide hidden and retired questions"),
+        Binding("T", "move_to_edge('top')", "To top", id="move_top", key_display="T",
+                show=False, tooltip="Ask the highlighted picked question first"),
+        Binding("B", "move_to_edge('bottom')", "To bottom", id="move_bottom", key_display="B",
+                show=False, tooltip="Ask the highlighted picked question last"),
+        Binding("P", "previous_list", "Previous list", id="previous_list", key_display="P",
+                show=False, tooltip="Add the questions of the last meeting that had some "
+                "(this person's, else anyone's)"),
     ]  # fmt: skip
 
     def __init__(self, meeting: Meeting | None, contact_name: str = "") -> None:
@@ -81,6 +92,7 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
         with Horizontal(id="picker-body"):
             with Vertical(id="bank-pane"):
                 yield Label("Question bank", id="bank-title", classes="section-title")
+                yield Static("", id="bank-empty")
                 yield VimOptionList(id="bank")
             if self.meeting is not None:
                 with Vertical(id="agenda-pane"):
@@ -129,9 +141,23 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
             bank.highlighted = min(highlighted or 0, len(options) - 1)
         title = f"Question bank · {len(self.shown)} of {len(questions)}"
         self.query_one("#bank-title", Label).update(title)
+        empty = self.query_one("#bank-empty", Static)
+        empty.update(self._none_found(text) if not options else "")
+        empty.display = not options
         category = self.category.value if self.category else "all categories"
         self.query_one("#picker-category", Label).update(f"c: {category}")
         self._draw_agenda()
+
+    def _none_found(self, text: str) -> Text:
+        """What an empty bank says: which search, or which category, found nothing."""
+        where = f" in {self.category.value} (c: all categories)" if self.category else ""
+        if text.strip():
+            said = f"No questions match {printable(' '.join(text.split()))!r}{where}."
+        elif self.category:
+            said = f"No questions{where}."
+        else:
+            said = "No questions to show (H shows the hidden ones)."
+        return Text(said, style="italic")
 
     def _draw_agenda(self, highlight: int | None = None) -> None:
         if self.meeting is None:
@@ -150,11 +176,14 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
             agenda.highlighted = min(current or 0, len(options) - 1)
         self.query_one("#agenda-title", Label).update(f"This meeting · {len(self.agenda)} picked")
         warnings = agenda_warnings(self.agenda)
-        self.query_one("#agenda-warnings", Static).update(
+        said = (
             Text("\n".join(f"⚠ {w}" for w in warnings), style="yellow")
             if warnings
             else Text("✓ A good list: open questions, and one that asks for names.", "green")
         )
+        if not self.agenda:
+            said.append("\nP starts from the questions of an earlier meeting.", style="dim")
+        self.query_one("#agenda-warnings", Static).update(said)
 
     # -- finding the highlighted question ------------------------------------
 
@@ -226,6 +255,49 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
             self.agenda[index], self.agenda[target] = self.agenda[target], self.agenda[index]
             self.reload()
             self._draw_agenda(highlight=target)
+
+    def action_move_to_edge(self, edge: str) -> None:
+        """Move the highlighted picked question to the top or the bottom of the list."""
+        if self.meeting is None:
+            self.notify("Open the picker on a contact (Q) to order a meeting's questions.")
+            return
+        index = self._agenda_index()
+        if index is None:
+            self.notify("Pick the question first (space), then move it.", timeout=3)
+            return
+        item = self.agenda.pop(index)
+        target = 0 if edge == "top" else len(self.agenda)
+        self.agenda.insert(target, item)
+        self.reload()
+        self._draw_agenda(highlight=target)
+
+    def action_previous_list(self) -> None:
+        """Add the questions of an earlier meeting: this person's last, else anyone's."""
+        if self.meeting is None:
+            self.notify("Open the picker on a contact (Q) to start from a previous list.")
+            return
+        everyone = self.coffeechat.repository.contacts(include_archived=True)
+        meeting_id = self.meeting.id
+        mine = {c.id for c in everyone if any(m.id == meeting_id for m in c.meetings)}
+        own = [m for c in everyone if c.id in mine for m in c.meetings]
+        others = [m for c in everyone if c.id not in mine for m in c.meetings]
+        earlier = earlier_agenda(own, others, self.meeting)
+        if earlier is None:
+            self.notify("No earlier meeting has questions to start from.", timeout=4)
+            return
+        whose = next(c.name for c in everyone if earlier in c.meetings)
+        when = earlier.when()
+        source = f"the meeting with {printable(whose)}" + (
+            f" ({day(when, self.now())})" if when is not None else ""
+        )
+        before = len(self.agenda)
+        self.agenda = list(fresh_questions(self.agenda, earlier.agenda))
+        added = len(self.agenda) - before
+        if not added:
+            self.notify(f"Every question from {source} is on the list already.", timeout=4)
+            return
+        self.reload()
+        self.notify(f"Added {added} question{'s' * (added != 1)} from {source}.", timeout=4)
 
     def action_new_question(self) -> None:
         """Write a question of your own; it joins the bank (and this meeting)."""
