@@ -49,6 +49,8 @@ def describe_event(event: Event, meetings: Sequence[Meeting] = ()) -> str:
         case Touch(channel=channel, message=message, note=note):
             return ("Follow-up" if channel else "Touch") + _said(channel, message, note)
         case Snooze(due=due, until=until):
+            if until <= event.at:  # a snooze that ends when it is made: unsnoozed
+                return f"Put the {due} back on the list"
             return f"Snoozed the {due} until {until.astimezone():%a %d %b}"
         case MeetingChange():
             return _describe_meeting_event(event.data)
