@@ -26,8 +26,8 @@ from coffeechat.domain.rules import (
 )
 from coffeechat.ui import actions
 from coffeechat.ui.screens.base import ContactActionsScreen
-from coffeechat.ui.widgets.cards import URGENCY_STYLES
 from coffeechat.ui.widgets.keyed_table import Heading, KeyedTable, Row
+from coffeechat.ui.widgets.urgency import urgency_style
 
 
 def nothing_due(settings: Settings) -> str:
@@ -48,9 +48,6 @@ def _days(days: int) -> str:
 
 
 _STATUS = {Urgency.LATE: " LATE ", Urgency.OVERDUE: "overdue", Urgency.DUE: "due"}
-#: Without colour (NO_COLOR) urgency is carried by the word and its weight alone:
-#: Textual turns colours into greys, and red on the dark background goes unreadable.
-_MONOCHROME_STYLES = {Urgency.LATE: "bold reverse", Urgency.OVERDUE: "bold", Urgency.DUE: ""}
 _KIND_LABEL = {
     DueKind.THANK_YOU: "Thank-you",
     DueKind.MEETING: "Meeting",
@@ -68,8 +65,7 @@ GIVE_WAY = (("Company", 10), ("Company", 0), ("What", 7), ("Contact", 12), ("Why
 
 def status_cell(urgency: Urgency, *, no_color: bool) -> Text:
     """The Status column: a word whose weight (and, with colour, colour) says how pressing."""
-    styles = _MONOCHROME_STYLES if no_color else URGENCY_STYLES
-    return Text(_STATUS[urgency], style=styles[urgency])
+    return Text(_STATUS[urgency], style=urgency_style(urgency, no_color=no_color))
 
 
 def summary_line(items: list[DueItem], snoozed: int, now: datetime) -> Text:
@@ -79,7 +75,7 @@ def summary_line(items: list[DueItem], snoozed: int, now: datetime) -> Text:
     text.append(str(len(items)), style="bold")
     text.append(" on the list")
     if snoozed:
-        text.append(f" · {snoozed} snoozed (Z shows them)")
+        text.append(f" · {snoozed} snoozed")
     return text
 
 
@@ -236,10 +232,12 @@ class DueScreen(ContactActionsScreen):
             return
         self.show_snoozed = not self.show_snoozed
         self.reload()
+        # Opened: on the first snoozed item, ready for z; closed: on the heading.
         table = self.query_one(KeyedTable)
         rows = [row.key.value for row in table.ordered_rows]
-        if SNOOZED_HEADING in rows and table.selected_key not in self.snoozed:
-            table.move_cursor(row=rows.index(SNOOZED_HEADING), animate=False)
+        if SNOOZED_HEADING in rows:
+            row = rows.index(SNOOZED_HEADING) + self.show_snoozed
+            table.move_cursor(row=min(row, len(rows) - 1), animate=False)
 
     @on(DataTable.RowHighlighted)
     def _skip_headings(self, event: DataTable.RowHighlighted) -> None:

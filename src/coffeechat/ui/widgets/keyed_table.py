@@ -17,8 +17,10 @@ from typing import ClassVar, NamedTuple
 
 from rich.console import RenderableType
 from rich.padding import Padding
+from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual._types import SegmentLines
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 from textual.widgets._data_table import Column, CursorType, RowRenderables
@@ -216,6 +218,25 @@ class KeyedTable(DataTable[Cell]):
                 for index, (cell, column) in enumerate(zip(cells, columns, strict=False))
             ],
         )
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> SegmentLines:
+        """A hidden column renders as nothing at all.
+
+        Rich crops a cell to width 0 as an unstyled empty segment, and the
+        NO_COLOR filter (Textual's Monochrome) fails on a segment with no style.
+        """
+        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if width:
+            return lines
+        return [[segment for segment in line if segment.text] for line in lines]
 
     @staticmethod
     def _split(heading: Text, columns: Sequence[Column]) -> list[RenderableType]:
