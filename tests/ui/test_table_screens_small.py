@@ -55,7 +55,7 @@ async def test_contact_page_at_80x24_scrolls_to_what_is_focused(
 ) -> None:
     contact = seed(repo, now, "Peter Lindqvist", Stage.FOLLOW_UP, company="Arctic Logistics")
     async with app_factory().run_test(size=SMALL) as pilot:
-        pilot.app.show_screen("contact", contact.id)  # type: ignore[attr-defined]
+        pilot.app.show_screen("contact", contact.id)
         await pilot.pause()
         page = pilot.app.screen
         assert isinstance(page, ContactScreen)
@@ -73,7 +73,7 @@ async def test_a_long_note_shortens_what_before_when_goes(
     contact = seed(repo, now, "Ada", Stage.THANKED)
     repo.follow_up(contact.id, now, "coffee", "talked shop " * 12, now)
     async with app_factory().run_test(size=SMALL) as pilot:
-        pilot.app.show_screen("contact", contact.id)  # type: ignore[attr-defined]
+        pilot.app.show_screen("contact", contact.id)
         await pilot.pause()
         timeline = pilot.app.screen.query_one("#timeline", KeyedTable)
         widths = {column.label.plain: column.width for column in timeline.ordered_columns}
