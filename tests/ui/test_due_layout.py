@@ -84,9 +84,15 @@ async def test_due_uses_the_room_when_the_terminal_grows(
         assert "Company" in lines[0]
         for item in screen.items.values():
             assert any(item.company in line for line in lines), item.company
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        lines = all_lines(table)
+        assert "Role" in lines[0]
+        assert any("Product Manager" in line for line in lines)  # the room shows the role
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not any("Northwind Health" in line for line in all_lines(table))
+        assert column_widths(table)["Role"] == 0
 
 
 async def test_columns_follow_their_content_after_every_reload(

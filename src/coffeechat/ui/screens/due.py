@@ -58,9 +58,17 @@ _KIND_LABEL = {
 SECTION_PREFIX = "section:"
 SNOOZED_HEADING = SECTION_PREFIX + "snoozed"
 SNOOZED_PREFIX = "snoozed:"
-#: Narrow terminals: Company gives way first (shortened, then hidden), then "What",
+#: Wide terminals also show the role.  Narrower ones drop it first, then Company
+#: gives way (shortened, then hidden), then "What",
 #: then the name; Status and the full "why" (how late, since when) stay.
-GIVE_WAY = (("Company", 10), ("Company", 0), ("What", 7), ("Contact", 12), ("Why", 24))
+GIVE_WAY = (
+    ("Role", 0),
+    ("Company", 10),
+    ("Company", 0),
+    ("What", 7),
+    ("Contact", 12),
+    ("Why", 24),
+)
 
 
 def status_cell(urgency: Urgency, *, no_color: bool) -> Text:
@@ -106,7 +114,7 @@ class DueScreen(ContactActionsScreen):
         yield Header()
         yield Label("", id="due-summary")
         table = KeyedTable(id="due-table", cursor_type="row", give_way=GIVE_WAY)
-        table.add_columns("Status", "What", "Contact", "Company", "Why")
+        table.add_columns("Status", "What", "Contact", "Company", "Role", "Why")
         yield table
         yield Static("", id="due-empty")
         yield Footer(compact=True)
@@ -124,6 +132,7 @@ class DueScreen(ContactActionsScreen):
         items = due_items(contacts, now, settings)
         snoozed = snoozed_items(contacts, now, settings)
         self.items = {item.key: item for item in items}
+        roles = {c.id: c.role for c in contacts if c.role}
         self.snoozed = {SNOOZED_PREFIX + s.item.key: s for s in snoozed}
         self.query_one("#due-summary", Label).update(summary_line(items, len(snoozed), now))
         no_color = self.app.no_color
@@ -140,6 +149,7 @@ class DueScreen(ContactActionsScreen):
                         _KIND_LABEL[item.kind],
                         Text(printable(item.name)),
                         Text(printable(item.company)),
+                        Text(printable(roles.get(item.contact_id, ""))),
                         Text(printable(due_reason(item, now))),
                     ),
                 )
@@ -156,6 +166,7 @@ class DueScreen(ContactActionsScreen):
                         _KIND_LABEL[s.item.kind],
                         Text(printable(s.item.name)),
                         Text(printable(s.item.company)),
+                        Text(printable(roles.get(s.item.contact_id, ""))),
                         Text(f"back {day(s.until, now)} · {printable(due_reason(s.item, now))}"),
                     ),
                 )
