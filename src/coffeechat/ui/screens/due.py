@@ -26,7 +26,7 @@ from coffeechat.domain.rules import (
 )
 from coffeechat.ui import actions
 from coffeechat.ui.screens.base import ContactActionsScreen
-from coffeechat.ui.widgets.keyed_table import Heading, KeyedTable, Row
+from coffeechat.ui.widgets.keyed_table import Cell, Heading, KeyedTable, Row
 from coffeechat.ui.widgets.urgency import urgency_style
 
 
@@ -59,8 +59,8 @@ SECTION_PREFIX = "section:"
 SNOOZED_HEADING = SECTION_PREFIX + "snoozed"
 SNOOZED_PREFIX = "snoozed:"
 #: Wide terminals also show the role.  Narrower ones drop it first, then Company
-#: gives way (shortened, then hidden), then "What",
-#: then the name; Status and the full "why" (how late, since when) stay.
+#: gives way (shortened, then hidden), then "What", then the name; Status and the
+#: full "why" (how late, since when) stay.
 GIVE_WAY = (
     ("Role", 0),
     ("Company", 10),
@@ -76,8 +76,20 @@ def status_cell(urgency: Urgency, *, no_color: bool) -> Text:
     return Text(_STATUS[urgency], style=urgency_style(urgency, no_color=no_color))
 
 
+def item_cells(item: DueItem, status: Text, why: str, roles: dict[str, str]) -> tuple[Cell, ...]:
+    """One item's line: Status, What, Contact, Company, Role, Why."""
+    return (
+        status,
+        _KIND_LABEL[item.kind],
+        Text(printable(item.name)),
+        Text(printable(item.company)),
+        Text(printable(roles.get(item.contact_id, ""))),
+        Text(printable(why)),
+    )
+
+
 def summary_line(items: list[DueItem], snoozed: int, now: datetime) -> Text:
-    """ "4 overdue · 5 due today · 14 on the list · 2 snoozed" as one line."""
+    """The line over the list: "4 overdue · 5 due today · 14 on the list · 2 snoozed"."""
     text = Text(due_summary(items, now))
     text.append(" · ")
     text.append(str(len(items)), style="bold")
@@ -141,37 +153,17 @@ class DueScreen(ContactActionsScreen):
             members = list(group)
             title = Text(f"{section.value} ({len(members)})", style="bold")
             rows.append((SECTION_PREFIX + section.value, Heading(title)))
-            rows.extend(
-                (
-                    item.key,
-                    (
-                        status_cell(item.urgency, no_color=no_color),
-                        _KIND_LABEL[item.kind],
-                        Text(printable(item.name)),
-                        Text(printable(item.company)),
-                        Text(printable(roles.get(item.contact_id, ""))),
-                        Text(printable(due_reason(item, now))),
-                    ),
-                )
-                for item in members
-            )
+            for item in members:
+                status = status_cell(item.urgency, no_color=no_color)
+                why = due_reason(item, now)
+                rows.append((item.key, item_cells(item, status, why, roles)))
         if snoozed:
             rows.append((SNOOZED_HEADING, Heading(self._snoozed_title(len(snoozed)))))
         if snoozed and self.show_snoozed:
-            rows.extend(
-                (
-                    key,
-                    (
-                        Text("snoozed", style="italic"),
-                        _KIND_LABEL[s.item.kind],
-                        Text(printable(s.item.name)),
-                        Text(printable(s.item.company)),
-                        Text(printable(roles.get(s.item.contact_id, ""))),
-                        Text(f"back {day(s.until, now)} · {printable(due_reason(s.item, now))}"),
-                    ),
-                )
-                for key, s in self.snoozed.items()
-            )
+            for line_key, put_off in self.snoozed.items():
+                status = Text("snoozed", style="italic")
+                why = f"back {day(put_off.until, now)} · {due_reason(put_off.item, now)}"
+                rows.append((line_key, item_cells(put_off.item, status, why, roles)))
         table = self.query_one(KeyedTable)
         table.show_rows(rows)
         key = table.selected_key

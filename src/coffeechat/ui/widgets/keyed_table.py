@@ -140,10 +140,6 @@ class KeyedTable(DataTable[Cell]):
             return None
         return self.ordered_rows[self.cursor_row].key.value
 
-    def is_heading(self, key: str | None) -> bool:
-        """True for a heading row's key."""
-        return key in self._headings
-
     # -- widths -------------------------------------------------------------
 
     def _measure(self, rows: Sequence[Sequence[Cell]]) -> None:
