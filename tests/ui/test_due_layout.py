@@ -13,7 +13,7 @@ from coffeechat.domain.humanize import due_reason
 from coffeechat.domain.rules import Urgency
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
-from coffeechat.ui.screens.due import DueScreen, status_cell
+from coffeechat.ui.screens.due import DueScreen, status_cell, summary_line
 from coffeechat.ui.widgets.keyed_table import KeyedTable
 from tests.ui.conftest import seed
 
@@ -144,6 +144,9 @@ async def test_the_summary_is_one_tidy_line(
         await pilot.pause()
         summary = pilot.app.screen.query_one("#due-summary").render()
         assert str(summary) == "4 overdue · 5 due today · 14 on the list"
+    # One run of text, no styled pieces: screenshots drew a gap where pieces met.
+    assert not summary_line([], 2, now).spans
+    assert summary_line([], 2, now).plain == "0 overdue · 0 due today · 0 on the list · 2 snoozed"
 
 
 @pytest.mark.parametrize("urgency", list(Urgency))

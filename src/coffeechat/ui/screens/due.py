@@ -90,13 +90,12 @@ def item_cells(item: DueItem, status: Text, why: str, roles: dict[str, str]) -> 
 
 def summary_line(items: list[DueItem], snoozed: int, now: datetime) -> Text:
     """The line over the list: "4 overdue · 5 due today · 14 on the list · 2 snoozed"."""
-    text = Text(due_summary(items, now))
-    text.append(" · ")
-    text.append(str(len(items)), style="bold")
-    text.append(" on the list")
+    # One run of plain text: a bold count split the line in two, and screenshots
+    # (SVG) drew a gap where the pieces met.
+    parts = [due_summary(items, now), f"{len(items)} on the list"]
     if snoozed:
-        text.append(f" · {snoozed} snoozed")
-    return text
+        parts.append(f"{snoozed} snoozed")
+    return Text(" · ".join(parts))
 
 
 class DueScreen(ContactActionsScreen):
