@@ -264,6 +264,14 @@ def snooze(
     return Event(event_id, now, now, Snooze(due, ref, until))
 
 
+def unsnooze(contact: Contact, due: str, ref: str, now: datetime, event_id: str) -> Event:
+    """Show a snoozed item again: a snooze that ends now (the latest snooze counts)."""
+    until = contact.snoozed_until(due, ref)
+    if until is None or until <= now:
+        raise MoveError(f"the {due} for {contact.name} is not snoozed")
+    return Event(event_id, now, now, Snooze(due, ref, now))
+
+
 def schedule(
     contact: Contact,
     meeting_id: str | None,

@@ -14,8 +14,8 @@
   step off by at least the settings' gap between the two (a day at least):
   a first nudge sent late (it was snoozed) does not bring the second at once.
 * Scheduled meetings and promises show on their day and in the week before.
-* A snoozed item is hidden until its snooze ends; archived contacts have
-  nothing due.
+* A snoozed item is hidden until its snooze ends (``snoozed_items`` lists
+  them); archived contacts have nothing due.
 """
 
 from __future__ import annotations
@@ -331,6 +331,26 @@ def promise_items(contact: Contact, now: datetime) -> list[DueItem]:
     return items
 
 
+def _candidates(
+    contact: Contact, now: datetime, settings: Settings, horizon: timedelta
+) -> list[DueItem]:
+    """Everything due for one contact, snoozed or not."""
+    if contact.archived:
+        return []
+    found: list[DueItem] = []
+    item = thank_you_item(contact, now, settings)
+    if item is not None and (item.overdue or item.due_at <= _after(now, horizon)):
+        found.append(item)
+    for rule in (follow_up_item, nudge_item):
+        item = rule(contact, now, settings)
+        if item is not None:
+            found.append(item)
+    if contact.meetings:
+        found.extend(meeting_items(contact, now))
+        found.extend(promise_items(contact, now))
+    return found
+
+
 def due_items(
     contacts: Iterable[Contact],
     now: datetime,
@@ -345,19 +365,7 @@ def due_items(
     """
     items: list[DueItem] = []
     for contact in contacts:
-        if contact.archived:
-            continue
-        found: list[DueItem] = []
-        item = thank_you_item(contact, now, settings)
-        if item is not None and (item.overdue or item.due_at <= _after(now, horizon)):
-            found.append(item)
-        for rule in (follow_up_item, nudge_item):
-            item = rule(contact, now, settings)
-            if item is not None:
-                found.append(item)
-        if contact.meetings:
-            found.extend(meeting_items(contact, now))
-            found.extend(promise_items(contact, now))
+        found = _candidates(contact, now, settings, horizon)
         if found and contact.has_snoozes:
             found = [i for i in found if not _snoozed(contact, i, now)]
         items.extend(found)
@@ -370,3 +378,29 @@ def due_items(
             item.name.lower(),
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SnoozedItem:
+    """A due item the person put off, and until when."""
+
+    item: DueItem
+    until: datetime
+
+
+def snoozed_items(
+    contacts: Iterable[Contact],
+    now: datetime,
+    settings: Settings,
+    horizon: timedelta = timedelta(hours=24),
+) -> list[SnoozedItem]:
+    """What would be on the Due list but for a snooze, the soonest back first."""
+    snoozed: list[SnoozedItem] = []
+    for contact in contacts:
+        if not contact.has_snoozes:
+            continue
+        for item in _candidates(contact, now, settings, horizon):
+            until = contact.snoozed_until(item.kind.value, item.ref)
+            if until is not None and until > now:
+                snoozed.append(SnoozedItem(item, until))
+    return sorted(snoozed, key=lambda s: (s.until, s.item.name.lower(), s.item.key))

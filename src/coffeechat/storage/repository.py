@@ -354,6 +354,12 @@ class Repository:
             contact_id, lambda c: pipeline.snooze(c, due, ref, until, now, self._new_id())
         )
 
+    def unsnooze(self, contact_id: str, due: str, ref: str, now: datetime) -> tuple[Contact, Event]:
+        """Put a snoozed item of the contact back on the Due list from now."""
+        return self._apply(
+            contact_id, lambda c: pipeline.unsnooze(c, due, ref, now, self._new_id())
+        )
+
     def message_sent(
         self, contact_id: str, message: str, at: datetime, now: datetime
     ) -> tuple[Contact, Event]:

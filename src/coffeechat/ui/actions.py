@@ -324,6 +324,15 @@ async def snooze(host: Host, item: DueItem) -> None:
     )
 
 
+async def unsnooze(host: Host, item: DueItem) -> None:
+    """Put a snoozed item back on the Due list now (undoable: `u` snoozes it again)."""
+    what = f"the {item.kind.value} for {item.name}"
+    await host.apply_change(
+        lambda: host.repository.unsnooze(item.contact_id, item.kind.value, item.ref, host.clock()),
+        lambda c, _: (f"unsnoozed {what}", undoable(f"Put {what} back on the list.")),
+    )
+
+
 async def tick_off(host: Host, item: DueItem) -> None:
     """Mark a promise kept."""
     repository = host.repository

@@ -28,7 +28,10 @@ class ArchiveScreen(ContactActionsScreen):
         """A count and a table."""
         yield Header()
         yield Label("", id="archive-summary")
-        table = KeyedTable(id="archive-table", cursor_type="row", zebra_stripes=True)
+        give_way = (("Company", 10), ("Reason", 10), ("Name", 14), ("Company", 0))
+        table = KeyedTable(
+            id="archive-table", cursor_type="row", zebra_stripes=True, give_way=give_way
+        )
         table.add_columns("Name", "Company", "Was", "Reason", "Archived")
         yield table
         yield Footer(compact=True)

@@ -35,8 +35,8 @@ from coffeechat.domain.network import referral_links
 from coffeechat.domain.rules import cadence_months, next_follow_up, thank_you_item
 from coffeechat.storage.errors import NotFoundError
 from coffeechat.ui.screens.base import NEEDS_ACTIVE, ContactActionsScreen
-from coffeechat.ui.widgets.cards import URGENCY_STYLES
 from coffeechat.ui.widgets.keyed_table import Cell, KeyedTable
+from coffeechat.ui.widgets.urgency import emphasis, urgency_style
 
 
 def describe_event(event: Event, meetings: Sequence[Meeting] = ()) -> str:
@@ -49,6 +49,8 @@ def describe_event(event: Event, meetings: Sequence[Meeting] = ()) -> str:
         case Touch(channel=channel, message=message, note=note):
             return ("Follow-up" if channel else "Touch") + _said(channel, message, note)
         case Snooze(due=due, until=until):
+            if until <= event.at:  # a snooze that ends when it is made: unsnoozed
+                return f"Put the {due} back on the list"
             return f"Snoozed the {due} until {until.astimezone():%a %d %b}"
         case MeetingChange():
             return _describe_meeting_event(event.data)
@@ -208,7 +210,9 @@ class ContactScreen(ContactActionsScreen):
             yield Static(id="contact-heading")
             yield Static(id="contact-fields")
             yield Label("Timeline", classes="section-title")
-            table = KeyedTable(id="timeline", cursor_type="row")
+            # A long note shortens "What" before "Recorded" goes; "When" always shows.
+            give_way = (("What", 30), ("Recorded", 0), ("What", 16))
+            table = KeyedTable(id="timeline", cursor_type="row", give_way=give_way)
             table.add_columns("When", "What", "Recorded")
             yield table
             yield Label("Meetings", classes="section-title")
@@ -275,17 +279,20 @@ class ContactScreen(ContactActionsScreen):
             text.append("  " + printable(where))
         text.append("\n")
         if contact.archived:
-            text.append(f"Archived ({contact.archive_reason})", style="bold magenta")
+            style = emphasis("bold magenta", no_color=self.app.no_color)
+            text.append(f"Archived ({contact.archive_reason})", style=style)
             text.append(f" · was {contact.stage.label}")
         else:
-            text.append(contact.stage.label, style="bold cyan")
+            style = emphasis("bold cyan", no_color=self.app.no_color)
+            text.append(contact.stage.label, style=style)
             days = contact.days_in_stage(now)
             text.append(f" for {days} day{'s' * (days != 1)}")
         settings = self.coffeechat.settings
         due = thank_you_item(contact, now, settings)
         if due is not None:
             text.append("  ")
-            text.append(f" {badge(due, now)} ", style=URGENCY_STYLES[due.urgency])
+            style = urgency_style(due.urgency, no_color=self.app.no_color)
+            text.append(f" {badge(due, now)} ", style=style)
         follow_up = next_follow_up(contact, now, settings)
         if follow_up is not None:
             every = cadence_months(contact, settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import groupby
 from typing import ClassVar
 
@@ -11,13 +12,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from coffeechat.domain.humanize import due_reason, due_summary
+from coffeechat.domain.humanize import day, due_reason, due_summary
 from coffeechat.domain.model import printable
-from coffeechat.domain.rules import GIVE_UP, DueItem, DueKind, Settings, Urgency, due_items
+from coffeechat.domain.rules import (
+    GIVE_UP,
+    DueItem,
+    DueKind,
+    Settings,
+    SnoozedItem,
+    Urgency,
+    due_items,
+    snoozed_items,
+)
 from coffeechat.ui import actions
 from coffeechat.ui.screens.base import ContactActionsScreen
-from coffeechat.ui.widgets.cards import URGENCY_STYLES
-from coffeechat.ui.widgets.keyed_table import Cell, KeyedTable
+from coffeechat.ui.widgets.keyed_table import Cell, Heading, KeyedTable, Row
+from coffeechat.ui.widgets.urgency import urgency_style
 
 
 def nothing_due(settings: Settings) -> str:
@@ -37,7 +47,7 @@ def _days(days: int) -> str:
     return "a week" if days == 7 else f"{days} days"
 
 
-_STATUS = {Urgency.LATE: "LATE", Urgency.OVERDUE: "overdue", Urgency.DUE: "due"}
+_STATUS = {Urgency.LATE: " LATE ", Urgency.OVERDUE: "overdue", Urgency.DUE: "due"}
 _KIND_LABEL = {
     DueKind.THANK_YOU: "Thank-you",
     DueKind.MEETING: "Meeting",
@@ -46,6 +56,46 @@ _KIND_LABEL = {
     DueKind.NUDGE: "Nudge",
 }
 SECTION_PREFIX = "section:"
+SNOOZED_HEADING = SECTION_PREFIX + "snoozed"
+SNOOZED_PREFIX = "snoozed:"
+#: Wide terminals also show the role.  Narrower ones drop it first, then Company
+#: gives way (shortened, then hidden), then "What", then the name; Status and the
+#: full "why" (how late, since when) stay.
+GIVE_WAY = (
+    ("Role", 0),
+    ("Company", 10),
+    ("Company", 0),
+    ("What", 7),
+    ("Contact", 12),
+    ("Why", 24),
+)
+
+
+def status_cell(urgency: Urgency, *, no_color: bool) -> Text:
+    """The Status column: a word whose weight (and, with colour, colour) says how pressing."""
+    return Text(_STATUS[urgency], style=urgency_style(urgency, no_color=no_color))
+
+
+def item_cells(item: DueItem, status: Text, why: str, roles: dict[str, str]) -> tuple[Cell, ...]:
+    """One item's line: Status, What, Contact, Company, Role, Why."""
+    return (
+        status,
+        _KIND_LABEL[item.kind],
+        Text(printable(item.name)),
+        Text(printable(item.company)),
+        Text(printable(roles.get(item.contact_id, ""))),
+        Text(printable(why)),
+    )
+
+
+def summary_line(items: list[DueItem], snoozed: int, now: datetime) -> Text:
+    """The line over the list: "4 overdue · 5 due today · 14 on the list · 2 snoozed"."""
+    # One run of plain text: a bold count split the line in two, and screenshots
+    # (SVG) drew a gap where the pieces met.
+    parts = [due_summary(items, now), f"{len(items)} on the list"]
+    if snoozed:
+        parts.append(f"{snoozed} snoozed")
+    return Text(" · ".join(parts))
 
 
 class DueScreen(ContactActionsScreen):
@@ -57,22 +107,25 @@ class DueScreen(ContactActionsScreen):
                         "follow-up or nudge: sent now · 'archive?': archived"),
         Binding("d", "app.show_due", "Due", id="due", show=False),  # already here
         Binding("z", "snooze", "Snooze", id="snooze",
-                tooltip="Hide the highlighted item for a week, a month… or until a date"),
+                tooltip="Hide the highlighted item for a week, a month… or until a date "
+                        "(on a snoozed item: put it back on the list)"),
+        Binding("Z", "toggle_snoozed", "Show snoozed", id="toggle_snoozed", show=False,
+                tooltip="Show or hide the snoozed items at the end of the list"),
     ]  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[str, DueItem] = {}
+        self.snoozed: dict[str, SnoozedItem] = {}
+        self.show_snoozed = False
         self._last_row = 0
 
     def compose(self) -> ComposeResult:
         """A one-line summary over a table of due items."""
         yield Header()
         yield Label("", id="due-summary")
-        table = KeyedTable(id="due-table", cursor_type="row")
-        # Fixed widths for the short columns: a refresh that brings a longer
-        # word ("Thank-you" after "Meeting") would otherwise be clipped.
-        table.add_columns("Status", "What", "Contact", "Company", "Why")
+        table = KeyedTable(id="due-table", cursor_type="row", give_way=GIVE_WAY)
+        table.add_columns("Status", "What", "Contact", "Company", "Role", "Why")
         yield table
         yield Static("", id="due-empty")
         yield Footer(compact=True)
@@ -86,48 +139,60 @@ class DueScreen(ContactActionsScreen):
         """Recompute what is due at the app clock's now."""
         now = self.now()
         settings = self.coffeechat.settings
-        items = due_items(self.coffeechat.repository.contacts(), now, settings)
+        contacts = self.coffeechat.repository.contacts()
+        items = due_items(contacts, now, settings)
+        snoozed = snoozed_items(contacts, now, settings)
         self.items = {item.key: item for item in items}
-        self.query_one("#due-summary", Label).update(
-            f"{due_summary(items, now)} · [b]{len(items)}[/b] on the list"
-        )
-        rows: list[tuple[str, tuple[Cell, ...]]] = []
+        roles = {c.id: c.role for c in contacts if c.role}
+        self.snoozed = {SNOOZED_PREFIX + s.item.key: s for s in snoozed}
+        self.query_one("#due-summary", Label).update(summary_line(items, len(snoozed), now))
+        no_color = self.app.no_color
+        rows: list[tuple[str, Row]] = []
         for section, group in groupby(items, key=lambda item: item.section):
             members = list(group)
             title = Text(f"{section.value} ({len(members)})", style="bold")
-            # The heading sits in the Contact column: in Status it would widen the
-            # narrowest column to the longest heading and crowd out the reasons.
-            rows.append((SECTION_PREFIX + section.value, ("", "", title, "", "")))
-            rows.extend(
-                (
-                    item.key,
-                    (
-                        Text(_STATUS[item.urgency], style=URGENCY_STYLES[item.urgency]),
-                        _KIND_LABEL[item.kind],
-                        Text(printable(item.name)),
-                        Text(printable(item.company)),
-                        Text(printable(due_reason(item, now))),
-                    ),
-                )
-                for item in members
-            )
+            rows.append((SECTION_PREFIX + section.value, Heading(title)))
+            for item in members:
+                status = status_cell(item.urgency, no_color=no_color)
+                why = due_reason(item, now)
+                rows.append((item.key, item_cells(item, status, why, roles)))
+        if snoozed:
+            rows.append((SNOOZED_HEADING, Heading(self._snoozed_title(len(snoozed)))))
+        if snoozed and self.show_snoozed:
+            for line_key, put_off in self.snoozed.items():
+                status = Text("snoozed", style="italic")
+                why = f"back {day(put_off.until, now)} · {due_reason(put_off.item, now)}"
+                rows.append((line_key, item_cells(put_off.item, status, why, roles)))
         table = self.query_one(KeyedTable)
         table.show_rows(rows)
         key = table.selected_key
-        if key is not None and key.startswith(SECTION_PREFIX) and table.cursor_row + 1 < len(rows):
+        if self._skipped(key) and table.cursor_row + 1 < len(rows):
             table.move_cursor(row=table.cursor_row + 1, animate=False)
             self._last_row = table.cursor_row
-        self.query_one("#due-table").display = bool(items)
+        table.display = bool(rows)
         empty = self.query_one("#due-empty", Static)
-        empty.display = not items
-        if not items:
+        empty.display = not rows
+        if not rows:
             empty.update(nothing_due(settings))
         self.sub_title = "Due"
 
+    def _snoozed_title(self, count: int) -> Text:
+        if self.show_snoozed:
+            return Text.assemble((f"▾ Snoozed ({count})", "bold"), "  Z or enter hides them")
+        return Text.assemble((f"▸ Snoozed ({count})", "bold"), "  Z or enter shows them")
+
+    def _skipped(self, key: str | None) -> bool:
+        """Section headings the cursor steps over (the Snoozed one opens and closes)."""
+        return key is not None and key.startswith(SECTION_PREFIX) and key != SNOOZED_HEADING
+
     def selected_item(self) -> DueItem | None:
-        """The due item on the highlighted line (None on a section heading)."""
+        """The due item on the highlighted line, snoozed or not (None on a section heading)."""
         key = self.query_one(KeyedTable).selected_key
-        return self.items.get(key) if key else None
+        if key is None:
+            return None
+        if key in self.snoozed:
+            return self.snoozed[key].item
+        return self.items.get(key)
 
     def selected_contact_id(self) -> str | None:
         """The contact on the highlighted line."""
@@ -149,12 +214,32 @@ class DueScreen(ContactActionsScreen):
             self.run_flow(actions.touched_now(self.coffeechat, item))
 
     def action_snooze(self) -> None:
-        """Hide the highlighted item until a later date."""
+        """Hide the highlighted item until a later date (a snoozed one: show it again)."""
+        key = self.query_one(KeyedTable).selected_key
+        if key == SNOOZED_HEADING:
+            self.action_toggle_snoozed()
+            return
         item = self.selected_item()
         if item is None:
             self.notify("Select a line first.", timeout=3)
+        elif key in self.snoozed:
+            self.run_flow(actions.unsnooze(self.coffeechat, item))
+        else:
+            self.run_flow(actions.snooze(self.coffeechat, item))
+
+    def action_toggle_snoozed(self) -> None:
+        """Open or close the Snoozed section at the end of the list."""
+        if not self.snoozed:
+            self.notify("Nothing is snoozed.", timeout=3)
             return
-        self.run_flow(actions.snooze(self.coffeechat, item))
+        self.show_snoozed = not self.show_snoozed
+        self.reload()
+        # Opened: on the first snoozed item, ready for z; closed: on the heading.
+        table = self.query_one(KeyedTable)
+        rows = [row.key.value for row in table.ordered_rows]
+        if SNOOZED_HEADING in rows:
+            row = rows.index(SNOOZED_HEADING) + self.show_snoozed
+            table.move_cursor(row=min(row, len(rows) - 1), animate=False)
 
     @on(DataTable.RowHighlighted)
     def _skip_headings(self, event: DataTable.RowHighlighted) -> None:
@@ -166,7 +251,7 @@ class DueScreen(ContactActionsScreen):
             # on).  Acting on it would send the cursor from where it is to the top.
             return
         key = event.row_key.value
-        if key is None or not key.startswith(SECTION_PREFIX):
+        if not self._skipped(key):
             self._last_row = row
             return
         step = -1 if row < self._last_row else 1
@@ -178,5 +263,7 @@ class DueScreen(ContactActionsScreen):
 
     @on(DataTable.RowSelected)
     def _open_row(self) -> None:
-        if self.selected_item() is not None:
+        if self.query_one(KeyedTable).selected_key == SNOOZED_HEADING:
+            self.action_toggle_snoozed()
+        elif self.selected_item() is not None:
             self.action_open()

@@ -87,7 +87,7 @@ class NetworkScreen(AppScreen[None]):
             label.append(f" · {printable(contact.company)}", style="dim")
         label.append(f"  {contact.stage.label}", style="cyan")
         if contact.archived:
-            label.append(" (archived)", style="magenta")
+            label.append(" (archived)", style="italic" if self.app.no_color else "magenta")
         if node.introductions:
             label.append(
                 f"  {node.introductions} intro{'s' * (node.introductions != 1)}, "
