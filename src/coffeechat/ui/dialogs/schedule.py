@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.meetings import Meeting, MeetingFormat
 from coffeechat.domain.model import Contact, ValidationError
 from coffeechat.domain.scheduling import clean_schedule
-from coffeechat.ui.dialogs.base import Commit, Dialog, Invalid
+from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, Invalid
 from coffeechat.ui.widgets.time_field import TimeField, future_reader
 
 _LABELS = {
@@ -51,13 +51,13 @@ class ScheduleDialog(Dialog[dict[str, object] | None]):
         with Vertical(id="dialog", classes="form"):
             yield Label(f"{verb} a meeting with {self.contact.name}", id="dialog-title",
                         markup=False)  # fmt: skip
-            with VerticalScroll(id="fields"):
+            with DialogBody():
                 yield TimeField(
                     when,
                     future_reader(self.now, optional=True),
                     input_id="field-when",
                     label=_LABELS["when"],
-                    placeholder="tue 3pm, 2026-12-01 09:30, empty if not agreed yet",
+                    placeholder="tue 3pm, 2026-12-01 09:30; empty: not agreed yet",
                 )
                 with Horizontal(classes="field-row"):
                     yield Label(_LABELS["format"], classes="field-label")
@@ -83,14 +83,15 @@ class ScheduleDialog(Dialog[dict[str, object] | None]):
                         yield Label(_LABELS[name], classes="field-label")
                         yield TextArea(value, id=f"field-{name}", compact=True)
                     yield Label("", id=f"error-{name}", classes="field-error")
+                yield Static(
+                    "Research: what you learned about them and their company.  "
+                    "Goals: what you want to leave knowing.",
+                    classes="hint",
+                )
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
-            yield Static(
-                "Research: what you learned about them and their company.  "
-                "Goals: what you want to leave knowing.\nctrl+s saves · escape cancels",
-                classes="hint",
-            )
+            yield Static("ctrl+s saves · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         """Start in the time field."""
