@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
@@ -25,8 +27,20 @@ _LABELS = {
 }
 
 
-class ScheduleDialog(Dialog[dict[str, object] | None]):
-    """Schedule a meeting or change one; dismisses with checked fields (None = cancelled)."""
+@dataclass(frozen=True, slots=True)
+class CancelMeeting:
+    """The answer "call the planned meeting off" (the "Cancel meeting" button)."""
+
+
+#: What the schedule form answers: the checked fields, the meeting called off, or None (escape).
+Scheduled = dict[str, object] | CancelMeeting | None
+
+
+class ScheduleDialog(Dialog[Scheduled]):
+    """Schedule a meeting or change one; dismisses with checked fields (None = cancelled).
+
+    A planned meeting can also be called off: "Cancel meeting" answers ``CancelMeeting``.
+    """
 
     def __init__(
         self,
@@ -34,7 +48,7 @@ class ScheduleDialog(Dialog[dict[str, object] | None]):
         meeting: Meeting | None,
         now: datetime,
         *,
-        commit: Commit[dict[str, object] | None] | None = None,
+        commit: Commit[Scheduled] | None = None,
     ) -> None:
         super().__init__(commit=commit)
         self.contact = contact
@@ -90,14 +104,30 @@ class ScheduleDialog(Dialog[dict[str, object] | None]):
                 )
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
-            yield Static("ctrl+s saves · escape cancels", classes="hint")
+                yield Button("Close", id="cancel")
+                if self.meeting is not None:
+                    yield Button("Cancel meeting", variant="error", id="cancel-meeting")
+            yield Static(
+                "ctrl+s saves · escape closes without saving"
+                + (" · Cancel meeting calls it off (u undoes)" if self.meeting else ""),
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         """Start in the time field."""
         self.query_one("#field-when", Input).focus()
 
-    def collect(self) -> dict[str, object] | None:
+    @on(Button.Pressed, "#cancel-meeting")
+    def _cancel_meeting(self) -> None:
+        """Call the meeting off (what was typed here is not saved)."""
+        if self._committing:
+            return
+        if self._commit is None:
+            self.dismiss(CancelMeeting())
+        else:
+            self._run_commit(CancelMeeting())
+
+    def collect(self) -> Scheduled:
         """Every field checked; all the problems at once, each on its field."""
         errors: dict[str, str] = {}
         when: datetime | None = None
