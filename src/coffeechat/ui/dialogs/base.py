@@ -248,6 +248,9 @@ class Dialog(ModalScreen[ResultT]):
         found = self.query(f"#field-{first}")
         if found:
             found.first().focus()
+        # The field and the sentence under it, both in sight in a scrolled body.
+        shown = self.query_one(f"#error-{first}", Label)
+        self.call_after_refresh(shown.scroll_visible, animate=False)
 
     def show_problem(self, message: str, *, error: bool = True) -> None:
         """A line under the dialog's title: why the save failed (or that it is under way).
