@@ -50,6 +50,7 @@ class MeetingAction(StrEnum):
     SCHEDULED = "scheduled"  # the meeting was created
     RESCHEDULED = "rescheduled"  # its time, format, place or plans changed
     HELD = "held"
+    CANCELLED = "cancelled"  # called off: kept (with what was typed for it), but not planned
 
 
 # (old, new) as the text stored for each changed field.

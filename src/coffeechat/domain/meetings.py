@@ -87,6 +87,7 @@ class Meeting:
     referrals: tuple[str, ...] = ()  # "Name" or "Name, Company", one per person offered
     started_at: datetime | None = None  # when meeting mode was opened before the scheduled start
     held_at: datetime | None = None
+    cancelled_at: datetime | None = None  # called off then (its time is cleared)
 
     @property
     def held(self) -> bool:
@@ -113,12 +114,13 @@ SCHEDULE_FIELDS: tuple[str, ...] = (
     "research",
     "goals",
     "held_at",
+    "cancelled_at",
 )
 
 
 def next_meeting(meetings: Sequence[Meeting]) -> Meeting | None:
-    """The first meeting not yet held (the soonest scheduled), or None."""
-    open_ = [m for m in meetings if not m.held]
+    """The first meeting not yet held nor cancelled (the soonest scheduled), or None."""
+    open_ = [m for m in meetings if not m.held and m.cancelled_at is None]
     if not open_:
         return None
     return min(open_, key=lambda m: (m.scheduled_at is None, m.scheduled_at or datetime.min))
@@ -140,7 +142,7 @@ def with_field_texts(meeting: Meeting, values: Mapping[str, str]) -> Meeting:
     """``meeting`` with schedule fields set from their stored text."""
     parsed: dict[str, object] = {}
     for name, text in values.items():
-        if name in ("scheduled_at", "held_at", "started_at"):
+        if name in ("scheduled_at", "held_at", "started_at", "cancelled_at"):
             parsed[name] = datetime.fromisoformat(text) if text else None
         elif name == "format":
             parsed[name] = MeetingFormat(text)

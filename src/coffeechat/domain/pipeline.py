@@ -287,6 +287,8 @@ def schedule(
     old = contact.meeting(meeting_id) if meeting_id else None
     if meeting_id and old is None:
         raise MoveError(f"{contact.name} has no such meeting (perhaps undone elsewhere)")
+    if old is not None and old.cancelled_at is not None:
+        raise MoveError(f"the meeting with {contact.name} was cancelled (perhaps elsewhere)")
     base = old or meetings.Meeting(id=new_id())
     new = replace(base, **fields)  # type: ignore[arg-type]
     changes = meetings.schedule_changes(old, new)
@@ -297,6 +299,28 @@ def schedule(
         changes.setdefault("scheduled_at", ("", meetings.field_text(new, "scheduled_at")))
     action = MeetingAction.RESCHEDULED if old else MeetingAction.SCHEDULED
     return Event(new_id(), now, now, MeetingChange(new.id, action, changes))
+
+
+def cancel_meeting(
+    contact: Contact, meeting_id: str, now: datetime, new_id: Callable[[], str]
+) -> Event:
+    """Call off a planned meeting: its time is cleared and it is marked cancelled.
+
+    The meeting stays (with any questions picked or notes typed for it), so
+    undoing the event brings it back whole; it is no longer the next meeting.
+    """
+    _require_active(contact)
+    meeting = contact.meeting(meeting_id)
+    if meeting is None:
+        raise MoveError(f"{contact.name} has no such meeting (perhaps undone elsewhere)")
+    if meeting.held:
+        raise MoveError(f"the meeting with {contact.name} is already recorded as held")
+    if meeting.cancelled_at is not None:
+        raise MoveError(f"the meeting with {contact.name} is already cancelled")
+    changes = meetings.schedule_changes(
+        meeting, replace(meeting, scheduled_at=None, cancelled_at=now)
+    )
+    return Event(new_id(), now, now, MeetingChange(meeting_id, MeetingAction.CANCELLED, changes))
 
 
 def hold(
@@ -312,6 +336,8 @@ def hold(
         raise MoveError(f"{contact.name} has no such meeting (perhaps undone elsewhere)")
     if meeting.held:
         raise MoveError(f"the meeting with {contact.name} is already recorded as held")
+    if meeting.cancelled_at is not None:
+        raise MoveError(f"the meeting with {contact.name} was cancelled")
     _require_past(held_at, now)
     held = replace(meeting, held_at=held_at)
     changes = meetings.schedule_changes(meeting, held)

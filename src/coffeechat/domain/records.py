@@ -149,6 +149,7 @@ def meeting_to_record(meeting: Meeting) -> dict[str, Any]:
         "referrals": list(meeting.referrals),
         "started_at": _iso(meeting.started_at),
         "held_at": _iso(meeting.held_at),
+        **({"cancelled_at": _iso(meeting.cancelled_at)} if meeting.cancelled_at else {}),
     }
 
 
@@ -507,6 +508,7 @@ def meeting_from_record(record: Any) -> Meeting:
         referrals=tuple(one_line(r) for r in _texts(record, "referrals", what)),
         started_at=_optional_moment(record.get("started_at"), f"{what}: start"),
         held_at=_optional_moment(record.get("held_at"), f"{what}: held time"),
+        cancelled_at=_optional_moment(record.get("cancelled_at"), f"{what}: cancelled time"),
     )
 
 

@@ -458,6 +458,15 @@ class Repository:
                 return contact, None
             return batch.put(contact.with_event(event)), event
 
+    def cancel_meeting(
+        self, contact_id: str, meeting_id: str, now: datetime
+    ) -> tuple[Contact, Event]:
+        """Call off a planned meeting (kept, marked cancelled); undoable like any event."""
+        with self._changing() as batch:
+            contact = self._current(contact_id)
+            event = pipeline.cancel_meeting(contact, meeting_id, now, self._new_id)
+            return batch.put(contact.with_event(event)), event
+
     def save_meeting(
         self, contact_id: str, meeting: Meeting, base: Meeting | None = None
     ) -> Contact:

@@ -25,7 +25,7 @@ from coffeechat.ui.dialogs.conflict import ConflictDialog
 from coffeechat.ui.dialogs.contact_form import ContactForm
 from coffeechat.ui.dialogs.duplicates import ExistingContactDialog, MergeDialog, MergePicker
 from coffeechat.ui.dialogs.prompts import ConfirmDialog, TextPrompt
-from coffeechat.ui.dialogs.schedule import ScheduleDialog
+from coffeechat.ui.dialogs.schedule import CancelMeeting, Scheduled, ScheduleDialog
 from coffeechat.ui.dialogs.touch import FollowUp, FollowUpDialog, SnoozeDialog
 from coffeechat.ui.dialogs.when import MeetingTimeDialog
 from coffeechat.ui.host import Host, undoable
@@ -214,11 +214,23 @@ async def schedule(host: Host, contact: Contact) -> None:
     """Schedule the contact's next meeting, or change the one already planned."""
     meeting = contact.next_meeting
 
-    async def commit(fields: dict[str, object] | None) -> str | None:
+    async def commit(fields: Scheduled) -> str | None:
         assert fields is not None
+        if isinstance(fields, CancelMeeting):
+            assert meeting is not None
+            called_off = await host.try_save(
+                lambda: host.repository.cancel_meeting(contact.id, meeting.id, host.clock())
+            )
+            if isinstance(called_off, str):
+                return called_off
+            updated, cancelled = called_off
+            said = f"cancelled the meeting with {updated.name}"
+            host.record(updated, cancelled, (said, undoable(sentence(said) + ".")))
+            return None
+        changes = fields
         saved = await host.try_save(
             lambda: host.repository.schedule_meeting(
-                contact.id, meeting.id if meeting else None, fields, host.clock()
+                contact.id, meeting.id if meeting else None, changes, host.clock()
             )
         )
         if isinstance(saved, str):
@@ -387,5 +399,10 @@ async def set_my_name(host: Host) -> None:
 
 
 def _meeting_action(event: Event) -> str:
-    """ "scheduled", "rescheduled" or "held", from a meeting event."""
-    return event.data.action.value if isinstance(event.data, MeetingChange) else "changed"
+    """ "scheduled", "rescheduled", "unscheduled" (its time cleared) or "held", from an event."""
+    if not isinstance(event.data, MeetingChange):
+        return "changed"
+    was, now = event.data.fields.get("scheduled_at", ("", ""))
+    if was and not now:
+        return "unscheduled"
+    return event.data.action.value

@@ -12,7 +12,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coffeechat.domain.model import ArchiveReason, Contact
-from coffeechat.ui.dialogs.base import Dialog
+from coffeechat.ui.dialogs.base import Dialog, DialogBody
 from coffeechat.ui.widgets.lists import VimOptionList
 
 
@@ -32,11 +32,15 @@ class ArchiveDialog(Dialog[ArchiveReason | None]):
         """The question and the reasons."""
         with Vertical(id="dialog", classes="small"):
             yield Label(f"Archive {self.contact.name}?", id="dialog-title", markup=False)
-            yield Label("They leave the board; you can restore them from Archived.")
-            yield VimOptionList(
-                *[Option(reason.value.capitalize(), id=reason.value) for reason in ArchiveReason],
-                id="reasons",
-            )
+            with DialogBody():
+                yield Label("They leave the board; you can restore them from Archived.")
+                yield VimOptionList(
+                    *[
+                        Option(reason.value.capitalize(), id=reason.value)
+                        for reason in ArchiveReason
+                    ],
+                    id="reasons",
+                )
             yield Static("enter archives with the highlighted reason · escape cancels",
                          classes="hint")  # fmt: skip
 

@@ -1,5 +1,12 @@
 """The one dialog base: escape cancels, ctrl+s or enter submits, errors show inline.
 
+Every dialog is a title, a body (``DialogBody``, id ``fields``) that scrolls,
+and the buttons and hint under it, which stay in sight: the body is capped
+at the room the terminal leaves them, so at 80×24 a tall form scrolls
+instead of pushing Save and Cancel off the screen.
+
+Escape on a form whose typed fields changed asks first ("Discard changes?").
+
 A dialog can be given a ``commit``: an async function that saves the value
 (in a thread worker) and returns an error sentence or None.  Then the dialog
 stays open until the save succeeds, showing why it did not, so nothing the
@@ -11,10 +18,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, ClassVar, TypeVar
 
-from textual import on, work
+from textual import events, on, work
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, Label
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 ResultT = TypeVar("ResultT")
 
@@ -57,13 +67,38 @@ class Invalid(Exception):
         self.order = tuple(order)
 
 
+class DialogBody(VerticalScroll):
+    """A dialog's body: it scrolls when the terminal is too short for it.
+
+    It takes the focus (to scroll with the keys) only when nothing in it can:
+    a form's Tab goes from field to field, never onto the box around them.
+    """
+
+    def __init__(self, *children: Widget) -> None:
+        super().__init__(*children, id="fields")
+
+    def allow_focus(self) -> bool:
+        """Only a body of plain text takes the focus."""
+        return (
+            not any(widget.focusable for widget in self.query("*") if widget is not self)
+            and super().allow_focus()
+        )
+
+
+#: Rows left free above and below a dialog that fills the terminal's height.
+_SCREEN_MARGIN = 1
+#: Below this many rows, dialogs drop their padding above and below (class ``-short``).
+_SHORT = 30
+
+
 class Dialog(ModalScreen[ResultT]):
     """A modal that collects one typed value.
 
     Subclasses compose ``#field-NAME`` widgets, each with an ``#error-NAME``
-    label (class ``field-error``) under it, inside a ``#dialog`` container;
-    they implement ``collect`` (the value, or raise ``Invalid``) and may set
-    ``CANCELLED`` (what escape returns).
+    label (class ``field-error``) under it, inside a ``DialogBody`` within a
+    ``#dialog`` container (the title above the body, the buttons and hint
+    below it); they implement ``collect`` (the value, or raise ``Invalid``)
+    and may set ``CANCELLED`` (what escape returns).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -74,10 +109,64 @@ class Dialog(ModalScreen[ResultT]):
     #: The result of escape.
     CANCELLED: ClassVar[object] = None
 
+    #: Escape asks "Discard changes?" when a typed field changed (off for questions).
+    ASK_BEFORE_DISCARD: ClassVar[bool] = True
+
     def __init__(self, *, commit: Commit[ResultT] | None = None) -> None:
         super().__init__()
         self._commit = commit
         self._committing = False
+        self._started: dict[str, object] | None = None
+        self._room = 0  # the body's height cap, in rows (see fit_body)
+
+    # -- fitting the terminal ---------------------------------------------------
+
+    @on(events.Mount)
+    def _after_mount(self) -> None:
+        self._started = self.typed()
+        self.call_after_refresh(self.fit_body)
+
+    @on(events.Resize)
+    def _resized(self) -> None:
+        self.call_after_refresh(self.fit_body)
+
+    def fit_body(self) -> None:
+        """Cap the body's height at the room the title, buttons and hint leave it.
+
+        The body scrolls within that; the buttons under it stay on the screen.
+        """
+        dialog = self.query("#dialog")
+        body = self.query("#fields")
+        if not dialog or not body:
+            return
+        # A short terminal gets the dialog's blank top and bottom rows back.
+        self.set_class(self.size.height < _SHORT, "-short")
+        box, scroller = dialog.first(), body.first()
+        others = box.outer_size.height - scroller.outer_size.height
+        room = max(3, self.size.height - 2 * _SCREEN_MARGIN - others)
+        if self._room != room:
+            self._room = room
+            scroller.styles.max_height = room
+
+    # -- what was typed -----------------------------------------------------------
+
+    def typed(self) -> dict[str, object]:
+        """Every typed field's value, by widget id: what "changes" compares."""
+        values: dict[str, object] = {}
+        for index, widget in enumerate(self.query("Input, TextArea, Select")):
+            key = widget.id or f"#{index}"
+            if isinstance(widget, Input):
+                values[key] = widget.value
+            elif isinstance(widget, TextArea):
+                values[key] = widget.text
+            elif isinstance(widget, Select):
+                values[key] = widget.value
+        return values
+
+    @property
+    def changed(self) -> bool:
+        """True when a typed field differs from what the dialog opened with."""
+        return self._started is not None and self.typed() != self._started
 
     def collect(self) -> ResultT:
         """The value the fields hold, or raise ``Invalid``; subclasses implement it."""
@@ -119,11 +208,21 @@ class Dialog(ModalScreen[ResultT]):
             self.show_problem(problem)
 
     def action_cancel(self) -> None:
-        """Close without saving (not while a save is under way: it may still land)."""
+        """Close without saving (not while a save is under way: it may still land).
+
+        With changes typed, ask first: one escape must not lose them.
+        """
         if self._committing:
             self.notify("Still saving: wait for it to finish or fail.", timeout=3)
             return
+        if self.ASK_BEFORE_DISCARD and self.changed:
+            self.app.push_screen(DiscardChanges(), self._discard_answered)
+            return
         self.dismiss(self.CANCELLED)  # type: ignore[arg-type]
+
+    def _discard_answered(self, discard: bool | None) -> None:
+        if discard:
+            self.dismiss(self.CANCELLED)  # type: ignore[arg-type]
 
     # -- errors ----------------------------------------------------------------
 
@@ -149,6 +248,9 @@ class Dialog(ModalScreen[ResultT]):
         found = self.query(f"#field-{first}")
         if found:
             found.first().focus()
+        # The field and the sentence under it, both in sight in a scrolled body.
+        shown = self.query_one(f"#error-{first}", Label)
+        self.call_after_refresh(shown.scroll_visible, animate=False)
 
     def show_problem(self, message: str, *, error: bool = True) -> None:
         """A line under the dialog's title: why the save failed (or that it is under way).
@@ -165,6 +267,7 @@ class Dialog(ModalScreen[ResultT]):
         line.update(message)
         line.set_class(True, "shown")
         line.set_class(not error, "-pending")
+        self.call_after_refresh(self.fit_body)
 
     # -- the usual ways to submit and cancel ------------------------------------
 
@@ -189,6 +292,7 @@ class ChoiceDialog(Dialog[ResultT]):
     """
 
     CHOICES: ClassVar[Mapping[str, object]] = {}
+    ASK_BEFORE_DISCARD: ClassVar[bool] = False
 
     def on_mount(self) -> None:
         """The safe choice has the focus."""
@@ -208,3 +312,27 @@ class ChoiceDialog(Dialog[ResultT]):
         if chosen is not None and chosen in self.CHOICES:
             event.stop()
             self.dismiss(self.CHOICES[chosen])  # type: ignore[arg-type]
+
+
+class DiscardChanges(ChoiceDialog[bool]):
+    """ "Discard changes?" on escape from a changed form: keep editing (the safe one) or discard."""
+
+    CHOICES: ClassVar[Mapping[str, object]] = {"keep": False, "discard": True}
+    CANCELLED: ClassVar[object] = False
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Keep editing", id="cancel", tooltip="Back to the form"),
+        Binding("k", "choose(False)", "Keep editing", id="keep_editing", show=False,
+                tooltip="Back to the form, with what you typed"),
+        Binding("d", "choose(True)", "Discard", id="discard_changes",
+                tooltip="Close the form; what you typed is lost"),
+    ]  # fmt: skip
+
+    def compose(self) -> ComposeResult:
+        """The question and its two answers."""
+        with Vertical(id="dialog", classes="small"):
+            yield Label("Discard changes?", id="dialog-title")
+            yield DialogBody(Static("What you typed in this form will be lost.", markup=False))
+            with Horizontal(classes="buttons"):
+                yield Button("Keep editing (k)", variant="primary", id="keep")
+                yield Button("Discard (d)", variant="error", id="discard")

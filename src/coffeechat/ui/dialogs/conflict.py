@@ -8,12 +8,12 @@ from typing import ClassVar, Literal
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
 from coffeechat.domain.fields import FIELD_LABELS
 from coffeechat.domain.text import printable
-from coffeechat.ui.dialogs.base import ChoiceDialog
+from coffeechat.ui.dialogs.base import ChoiceDialog, DialogBody
 
 Choice = Literal["mine", "theirs"]
 
@@ -60,7 +60,7 @@ class ConflictDialog(ChoiceDialog[Choice | None]):
                 id="dialog-title",
                 markup=False,
             )
-            with VerticalScroll(id="fields"):
+            with DialogBody():
                 yield Static(conflict_text(self.conflicts), id="conflict-body")
             with Horizontal(classes="buttons"):
                 yield Button("Keep theirs (t)", variant="primary", id="theirs")

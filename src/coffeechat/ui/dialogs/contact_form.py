@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from coffeechat.domain.fields import (
@@ -14,7 +14,7 @@ from coffeechat.domain.fields import (
     clean_fields,
 )
 from coffeechat.domain.model import Contact
-from coffeechat.ui.dialogs.base import Commit, Dialog, Invalid
+from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, Invalid
 
 
 class ContactForm(Dialog[dict[str, str] | None]):
@@ -32,7 +32,7 @@ class ContactForm(Dialog[dict[str, str] | None]):
         title = f"Edit {self.contact.name}" if self.contact else "New contact"
         with Vertical(id="dialog", classes="form"):
             yield Label(title, id="dialog-title", markup=False)
-            with VerticalScroll(id="fields"):
+            with DialogBody():
                 for spec in FIELDS:
                     with Horizontal(classes="field-row"):
                         yield Label(spec.label, classes="field-label")

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,7 +19,7 @@ from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import merge_conflicts
 from coffeechat.domain.search import matches_filter
 from coffeechat.domain.text import matched_text, printable, sentence
-from coffeechat.ui.dialogs.base import ChoiceDialog, Dialog
+from coffeechat.ui.dialogs.base import ChoiceDialog, Dialog, DialogBody
 
 Existing = Literal["open", "add"]
 
@@ -65,7 +65,7 @@ class ExistingContactDialog(ChoiceDialog[Existing | None]):
         """What is already there, and the three ways on."""
         with Vertical(id="dialog", classes="small"):
             yield Label("Already on your board", id="dialog-title")
-            yield Label(f"{_who(self.existing)} is already there.", markup=False)
+            yield DialogBody(Static(f"{_who(self.existing)} is already there.", markup=False))
             with Horizontal(classes="buttons"):
                 yield Button("Open them (o)", variant="primary", id="open")
                 yield Button("Add anyway (a)", id="add")
@@ -104,8 +104,9 @@ class MergePicker(Dialog[str | None]):
                 id="dialog-title",
                 markup=False,
             )
-            yield Input(id="merge-filter", placeholder="type to filter by name, company, role")
-            yield OptionList(id="merge-candidates")
+            with DialogBody():
+                yield Input(id="merge-filter", placeholder="type to filter by name, company, role")
+                yield OptionList(id="merge-candidates")
             yield Static("↓↑ choose · enter picks · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
@@ -172,7 +173,7 @@ class MergeDialog(Dialog[list[str] | None]):
                 id="dialog-title",
                 markup=False,
             )
-            with VerticalScroll(id="fields"):
+            with DialogBody():
                 yield Static(self._explanation(), id="merge-body")
                 if self.conflicts:
                     yield Label("Both have these; tick to take the value shown (space):")

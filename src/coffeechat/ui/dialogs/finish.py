@@ -18,7 +18,7 @@ from coffeechat.domain.duplicates import plan_referrals
 from coffeechat.domain.meetings import Meeting, meeting_start, noted
 from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import PIPELINE, Stage
-from coffeechat.ui.dialogs.base import Dialog, Invalid
+from coffeechat.ui.dialogs.base import Dialog, DialogBody, Invalid
 from coffeechat.ui.widgets.time_field import TimeField, past_reader
 
 
@@ -65,14 +65,15 @@ class FinishDialog(Dialog[datetime | KeepDraft | None]):
                 id="dialog-title",
                 markup=False,
             )
-            if self.explanation:
-                yield Static(self.explanation, id="dialog-explanation", markup=False)
-            yield TimeField(
-                self.default,
-                past_reader(self.now),
-                input_id="when",
-                placeholder="now, yesterday 3pm, tue 14:00…",
-            )
+            with DialogBody():
+                if self.explanation:
+                    yield Static(self.explanation, id="dialog-explanation", markup=False)
+                yield TimeField(
+                    self.default,
+                    past_reader(self.now),
+                    input_id="when",
+                    placeholder="now, yesterday 3pm, tue 14:00…",
+                )
             with Horizontal(classes="buttons"):
                 yield Button("Record", variant="default" if self.empty else "primary", id="record")
                 yield Button("Keep as draft", variant="primary" if self.empty else "default",

@@ -6,10 +6,10 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from coffeechat.ui.dialogs.base import Dialog
+from coffeechat.ui.dialogs.base import Dialog, DialogBody
 
 
 class TextPrompt(Dialog[str | None]):
@@ -28,8 +28,9 @@ class TextPrompt(Dialog[str | None]):
         """The question, a hint and one input."""
         with Vertical(id="dialog", classes="small"):
             yield Label(self.title_text, id="dialog-title", markup=False)
-            yield Label(self.explanation, markup=False)
-            yield Input(self.value, id="prompt-value", placeholder=self.placeholder)
+            with DialogBody():
+                yield Label(self.explanation, markup=False)
+                yield Input(self.value, id="prompt-value", placeholder=self.placeholder)
             yield Static("enter saves · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
@@ -56,7 +57,7 @@ class ConfirmDialog(Dialog[bool]):
         """Title, the details, two buttons."""
         with Vertical(id="dialog"):
             yield Label(self.title_text, id="dialog-title", markup=False)
-            with VerticalScroll(id="fields"):
+            with DialogBody():
                 yield Static(self.body, id="confirm-body", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.action_label, variant="primary", id="confirm")

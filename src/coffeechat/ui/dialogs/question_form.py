@@ -8,7 +8,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from coffeechat.domain.model import ValidationError
 from coffeechat.domain.questions import Category, Question, clean_question
-from coffeechat.ui.dialogs.base import Dialog, Invalid
+from coffeechat.ui.dialogs.base import Dialog, DialogBody, Invalid
 
 
 class QuestionForm(Dialog[tuple[str, Category, tuple[str, ...]] | None]):
@@ -25,32 +25,33 @@ class QuestionForm(Dialog[tuple[str, Category, tuple[str, ...]] | None]):
         title = "New question" if question is None else "Edit question"
         with Vertical(id="dialog", classes="form"):
             yield Label(title, id="dialog-title")
-            with Horizontal(classes="field-row"):
-                yield Label("Question", classes="field-label")
-                yield Input(
-                    question.text if question else "",
-                    id="field-text",
-                    compact=True,
-                    disabled=builtin,
-                    placeholder="an open question: what, how, why…",
-                )
-            yield Label("", id="error-text", classes="field-error")
-            with Horizontal(classes="field-row"):
-                yield Label("Category", classes="field-label")
-                yield Select(
-                    [(c.value.capitalize(), c.value) for c in Category],
-                    value=(question.category if question else Category.CAREER_PATH).value,
-                    allow_blank=False,
-                    id="field-category",
-                    compact=True,
-                    disabled=builtin,
-                )
-            yield Label("", id="error-category", classes="field-error")
-            with Horizontal(classes="field-row"):
-                yield Label("Tags", classes="field-label")
-                yield Input(" ".join(question.tags) if question else "", id="field-tags",
-                            compact=True, placeholder="remote, startup…")  # fmt: skip
-            yield Label("", id="error-tags", classes="field-error")
+            with DialogBody():
+                with Horizontal(classes="field-row"):
+                    yield Label("Question", classes="field-label")
+                    yield Input(
+                        question.text if question else "",
+                        id="field-text",
+                        compact=True,
+                        disabled=builtin,
+                        placeholder="an open question: what, how, why…",
+                    )
+                yield Label("", id="error-text", classes="field-error")
+                with Horizontal(classes="field-row"):
+                    yield Label("Category", classes="field-label")
+                    yield Select(
+                        [(c.value.capitalize(), c.value) for c in Category],
+                        value=(question.category if question else Category.CAREER_PATH).value,
+                        allow_blank=False,
+                        id="field-category",
+                        compact=True,
+                        disabled=builtin,
+                    )
+                yield Label("", id="error-category", classes="field-error")
+                with Horizontal(classes="field-row"):
+                    yield Label("Tags", classes="field-label")
+                    yield Input(" ".join(question.tags) if question else "", id="field-tags",
+                                compact=True, placeholder="remote, startup…")  # fmt: skip
+                yield Label("", id="error-tags", classes="field-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.meetings import Meeting, MeetingFormat
 from coffeechat.domain.model import Contact, ValidationError
 from coffeechat.domain.scheduling import clean_schedule
-from coffeechat.ui.dialogs.base import Commit, Dialog, Invalid
+from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, Invalid
 from coffeechat.ui.widgets.time_field import TimeField, future_reader
 
 _LABELS = {
@@ -25,8 +27,20 @@ _LABELS = {
 }
 
 
-class ScheduleDialog(Dialog[dict[str, object] | None]):
-    """Schedule a meeting or change one; dismisses with checked fields (None = cancelled)."""
+@dataclass(frozen=True, slots=True)
+class CancelMeeting:
+    """The answer "call the planned meeting off" (the "Cancel meeting" button)."""
+
+
+#: What the schedule form answers: the checked fields, the meeting called off, or None (escape).
+Scheduled = dict[str, object] | CancelMeeting | None
+
+
+class ScheduleDialog(Dialog[Scheduled]):
+    """Schedule a meeting or change one; dismisses with checked fields (None = cancelled).
+
+    A planned meeting can also be called off: "Cancel meeting" answers ``CancelMeeting``.
+    """
 
     def __init__(
         self,
@@ -34,7 +48,7 @@ class ScheduleDialog(Dialog[dict[str, object] | None]):
         meeting: Meeting | None,
         now: datetime,
         *,
-        commit: Commit[dict[str, object] | None] | None = None,
+        commit: Commit[Scheduled] | None = None,
     ) -> None:
         super().__init__(commit=commit)
         self.contact = contact
@@ -51,13 +65,13 @@ class ScheduleDialog(Dialog[dict[str, object] | None]):
         with Vertical(id="dialog", classes="form"):
             yield Label(f"{verb} a meeting with {self.contact.name}", id="dialog-title",
                         markup=False)  # fmt: skip
-            with VerticalScroll(id="fields"):
+            with DialogBody():
                 yield TimeField(
                     when,
                     future_reader(self.now, optional=True),
                     input_id="field-when",
                     label=_LABELS["when"],
-                    placeholder="tue 3pm, 2026-12-01 09:30, empty if not agreed yet",
+                    placeholder="tue 3pm, 2026-12-01 09:30; empty: not agreed yet",
                 )
                 with Horizontal(classes="field-row"):
                     yield Label(_LABELS["format"], classes="field-label")
@@ -83,12 +97,19 @@ class ScheduleDialog(Dialog[dict[str, object] | None]):
                         yield Label(_LABELS[name], classes="field-label")
                         yield TextArea(value, id=f"field-{name}", compact=True)
                     yield Label("", id=f"error-{name}", classes="field-error")
+                yield Static(
+                    "Research: what you learned about them and their company.  "
+                    "Goals: what you want to leave knowing.",
+                    classes="hint",
+                )
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button("Close", id="cancel")
+                if self.meeting is not None:
+                    yield Button("Cancel meeting", variant="error", id="cancel-meeting")
             yield Static(
-                "Research: what you learned about them and their company.  "
-                "Goals: what you want to leave knowing.\nctrl+s saves · escape cancels",
+                "ctrl+s saves · escape closes without saving"
+                + (" · Cancel meeting calls it off (u undoes)" if self.meeting else ""),
                 classes="hint",
             )
 
@@ -96,7 +117,17 @@ class ScheduleDialog(Dialog[dict[str, object] | None]):
         """Start in the time field."""
         self.query_one("#field-when", Input).focus()
 
-    def collect(self) -> dict[str, object] | None:
+    @on(Button.Pressed, "#cancel-meeting")
+    def _cancel_meeting(self) -> None:
+        """Call the meeting off (what was typed here is not saved)."""
+        if self._committing:
+            return
+        if self._commit is None:
+            self.dismiss(CancelMeeting())
+        else:
+            self._run_commit(CancelMeeting())
+
+    def collect(self) -> Scheduled:
         """Every field checked; all the problems at once, each on its field."""
         errors: dict[str, str] = {}
         when: datetime | None = None

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import CHANNELS
-from coffeechat.ui.dialogs.base import Commit, Dialog, Invalid
+from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, Invalid
 from coffeechat.ui.widgets.lists import VimOptionList
 from coffeechat.ui.widgets.time_field import TimeField, future_reader, past_reader
 
@@ -45,19 +45,20 @@ class FollowUpDialog(Dialog[FollowUp | None]):
         """Three rows and a preview of the time."""
         with Vertical(id="dialog", classes="small"):
             yield Label(f"Follow-up with {self.contact.name}", id="dialog-title", markup=False)
-            yield TimeField("now", past_reader(self.now), input_id="field-when", label="When")
-            with Horizontal(classes="field-row"):
-                yield Label("How", classes="field-label")
-                yield Select(
-                    [(channel.capitalize(), channel) for channel in CHANNELS],
-                    value=CHANNELS[0],
-                    allow_blank=False,
-                    id="field-channel",
-                    compact=True,
-                )
-            with Horizontal(classes="field-row"):
-                yield Label("Note", classes="field-label")
-                yield Input(id="field-note", compact=True, placeholder="what you talked about")
+            with DialogBody():
+                yield TimeField("now", past_reader(self.now), input_id="field-when", label="When")
+                with Horizontal(classes="field-row"):
+                    yield Label("How", classes="field-label")
+                    yield Select(
+                        [(channel.capitalize(), channel) for channel in CHANNELS],
+                        value=CHANNELS[0],
+                        allow_blank=False,
+                        id="field-channel",
+                        compact=True,
+                    )
+                with Horizontal(classes="field-row"):
+                    yield Label("Note", classes="field-label")
+                    yield Input(id="field-note", compact=True, placeholder="what you talked about")
             yield Static("enter or ctrl+s logs it · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
@@ -99,21 +100,22 @@ class SnoozeDialog(Dialog[datetime | None]):
         """The periods, and a box for a date."""
         with Vertical(id="dialog", classes="small"):
             yield Label(f"Snooze {self.what}", id="dialog-title", markup=False)
-            yield VimOptionList(
-                *[
-                    Option(f"{label:<10} until {self.now + period:%a %d %b %Y}", id=label)
-                    for label, period in _PERIODS
-                ],
-                Option("Until a date…", id="date"),
-                id="periods",
-            )
-            yield TimeField(
-                "",
-                future_reader(self.now, strictly_after=True),
-                input_id="snooze-date",
-                name="snooze",
-                placeholder="friday, 2027-01-15, in 10 days",
-            )
+            with DialogBody():
+                yield VimOptionList(
+                    *[
+                        Option(f"{label:<10} until {self.now + period:%a %d %b %Y}", id=label)
+                        for label, period in _PERIODS
+                    ],
+                    Option("Until a date…", id="date"),
+                    id="periods",
+                )
+                yield TimeField(
+                    "",
+                    future_reader(self.now, strictly_after=True),
+                    input_id="snooze-date",
+                    name="snooze",
+                    placeholder="friday, 2027-01-15, in 10 days",
+                )
             yield Static("enter snoozes · escape cancels", classes="hint")
 
     def on_mount(self) -> None:

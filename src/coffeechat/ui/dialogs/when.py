@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, Static
 
 from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.model import Contact
-from coffeechat.ui.dialogs.base import Dialog, Invalid
+from coffeechat.ui.dialogs.base import Dialog, DialogBody, Invalid
 from coffeechat.ui.widgets.time_field import TimeField, past_reader
 
 
@@ -44,14 +44,15 @@ class MeetingTimeDialog(Dialog[datetime | None]):
         """A question, one input, and a line saying how we read it."""
         with Vertical(id="dialog", classes="small"):
             yield Label(self.question, id="dialog-title", markup=False)
-            if self.explanation:
-                yield Label(self.explanation, id="dialog-explanation", markup=False)
-            yield TimeField(
-                self.default,
-                past_reader(self.now),
-                input_id="when",
-                placeholder="now, yesterday 3pm, tue 14:00…",
-            )
+            with DialogBody():
+                if self.explanation:
+                    yield Label(self.explanation, id="dialog-explanation", markup=False)
+                yield TimeField(
+                    self.default,
+                    past_reader(self.now),
+                    input_id="when",
+                    placeholder="now, yesterday 3pm, tue 14:00…",
+                )
             yield Static(self.HINT, classes="hint")
 
     def on_mount(self) -> None:

@@ -89,7 +89,10 @@ def _said(channel: str, message: str, note: str) -> str:
 def _describe_meeting_event(change: MeetingChange) -> str:
     if change.action is MeetingAction.HELD:
         return "Meeting held"
-    scheduled = change.fields.get("scheduled_at", ("", ""))[1]
+    was, scheduled = change.fields.get("scheduled_at", ("", ""))
+    if was and not scheduled:  # cancelled, or its time cleared
+        what = "cancelled" if change.action is MeetingAction.CANCELLED else "unscheduled"
+        return f"Meeting {what} (was {datetime.fromisoformat(was).astimezone():%a %d %b %H:%M})"
     when = (
         f" for {datetime.fromisoformat(scheduled).astimezone():%a %d %b %H:%M}" if scheduled else ""
     )
@@ -128,9 +131,13 @@ def meetings_text(contact: Contact, now: datetime) -> Text:
         heading = f"{when.astimezone(now.tzinfo):%a %d %b %Y %H:%M}" if when else "Time not agreed"
         text.append(heading, style="bold")
         text.append(f" · {meeting.format.value} · {meeting.minutes} min")
-        text.append(
-            " · held" if meeting.held else " · planned", style="green" if meeting.held else "cyan"
-        )
+        if meeting.cancelled_at is not None:
+            text.append(" · cancelled", style="dim")
+        else:
+            text.append(
+                " · held" if meeting.held else " · planned",
+                style="green" if meeting.held else "cyan",
+            )
         if meeting.place:
             text.append(f" · {printable(meeting.place)}")
         shown = (("Goals", meeting.goals), ("Research", meeting.research), ("Notes", meeting.notes))

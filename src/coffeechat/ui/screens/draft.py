@@ -48,7 +48,9 @@ class DraftScreen(AppScreen[None]):
     """One draft; keys copy, save, edit and mark it sent."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="back", tooltip="Back (stop editing first)"),
+        Binding("escape", "stop_editing", "Done editing", id="stop_editing",
+                tooltip="Stop editing (the draft keeps your changes)"),
+        Binding("escape", "back", "Back", id="back", tooltip="Back to where you were"),
         Binding("i", "edit_here", "Edit", id="edit_here", tooltip="Edit the draft here"),
         Binding("e", "edit_external", "$EDITOR", id="edit_external",
                 tooltip="Edit the draft in your own editor ($EDITOR)"),
@@ -145,7 +147,9 @@ class DraftScreen(AppScreen[None]):
         warning.update(Text("\n".join(printable(n) for n in notes)))
         warning.display = bool(notes)
         self.query_one("#draft-hint", Static).update(
-            "Send it from your own mail, then press s.  Nothing is sent from here."
+            "Editing: type away · ctrl+z undoes · escape when done."
+            if self.editing
+            else "Send it from your own mail, then press s.  Nothing is sent from here."
         )
 
     def _template_source(self) -> str:
@@ -180,28 +184,40 @@ class DraftScreen(AppScreen[None]):
 
     # -- actions -------------------------------------------------------------
 
+    @property
+    def editing(self) -> bool:
+        """True while the draft is being edited in place (letters are text then)."""
+        return self.is_mounted and not self.query_one(TextArea).read_only
+
     def action_back(self) -> None:
-        """Stop editing, or leave."""
-        area = self.query_one(TextArea)
-        if not area.read_only:
-            area.read_only = True
-            self._show_notes()
-            self.notify("Done editing.", timeout=2)
+        """Leave (escape while editing stops editing instead: ``action_stop_editing``)."""
+        if self.editing:
+            self.action_stop_editing()
             return
         self.app.pop_screen()
+
+    def action_stop_editing(self) -> None:
+        """Stop editing; the footer shows the draft's keys again."""
+        self.query_one(TextArea).read_only = True
+        self._show_notes()
+        self.refresh_bindings()
+        self.notify("Done editing.", timeout=2)
 
     def action_edit_here(self) -> None:
         """Let the person type into the draft (escape stops)."""
         area = self.query_one(TextArea)
         area.read_only = False
         area.focus()
-        self.notify("Editing: escape when done.", timeout=3)
+        self._show_notes()
+        self.refresh_bindings()  # the footer: the editing keys, not the letters
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While editing, letters are text: only escape (and ctrl keys) act."""
-        if self.is_mounted and action in {"edit_here", "edit_external", "copy", "save_file",
-                                          "mark_sent", "next_kind"}:  # fmt: skip
-            return self.query_one(TextArea).read_only
+        if action in {"edit_here", "edit_external", "copy", "save_file",
+                      "mark_sent", "next_kind", "back"}:  # fmt: skip
+            return not self.editing
+        if action == "stop_editing":
+            return self.editing
         return True
 
     def action_edit_external(self) -> None:
