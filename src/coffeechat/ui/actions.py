@@ -7,6 +7,7 @@ so no screen imports another.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -16,7 +17,7 @@ from coffeechat.domain.events import EventKind, MeetingChange
 from coffeechat.domain.meetings import AgendaItem
 from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.pipeline import EditConflict
-from coffeechat.domain.rules import DueItem, DueKind
+from coffeechat.domain.rules import DueItem, DueKind, Settings
 from coffeechat.domain.stages import Stage
 from coffeechat.domain.text import sentence
 from coffeechat.storage.errors import NotFoundError
@@ -380,3 +381,30 @@ async def set_my_name(host: Host) -> None:
 def _meeting_action(event: Event) -> str:
     """ "scheduled", "rescheduled" or "held", from a meeting event."""
     return event.data.action.value if isinstance(event.data, MeetingChange) else "changed"
+
+
+async def edit_settings(
+    host: Host, themes: Sequence[str], theme: str, apply_theme: Callable[[str], None]
+) -> None:
+    """The Settings form; saved onto what is stored, so another window's changes stay."""
+    base = host.settings  # what the form showed: only what was changed in it is written
+
+    async def commit(settings: Settings | None) -> str | None:
+        if settings is None or settings == base:
+            return None
+        result = await host.try_save(lambda: host.repository.save_settings(settings, base=base))
+        return result if isinstance(result, str) else None
+
+    settings = await host.push_screen_wait(
+        host.make_screen("settings", base, themes, theme, commit)
+    )
+    if settings is None:
+        return
+    if settings == base:
+        host.notify("No changes to save.", timeout=3)
+        return
+    stored = host.settings
+    if stored.theme != base.theme:
+        apply_theme(stored.theme)
+    host.data_changed.publish(None)
+    host.notify("Settings saved.", timeout=4)

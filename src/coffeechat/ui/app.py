@@ -46,6 +46,7 @@ STYLESHEETS = (
     "questions.tcss",
     "draft.tcss",
     "network.tcss",
+    "settings.tcss",
 )
 POLL_SECONDS = 1.0
 #: The worker group of every thread that touches the database file.
@@ -350,6 +351,8 @@ class CoffeechatApp(App[None]):
                             self.action_show_archive)  # fmt: skip
         yield SystemCommand("Question bank", "Add, edit, tag and hide your questions",
                             self.action_question_bank)  # fmt: skip
+        yield SystemCommand("Settings", "Your name, when reminders are due, the theme",
+                            self.action_settings)  # fmt: skip
         yield SystemCommand("Your name", "The name your message drafts are signed with",
                             self.action_set_my_name)  # fmt: skip
         for kind, (title, what) in transfer_actions.IMPORTS.items():
@@ -386,6 +389,15 @@ class CoffeechatApp(App[None]):
     def action_set_my_name(self) -> None:
         """Ask for the name drafts are signed with, and store it in the settings."""
         self.run_flow(actions.set_my_name(self))
+
+    def action_settings(self) -> None:
+        """Change your name, the reminder limits and the theme."""
+        themes = sorted(self.available_themes)
+        self.run_flow(actions.edit_settings(self, themes, self.theme, self._apply_theme))
+
+    def _apply_theme(self, name: str) -> None:
+        if name in self.available_themes:
+            self.theme = name
 
     def action_show_archive(self) -> None:
         """Show archived contacts, with restore."""
