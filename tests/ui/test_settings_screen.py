@@ -88,7 +88,9 @@ async def test_a_changed_value_is_saved_to_the_file(
         await pilot.pause()
         assert not isinstance(pilot.app.screen, SettingsDialog)
         assert dialog not in pilot.app.screen_stack
-        assert pilot.app.toasts[-1].message == "Settings saved."
+        app = pilot.app
+        assert isinstance(app, CoffeechatApp)
+        assert app.toasts[-1].message == "Settings saved."
     stored = Repository(db_path).settings()
     assert stored.follow_up_months == 6
     assert stored.my_name == "Grace Hopper"
@@ -142,7 +144,7 @@ async def test_escape_with_changes_asks_and_keeps_editing_by_default(
         )
         await pilot.press("enter")  # the safe choice: back to the form
         await pilot.pause()
-        assert pilot.app.screen is dialog
+        assert dialog.is_current
         assert dialog.query_one("#field-give_up_days", Input).value == "30"
         await pilot.press("escape")
         await pilot.pause()
