@@ -341,15 +341,16 @@ async def tick_off(host: Host, item: DueItem) -> None:
 async def mark_sent(host: Host, contact: Contact, kind: str) -> bool:
     """Ask when a message was sent, then record it (moving the contact on); True if saved."""
     now = host.clock()
+    message = "request" if kind == "referral" else kind  # a request to someone introduced
     at = await host.push_screen_wait(
-        MeetingTimeDialog(contact, now, question=f"When did you send the {kind}?")
+        MeetingTimeDialog(contact, now, question=f"When did you send the {message}?")
     )
     if at is None:
         return False
     sent_at = at
 
     def describe(updated: Contact, event: Event) -> tuple[str, str]:
-        what = f"sent the {kind} to {updated.name}"
+        what = f"sent the {message} to {updated.name}"
         if event.kind is EventKind.ADVANCE:
             what += f" (now {updated.stage.label})"
         return what, undoable(what[0].upper() + what[1:] + ".")

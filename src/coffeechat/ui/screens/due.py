@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from coffeechat.domain.humanize import due_reason, due_summary
 from coffeechat.domain.model import printable
 from coffeechat.domain.rules import GIVE_UP, DueItem, DueKind, Settings, Urgency, due_items
+from coffeechat.domain.words import counted, every
 from coffeechat.ui import actions
 from coffeechat.ui.screens.base import ContactActionsScreen
 from coffeechat.ui.widgets.cards import URGENCY_STYLES
@@ -24,9 +25,9 @@ def nothing_due(settings: Settings) -> str:
     """The empty list's text, with the user's own limits (not the defaults)."""
     return (
         "[b]Nothing due.[/b]  Every thank-you is sent and every promise kept.\n\n"
-        f"A thank-you is due {settings.thank_you_due_hours} hours after a meeting and late "
-        f"after {settings.thank_you_late_hours}; a follow-up\n"
-        f"every {settings.follow_up_months} months after you were last in touch; a nudge "
+        f"A thank-you is due {counted(settings.thank_you_due_hours, 'hour')} after a meeting and "
+        f"late after {counted(settings.thank_you_late_hours, 'hour')}; a follow-up\n"
+        f"{every(settings.follow_up_months, 'month')} after you were last in touch; a nudge "
         f"{_days(settings.nudge_days)} after a request\n"
         "nobody answered.  Meetings (s) and promises (m) show on their day and the\n"
         "week before.  z snoozes a line; f logs a follow-up."
@@ -34,7 +35,7 @@ def nothing_due(settings: Settings) -> str:
 
 
 def _days(days: int) -> str:
-    return "a week" if days == 7 else f"{days} days"
+    return "a week" if days == 7 else counted(days, "day")
 
 
 _STATUS = {Urgency.LATE: "LATE", Urgency.OVERDUE: "overdue", Urgency.DUE: "due"}
