@@ -11,7 +11,14 @@ from coffeechat.domain.clock import frozen_clock
 from coffeechat.domain.rules import due_items
 from coffeechat.domain.settings import Settings
 from coffeechat.domain.templates import BUILTIN_TEMPLATES, MessageKind, render, template_values
-from coffeechat.domain.words import article, counted, every, plural, with_article
+from coffeechat.domain.words import (
+    article,
+    counted,
+    every,
+    full_sentence,
+    plural,
+    with_article,
+)
 from coffeechat.storage.repository import Repository
 from coffeechat.ui import transfer_actions
 from coffeechat.ui.app import make_app
@@ -76,6 +83,21 @@ def test_with_article_puts_a_or_an_before_a_role(role: str, said: str) -> None:
 
 def test_article_of_nothing_is_a() -> None:
     assert article("") == "a"
+
+
+@pytest.mark.parametrize(
+    ("fragment", "said"),
+    [
+        ("Ada was deleted (perhaps elsewhere)", "Ada was deleted (perhaps elsewhere)."),
+        ("no contact 1234 (deleted elsewhere?)", "No contact 1234 (deleted elsewhere?)."),
+        ("Is it there?", "Is it there?"),
+        ("Cannot read x.json: locked.", "Cannot read x.json: locked."),
+        ("Saving…", "Saving…"),
+        ("", ""),
+    ],
+)
+def test_full_sentence_capitalises_and_ends_with_a_full_stop(fragment: str, said: str) -> None:
+    assert full_sentence(fragment) == said
 
 
 def test_the_introduced_request_says_as_a_role(now: datetime) -> None:

@@ -58,3 +58,16 @@ def with_article(phrase: str) -> str:
     if not phrase or _ARTICLE.match(phrase):
         return phrase
     return f"{article(phrase)} {phrase}"
+
+
+def full_sentence(text: str) -> str:
+    """``text`` as a sentence to show: a capital first letter and a full stop at the end.
+
+    Errors are written as fragments ("Ada was deleted (perhaps elsewhere)") so
+    the CLI can put them after "coffeechat: "; a toast shows them whole.
+    """
+    text = text.strip()
+    if not text:
+        return text
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!", "…")) else text + "."

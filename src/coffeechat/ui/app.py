@@ -26,6 +26,7 @@ from coffeechat.domain.clock import Clock
 from coffeechat.domain.model import Contact, Event, printable
 from coffeechat.domain.rules import Settings
 from coffeechat.domain.text import sentence
+from coffeechat.domain.words import full_sentence
 from coffeechat.paths import stylesheet
 from coffeechat.storage.errors import USER_FACING_ERRORS, StorageError
 from coffeechat.storage.repository import Repository
@@ -202,7 +203,7 @@ class CoffeechatApp(App[None]):
             with self._storage_lock:
                 changed = self.repository.refresh()
         except StorageError as error:
-            self.call_from_thread(self._outside_check_done, False, str(error))
+            self.call_from_thread(self._outside_check_done, False, full_sentence(str(error)))
         else:
             self.call_from_thread(self._outside_check_done, changed, None)
 
@@ -222,7 +223,7 @@ class CoffeechatApp(App[None]):
             try:
                 return change()
             except USER_FACING_ERRORS as error:
-                return _Failed(str(error), for_now=isinstance(error, StorageError))
+                return _Failed(full_sentence(str(error)), for_now=isinstance(error, StorageError))
 
     async def _attempt(self, change: Callable[[], T]) -> T | _Failed:
         """Run a repository change in a thread worker, one at a time."""
@@ -328,7 +329,7 @@ class CoffeechatApp(App[None]):
             if len(contacts) == 1:  # an import or a meeting's referrals: stay put
                 self.changed(contacts.pop())
             self.data_changed.publish(None)
-            self.notify(f"Undid: {entry.description}", timeout=4)
+            self.notify(f"Undid: {entry.description}.", timeout=4)
 
     def changed(self, contact_id: str) -> None:
         """Say which contact the change about to be drawn was about (see ``last_change``)."""
