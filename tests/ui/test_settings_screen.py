@@ -68,6 +68,9 @@ async def test_save_and_cancel_stay_visible_at_80x24_and_every_field_scrolls_int
         for name in NUMBERS:  # every error line shown: the form is taller than the terminal
             await retype(pilot, name, "0")
         assert len(dialog.query(".field-error.shown")) == len(NUMBERS)
+        assert dialog.query_one("#fields").max_scroll_y > 0  # the fields scroll…
+        frame = dialog.query_one("#dialog").content_region
+        assert frame.contains_region(dialog.query_one(".hint").region)  # …the rest stays whole
         for name in ORDER:
             dialog.query_one(f"#field-{name}").focus()
             await pilot.wait_for_scheduled_animations()  # the scroll to it
@@ -75,6 +78,7 @@ async def test_save_and_cancel_stay_visible_at_80x24_and_every_field_scrolls_int
             assert visible(dialog, f"#field-{name}"), name
             assert visible(dialog, "#save"), name
             assert visible(dialog, "#cancel"), name
+            assert visible(dialog, "#dialog"), name  # its frame and key hint too
 
 
 async def test_a_changed_value_is_saved_to_the_file(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,6 +22,9 @@ from coffeechat.domain.settings import MAX_FOLLOW_UP_MONTHS, Settings
 from coffeechat.ui.dialogs.base import ChoiceDialog, Commit, Dialog, Invalid
 
 YEAR_HOURS = 24 * 365
+#: The form's rows that are not fields: frame and padding (4), the title (2),
+#: the buttons (4) and the key hint (2).
+CHROME_ROWS = 12
 
 
 class InRange(Validator):
@@ -145,6 +148,10 @@ class SettingsDialog(Dialog[Settings | None]):
     def on_mount(self) -> None:
         """Start in the first field."""
         self.query_one("#field-my_name", Input).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The fields get what the terminal has left after the title and the buttons."""
+        self.query_one("#fields").styles.max_height = max(3, event.size.height - CHROME_ROWS)
 
     # -- checking ------------------------------------------------------------
 
