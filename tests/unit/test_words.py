@@ -169,3 +169,16 @@ async def test_the_toast_says_added_after_an_import(repo: Repository, now: datet
     assert toast.startswith("Added 5 · 2 skipped.")
     assert "to add" not in toast
     assert len(repo.contacts()) == 5
+
+
+# -- a request is a request, even to someone introduced -------------------------------------
+
+
+def test_a_request_to_someone_introduced_is_called_a_request() -> None:
+    from coffeechat.domain.templates import message_name
+    from coffeechat.ui.screens.contact import _said
+
+    assert message_name(MessageKind.REFERRAL) == "request"
+    assert message_name("referral") == "request"
+    assert message_name("thank-you") == "thank-you"
+    assert _said("email", "referral", "") == " (email): sent request"  # the timeline

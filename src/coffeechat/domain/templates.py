@@ -35,6 +35,11 @@ class MessageKind(StrEnum):
     REFERRAL = "referral"
 
 
+def message_name(message: str) -> str:
+    """What a person calls a sent message: the one to someone introduced is still a request."""
+    return "request" if message == MessageKind.REFERRAL else message
+
+
 PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
     {
         "name": "their full name",

@@ -19,6 +19,7 @@ from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.pipeline import EditConflict
 from coffeechat.domain.rules import DueItem, DueKind, Settings
 from coffeechat.domain.stages import Stage
+from coffeechat.domain.templates import message_name
 from coffeechat.domain.text import sentence
 from coffeechat.storage.errors import NotFoundError
 from coffeechat.ui.dialogs.archive import ArchiveDialog
@@ -341,7 +342,7 @@ async def tick_off(host: Host, item: DueItem) -> None:
 async def mark_sent(host: Host, contact: Contact, kind: str) -> bool:
     """Ask when a message was sent, then record it (moving the contact on); True if saved."""
     now = host.clock()
-    message = "request" if kind == "referral" else kind  # a request to someone introduced
+    message = message_name(kind)
     at = await host.push_screen_wait(
         MeetingTimeDialog(contact, now, question=f"When did you send the {message}?")
     )

@@ -33,6 +33,7 @@ from coffeechat.domain.meetings import Meeting, find_promise
 from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, Contact, printable
 from coffeechat.domain.network import referral_links
 from coffeechat.domain.rules import cadence_months, next_follow_up, thank_you_item
+from coffeechat.domain.templates import message_name
 from coffeechat.domain.words import counted, every
 from coffeechat.storage.errors import NotFoundError
 from coffeechat.ui.screens.base import NEEDS_ACTIVE, ContactActionsScreen
@@ -79,7 +80,7 @@ def describe_event(event: Event, meetings: Sequence[Meeting] = ()) -> str:
 def _said(channel: str, message: str, note: str) -> str:
     said = f" ({channel})" if channel else ""
     if message:
-        said += f": sent {message}"
+        said += f": sent {message_name(message)}"
     if note:
         said += f": {note}"
     return said
