@@ -25,12 +25,12 @@ def nothing_due(settings: Settings) -> str:
     """The empty list's text, with the user's own limits (not the defaults)."""
     return (
         "[b]Nothing due.[/b]  Every thank-you is sent and every promise kept.\n\n"
-        f"A thank-you is due {counted(settings.thank_you_due_hours, 'hour')} after a meeting and "
-        f"late after {counted(settings.thank_you_late_hours, 'hour')}; a follow-up\n"
-        f"{every(settings.follow_up_months, 'month')} after you were last in touch; a nudge "
-        f"{_days(settings.nudge_days)} after a request\n"
-        "nobody answered.  Meetings (s) and promises (m) show on their day and the\n"
-        "week before.  z snoozes a line; f logs a follow-up."
+        f"A thank-you is due {counted(settings.thank_you_due_hours, 'hour')} after a meeting"
+        f" and late after {counted(settings.thank_you_late_hours, 'hour')};\n"
+        f"a follow-up {every(settings.follow_up_months, 'month')} after you were last in touch;"
+        f"\na nudge {_days(settings.nudge_days)} after a request nobody answered.  Meetings (s)"
+        " and\npromises (m) show on their day and the week before.  z snoozes a line;\n"
+        "f logs a follow-up."
     )
 
 
