@@ -22,6 +22,7 @@ from coffeechat.domain.model import Contact
 from coffeechat.domain.questions import Question
 from coffeechat.domain.rules import due_items
 from coffeechat.domain.settings import Settings
+from coffeechat.domain.words import counted
 from coffeechat.interchange.backup import export_json, plan_backup, read_backup, restore_summary
 from coffeechat.interchange.csv_files import read_csv, write_csv
 from coffeechat.interchange.errors import InterchangeError
@@ -136,7 +137,7 @@ def _people_importer(
         plan.errors[:0] = errors
         plan.errors.sort(key=lambda error: error.line)
         report = ImportReport(
-            plan.summary(),
+            plan.summary(done=not options.dry_run),
             options.dry_run,
             "add",
             [fields["name"] for fields in plan.add],
@@ -239,11 +240,11 @@ def _restore_backup(
         repository.restore_questions(questions)
         if settings != current:
             repository.save_settings(settings)
-    summary = restore_summary(restored, plan)
+    summary = restore_summary(restored, plan, done=not options.dry_run)
     if settings != current:
         summary += " · settings"
     if questions:
-        summary += f" · {len(questions)} question{'s' if len(questions) != 1 else ''}"
+        summary += f" · {counted(len(questions), 'question')}"
     report = ImportReport(
         summary,
         options.dry_run,

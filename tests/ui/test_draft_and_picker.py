@@ -66,7 +66,12 @@ async def open_draft(pilot) -> DraftScreen:
     ("stage", "referred", "title", "says"),
     [
         (Stage.IDENTIFIED, False, "Meeting request to", "a 15-minute chat"),
-        (Stage.IDENTIFIED, True, "Referral note to", "Sam Lee suggested I reach out to you"),
+        (
+            Stage.IDENTIFIED,
+            True,
+            "Meeting request (introduced) to",
+            "Sam Lee suggested I reach out to you",
+        ),
         (Stage.MET, False, "Thank-you to", "Thank you for making time for me"),
         (Stage.THANKED, False, "Follow-up to", "A quick update, Ann"),
     ],
@@ -101,7 +106,12 @@ async def test_i_edits_here_k_cycles_kinds_keeping_edits_and_escape_leaves(
         for _ in range(4):
             await pilot.press("k")
             titles.append(rendered(screen, "#draft-title").split(" to ")[0])
-        assert titles == ["Thank-you", "Follow-up", "Referral note", "Meeting request"]
+        assert titles == [
+            "Thank-you",
+            "Follow-up",
+            "Meeting request (introduced)",
+            "Meeting request",
+        ]
         assert screen.text == "Yescfk" + original  # back on the request: the edit survived
         await pilot.press("escape")
         await pilot.pause()

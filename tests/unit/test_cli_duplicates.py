@@ -186,6 +186,6 @@ def test_importing_a_backup_again_after_a_delete_adds_no_second_copy(
     assert run("import", "json", str(backup)).code == 0
     again = run("import", "json", str(backup))
     assert again.code == 0
-    assert "0 to restore · 2 already there" in again.out
+    assert "Restored 0 · 2 already there" in again.out
     names = [c["name"] for c in run("list", "--json").json()]
     assert sorted(names) == ["Rita Ref", "Xena X"]

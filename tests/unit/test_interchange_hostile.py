@@ -415,7 +415,7 @@ def test_a_backup_restores_settings_hidden_questions_and_theme(
     [restored] = [q for q in repo.questions() if q.id == hidden.id]
     assert (restored.hidden, restored.tags) == (True, ("favourite",))
     again = import_file(repo, "json", backup, now)
-    assert again.summary == "0 to restore · 1 already there"  # nothing left to restore
+    assert again.summary == "Restored 0 · 1 already there"  # nothing left to restore
 
 
 def test_your_name_from_a_file_is_cleaned_too() -> None:

@@ -21,7 +21,7 @@ DATA = Path(__file__).parent.parent / "data" / "interchange"
 def test_linkedin_import_is_idempotent_and_reports_bad_rows_with_lines(run: Run, db: Path) -> None:
     first = run("import", "linkedin", str(DATA / "linkedin_connections.csv"))
     assert first.code == 0
-    assert first.out.startswith("5 to add · 0 to update · 0 already there · 2 skipped")
+    assert first.out.startswith("Added 5 · 2 skipped\n")
     assert "linkedin_connections.csv:9: no name" in first.err
     assert "linkedin_connections.csv:10:" in first.err
     people = {c.name: c for c in Repository(db).contacts()}
@@ -32,7 +32,7 @@ def test_linkedin_import_is_idempotent_and_reports_bad_rows_with_lines(run: Run,
         "2021-02-03",
     )
     again = run("import", "linkedin", str(DATA / "linkedin_connections.csv"))
-    assert again.out.startswith("0 to add · 0 to update · 5 already there")
+    assert again.out.startswith("Added 0 · 5 already there")
     assert len(Repository(db).contacts()) == 5
 
 
@@ -40,7 +40,7 @@ def test_import_fills_blanks_but_never_overwrites_what_you_typed(run: Run, db: P
     add(run, "Grace Hopper", "--company", "My own words", "--linkedin",
         "linkedin.com/in/grace-hopper/")  # fmt: skip
     result = run("import", "linkedin", str(DATA / "linkedin_connections.csv"))
-    assert "4 to add · 1 to update" in result.out
+    assert result.out.startswith("Added 4 · updated 1 ·")
     grace = next(c for c in Repository(db).contacts() if c.name == "Grace Hopper")
     assert grace.company == "My own words"  # kept
     assert grace.role == "Rear Admiral"  # was blank: filled
@@ -57,7 +57,7 @@ def test_dry_run_changes_nothing_and_creates_no_file(run: Run, db: Path) -> None
 
 def test_linkedin_filters(run: Run, db: Path) -> None:
     result = run("import", "linkedin", str(DATA / "linkedin_connections.csv"), "--company", "navy")
-    assert result.out.startswith("1 to add")
+    assert result.out.startswith("Added 1\n")
     assert [c.name for c in Repository(db).contacts()] == ["Grace Hopper"]
 
 
@@ -105,11 +105,11 @@ def test_a_json_backup_restores_everything_on_another_machine(
     other = tmp_path / "other" / "contacts.json"
     environ = {"COFFEECHAT_DB": str(other), "COFFEECHAT_NOW": NOW.isoformat()}
     restored = run("import", "json", str(backup), environ=environ)
-    assert restored.out.startswith("6 to restore · 0 already there")
+    assert restored.out.startswith("Restored 6 · 1 question\n")
     assert Repository(other).contacts() == Repository(db).contacts()  # events and all
     assert Repository(other).questions() == Repository(db).questions()
     again = run("import", "json", str(backup), environ=environ)
-    assert again.out.startswith("0 to restore · 6 already there")
+    assert again.out.startswith("Restored 0 · 6 already there")
     assert Repository(other).questions() == Repository(db).questions()  # not twice
     assert json.loads(backup.read_text())["format"] == "coffeechat-backup"
 

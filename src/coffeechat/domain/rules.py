@@ -30,6 +30,7 @@ from dateutil.relativedelta import relativedelta
 from coffeechat.domain.model import Contact, EventKind
 from coffeechat.domain.settings import Settings as Settings  # re-exported: its old home
 from coffeechat.domain.stages import Stage
+from coffeechat.domain.words import every
 
 
 class DueKind(StrEnum):
@@ -219,7 +220,7 @@ def follow_up_item(contact: Contact, now: datetime, settings: Settings) -> DueIt
         urgency=urgency,
         section=section,
         ref=due_at.date().isoformat(),
-        detail=f"every {cadence_months(contact, settings)} months",
+        detail=every(cadence_months(contact, settings), "month"),
     )
 
 

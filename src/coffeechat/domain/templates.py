@@ -23,6 +23,7 @@ from types import MappingProxyType
 from coffeechat.domain.meetings import DEFAULT_MINUTES
 from coffeechat.domain.stages import Stage
 from coffeechat.domain.text import printable
+from coffeechat.domain.words import with_article
 
 
 class MessageKind(StrEnum):
@@ -34,12 +35,18 @@ class MessageKind(StrEnum):
     REFERRAL = "referral"
 
 
+def message_name(message: str) -> str:
+    """What a person calls a sent message: the one to someone introduced is still a request."""
+    return "request" if message == MessageKind.REFERRAL else message
+
+
 PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
     {
         "name": "their full name",
         "first_name": "the first word of their name",
         "company": "where they work",
         "role": "their job title",
+        "a_role": "their job title after a or an, e.g. a Data Scientist",
         "referrer": "who suggested you contact them",
         "my_name": "your name, to sign with (set it once in the app)",
         "minutes": f"how long the meeting is, in minutes ({DEFAULT_MINUTES} unless you changed it)",
@@ -62,6 +69,7 @@ HINTS: Mapping[str, str] = MappingProxyType(
         "first_name": "[their first name]",
         "company": "[their company]",
         "role": "[their role]",
+        "a_role": "[a or an, and their role]",
         "referrer": "[the person who referred you]",
         "my_name": "[your name]",
         "minutes": "[how many minutes]",
@@ -143,7 +151,7 @@ Subject: $referrer suggested we talk
 Hi $first_name,
 
 $referrer suggested I reach out to you. I'm exploring $field, and they \
-thought your experience as $role at $company would be especially worth \
+thought your experience as $a_role at $company would be especially worth \
 hearing about.
 
 Would you have $minutes minutes for a short call or a coffee? I'll come \
@@ -212,6 +220,7 @@ def template_values(
         "first_name": full_name.split()[0] if full_name else "",
         "company": _one_line(company),
         "role": _one_line(role),
+        "a_role": with_article(_one_line(role)),
         "referrer": _one_line(referrer),
         "my_name": _one_line(my_name),
         "minutes": str(minutes) if minutes > 0 else "",

@@ -284,9 +284,14 @@ def plan_backup(
     return restored, plan
 
 
-def restore_summary(restored: list[Contact], plan: ImportPlan) -> str:
-    """ "3 to restore · 5 already there · 1 skipped"."""
-    parts = [f"{len(restored)} to restore", f"{plan.unchanged} already there"]
+def restore_summary(restored: list[Contact], plan: ImportPlan, *, done: bool = False) -> str:
+    """ "3 to restore · 5 already there · 1 skipped"; ``done``: "Restored 3 · 1 skipped"."""
+    if not done:
+        parts = [f"{len(restored)} to restore", f"{plan.unchanged} already there"]
+    else:
+        parts = [f"Restored {len(restored)}"]
+        if plan.unchanged:
+            parts.append(f"{plan.unchanged} already there")
     if plan.errors:
         parts.append(f"{len(plan.errors)} skipped")
     return " · ".join(parts)

@@ -60,13 +60,24 @@ class ImportPlan:
     #: Values left out of people who are imported all the same.
     warnings: list[RowError] = field(default_factory=list)
 
-    def summary(self) -> str:
-        """ "3 to add · 1 to update · 5 already there · 2 skipped · 1 value left out"."""
-        parts = [
-            f"{len(self.add)} to add",
-            f"{len(self.update)} to update",
-            f"{self.unchanged} already there",
-        ]
+    def summary(self, *, done: bool = False) -> str:
+        """ "3 to add · 1 to update · 5 already there · 2 skipped · 1 value left out".
+
+        ``done``: what the import did, "Added 3 · updated 1 · 5 already there",
+        leaving out what it did not do.
+        """
+        if not done:
+            parts = [
+                f"{len(self.add)} to add",
+                f"{len(self.update)} to update",
+                f"{self.unchanged} already there",
+            ]
+        else:
+            parts = [f"Added {len(self.add)}"]
+            if self.update:
+                parts.append(f"updated {len(self.update)}")
+            if self.unchanged:
+                parts.append(f"{self.unchanged} already there")
         if self.errors:
             parts.append(f"{len(self.errors)} skipped")
         if self.warnings:

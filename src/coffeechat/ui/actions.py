@@ -7,6 +7,7 @@ so no screen imports another.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -16,8 +17,9 @@ from coffeechat.domain.events import EventKind, MeetingChange
 from coffeechat.domain.meetings import AgendaItem
 from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.pipeline import EditConflict
-from coffeechat.domain.rules import DueItem, DueKind
+from coffeechat.domain.rules import DueItem, DueKind, Settings
 from coffeechat.domain.stages import Stage
+from coffeechat.domain.templates import message_name
 from coffeechat.domain.text import sentence
 from coffeechat.storage.errors import NotFoundError
 from coffeechat.ui.dialogs.archive import ArchiveDialog
@@ -361,15 +363,16 @@ async def tick_off(host: Host, item: DueItem) -> None:
 async def mark_sent(host: Host, contact: Contact, kind: str) -> bool:
     """Ask when a message was sent, then record it (moving the contact on); True if saved."""
     now = host.clock()
+    message = message_name(kind)
     at = await host.push_screen_wait(
-        MeetingTimeDialog(contact, now, question=f"When did you send the {kind}?")
+        MeetingTimeDialog(contact, now, question=f"When did you send the {message}?")
     )
     if at is None:
         return False
     sent_at = at
 
     def describe(updated: Contact, event: Event) -> tuple[str, str]:
-        what = f"sent the {kind} to {updated.name}"
+        what = f"sent the {message} to {updated.name}"
         if event.kind is EventKind.ADVANCE:
             what += f" (now {updated.stage.label})"
         return what, undoable(what[0].upper() + what[1:] + ".")
@@ -406,3 +409,30 @@ def _meeting_action(event: Event) -> str:
     if was and not now:
         return "unscheduled"
     return event.data.action.value
+
+
+async def edit_settings(
+    host: Host, themes: Sequence[str], theme: str, apply_theme: Callable[[str], None]
+) -> None:
+    """The Settings form; saved onto what is stored, so another window's changes stay."""
+    base = host.settings  # what the form showed: only what was changed in it is written
+
+    async def commit(settings: Settings | None) -> str | None:
+        if settings is None or settings == base:
+            return None
+        result = await host.try_save(lambda: host.repository.save_settings(settings, base=base))
+        return result if isinstance(result, str) else None
+
+    settings = await host.push_screen_wait(
+        host.make_screen("settings", base, themes, theme, commit)
+    )
+    if settings is None:
+        return
+    if settings == base:
+        host.notify("No changes to save.", timeout=3)
+        return
+    stored = host.settings
+    if stored.theme != base.theme:
+        apply_theme(stored.theme)
+    host.data_changed.publish(None)
+    host.notify("Settings saved.", timeout=4)

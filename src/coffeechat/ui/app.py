@@ -26,6 +26,7 @@ from coffeechat.domain.clock import Clock
 from coffeechat.domain.model import Contact, Event, printable
 from coffeechat.domain.rules import Settings
 from coffeechat.domain.text import sentence
+from coffeechat.domain.words import full_sentence
 from coffeechat.paths import stylesheet
 from coffeechat.storage.errors import USER_FACING_ERRORS, StorageError
 from coffeechat.storage.repository import Repository
@@ -46,6 +47,7 @@ STYLESHEETS = (
     "questions.tcss",
     "draft.tcss",
     "network.tcss",
+    "settings.tcss",
 )
 POLL_SECONDS = 1.0
 #: The worker group of every thread that touches the database file.
@@ -201,7 +203,7 @@ class CoffeechatApp(App[None]):
             with self._storage_lock:
                 changed = self.repository.refresh()
         except StorageError as error:
-            self.call_from_thread(self._outside_check_done, False, str(error))
+            self.call_from_thread(self._outside_check_done, False, full_sentence(str(error)))
         else:
             self.call_from_thread(self._outside_check_done, changed, None)
 
@@ -221,7 +223,7 @@ class CoffeechatApp(App[None]):
             try:
                 return change()
             except USER_FACING_ERRORS as error:
-                return _Failed(str(error), for_now=isinstance(error, StorageError))
+                return _Failed(full_sentence(str(error)), for_now=isinstance(error, StorageError))
 
     async def _attempt(self, change: Callable[[], T]) -> T | _Failed:
         """Run a repository change in a thread worker, one at a time."""
@@ -327,7 +329,7 @@ class CoffeechatApp(App[None]):
             if len(contacts) == 1:  # an import or a meeting's referrals: stay put
                 self.changed(contacts.pop())
             self.data_changed.publish(None)
-            self.notify(f"Undid: {entry.description}", timeout=4)
+            self.notify(f"Undid: {entry.description}.", timeout=4)
 
     def changed(self, contact_id: str) -> None:
         """Say which contact the change about to be drawn was about (see ``last_change``)."""
@@ -350,6 +352,8 @@ class CoffeechatApp(App[None]):
                             self.action_show_archive)  # fmt: skip
         yield SystemCommand("Question bank", "Add, edit, tag and hide your questions",
                             self.action_question_bank)  # fmt: skip
+        yield SystemCommand("Settings", "Your name, when reminders are due, the theme",
+                            self.action_settings)  # fmt: skip
         yield SystemCommand("Your name", "The name your message drafts are signed with",
                             self.action_set_my_name)  # fmt: skip
         for kind, (title, what) in transfer_actions.IMPORTS.items():
@@ -386,6 +390,15 @@ class CoffeechatApp(App[None]):
     def action_set_my_name(self) -> None:
         """Ask for the name drafts are signed with, and store it in the settings."""
         self.run_flow(actions.set_my_name(self))
+
+    def action_settings(self) -> None:
+        """Change your name, the reminder limits and the theme."""
+        themes = sorted(self.available_themes)
+        self.run_flow(actions.edit_settings(self, themes, self.theme, self._apply_theme))
+
+    def _apply_theme(self, name: str) -> None:
+        if name in self.available_themes:
+            self.theme = name
 
     def action_show_archive(self) -> None:
         """Show archived contacts, with restore."""

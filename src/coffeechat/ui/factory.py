@@ -11,6 +11,7 @@ from typing import Any
 
 from textual.screen import Screen
 
+from coffeechat.ui.dialogs.settings import SettingsDialog
 from coffeechat.ui.screens.archive import ArchiveScreen
 from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.draft import DraftScreen
@@ -32,6 +33,7 @@ SCREENS: Mapping[str, ScreenFactory] = {
     "questions": QuestionPicker,
     "meeting": MeetingScreen,
     "draft": DraftScreen,
+    "settings": SettingsDialog,
 }
 
 #: The home screens, each a mode with its own stack (p and d switch between them).

@@ -72,7 +72,8 @@ async def import_flow(host: Host, kind: str) -> None:
     if done is not None:
         if done.undo_steps:
             host.undo_stack.push(UndoEntry(tuple(done.undo_steps), f"the import of {path.name}"))
-        said = undoable(done.summary) if done.undo_steps else done.summary
+        said = f"{done.summary}."
+        said = undoable(said) if done.undo_steps else said
         host.notify(said, title=title, timeout=8)
         host.data_changed.publish(None)
 

@@ -33,6 +33,8 @@ from coffeechat.domain.meetings import Meeting, find_promise
 from coffeechat.domain.model import CONTACT_FIELDS, FIELD_LABELS, Contact, printable
 from coffeechat.domain.network import referral_links
 from coffeechat.domain.rules import cadence_months, next_follow_up, thank_you_item
+from coffeechat.domain.templates import message_name
+from coffeechat.domain.words import counted, every
 from coffeechat.storage.errors import NotFoundError
 from coffeechat.ui.screens.base import NEEDS_ACTIVE, ContactActionsScreen
 from coffeechat.ui.widgets.keyed_table import Cell, KeyedTable
@@ -80,7 +82,7 @@ def describe_event(event: Event, meetings: Sequence[Meeting] = ()) -> str:
 def _said(channel: str, message: str, note: str) -> str:
     said = f" ({channel})" if channel else ""
     if message:
-        said += f": sent {message}"
+        said += f": sent {message_name(message)}"
     if note:
         said += f": {note}"
     return said
@@ -154,7 +156,8 @@ def meetings_text(contact: Contact, now: datetime) -> Text:
             text.append(f" (due {moment(promise.due, now)})", style="dim")
         asked = sum(item.asked for item in meeting.agenda)
         if meeting.agenda:
-            text.append(f"\n  {len(meeting.agenda)} questions, {asked} asked", style="dim")
+            questions = counted(len(meeting.agenda), "question")
+            text.append(f"\n  {questions}, {asked} asked", style="dim")
         if meeting.held:
             # Last, as the record of the talk: each question with what they said.
             for item in meeting.agenda:
@@ -302,7 +305,7 @@ class ContactScreen(ContactActionsScreen):
             text.append(f" {badge(due, now)} ", style=style)
         follow_up = next_follow_up(contact, now, settings)
         if follow_up is not None:
-            every = cadence_months(contact, settings)
-            text.append(f" · next follow-up {day(follow_up, now)} (every {every} months;"
+            months = cadence_months(contact, settings)
+            text.append(f" · next follow-up {day(follow_up, now)} ({every(months, 'month')};"
                         " f logs one)", style="dim")  # fmt: skip
         return text

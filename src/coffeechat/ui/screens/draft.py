@@ -40,7 +40,7 @@ _TITLES = {
     MessageKind.REQUEST: "Meeting request",
     MessageKind.THANK_YOU: "Thank-you",
     MessageKind.FOLLOW_UP: "Follow-up",
-    MessageKind.REFERRAL: "Referral note",
+    MessageKind.REFERRAL: "Meeting request (introduced)",
 }
 
 

@@ -24,6 +24,7 @@ from coffeechat.domain.rules import (
     due_items,
     snoozed_items,
 )
+from coffeechat.domain.words import counted, every
 from coffeechat.ui import actions
 from coffeechat.ui.screens.base import ContactActionsScreen
 from coffeechat.ui.widgets.keyed_table import Cell, Heading, KeyedTable, Row
@@ -34,17 +35,17 @@ def nothing_due(settings: Settings) -> str:
     """The empty list's text, with the user's own limits (not the defaults)."""
     return (
         "[b]Nothing due.[/b]  Every thank-you is sent and every promise kept.\n\n"
-        f"A thank-you is due {settings.thank_you_due_hours} hours after a meeting and late "
-        f"after {settings.thank_you_late_hours}; a follow-up\n"
-        f"every {settings.follow_up_months} months after you were last in touch; a nudge "
-        f"{_days(settings.nudge_days)} after a request\n"
-        "nobody answered.  Meetings (s) and promises (m) show on their day and the\n"
-        "week before.  z snoozes a line; f logs a follow-up."
+        f"A thank-you is due {counted(settings.thank_you_due_hours, 'hour')} after a meeting"
+        f" and late after {counted(settings.thank_you_late_hours, 'hour')};\n"
+        f"a follow-up {every(settings.follow_up_months, 'month')} after you were last in touch;"
+        f"\na nudge {_days(settings.nudge_days)} after a request nobody answered.  Meetings (s)"
+        " and\npromises (m) show on their day and the week before.  z snoozes a line;\n"
+        "f logs a follow-up."
     )
 
 
 def _days(days: int) -> str:
-    return "a week" if days == 7 else f"{days} days"
+    return "a week" if days == 7 else counted(days, "day")
 
 
 _STATUS = {Urgency.LATE: " LATE ", Urgency.OVERDUE: "overdue", Urgency.DUE: "due"}
