@@ -73,16 +73,20 @@ class CoffeechatApp(App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {BindingsProvider}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "show_pipeline", "Pipeline", id="pipeline", tooltip="The board of stages"),
-        Binding("d", "show_due", "Due", id="due", tooltip="What needs doing, most urgent first"),
-        Binding("w", "show_network", "Network", id="network",
+        # Footers show only the keys that matter on their screen (the home screens
+        # show p, d and q themselves); ? lists every key.
+        Binding("p", "show_pipeline", "Pipeline", id="pipeline", show=False,
+                tooltip="The board of stages"),
+        Binding("d", "show_due", "Due", id="due", show=False,
+                tooltip="What needs doing, most urgent first"),
+        Binding("w", "show_network", "Network", id="network", show=False,
                 tooltip="Who introduced whom, and how many introductions became meetings"),
         # Not in the footer (every change's toast says "u to undo"); ? lists it.
         Binding("u", "undo", "Undo", id="undo", show=False,
                 tooltip="Take back this session's last change"),
         Binding("question_mark", "toggle_help", "Keys", id="help", key_display="?",
                 tooltip="Show or hide every key for this screen"),
-        Binding("q", "quit", "Quit", id="quit", tooltip="Leave coffeechat"),
+        Binding("q", "quit", "Quit", id="quit", show=False, tooltip="Leave coffeechat"),
     ]  # fmt: skip
 
     def __init__(self, repository: Repository, clock: Clock) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, ClassVar, TypeVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Footer, Input, Label
 
 ResultT = TypeVar("ResultT")
 
@@ -82,6 +82,11 @@ class Dialog(ModalScreen[ResultT]):
     def collect(self) -> ResultT:
         """The value the fields hold, or raise ``Invalid``; subclasses implement it."""
         raise NotImplementedError
+
+    @on(events.Mount)
+    def _show_own_keys(self) -> None:
+        """The dialog's keys at the foot: the footer behind it shows the screen's."""
+        self.mount(Footer(compact=True, show_command_palette=False))
 
     # -- submitting ------------------------------------------------------------
 

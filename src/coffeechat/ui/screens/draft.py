@@ -48,16 +48,19 @@ class DraftScreen(AppScreen[None]):
     """One draft; keys copy, save, edit and mark it sent."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="back", tooltip="Back (stop editing first)"),
+        Binding("escape", "back", "Back", id="back", tooltip="Back to where you were"),
+        # While editing, escape (same id: rebinding "back" moves both) stops editing.
+        Binding("escape", "stop_editing", "Done editing", id="back",
+                tooltip="Stop editing; the draft keeps what you typed"),
         Binding("i", "edit_here", "Edit", id="edit_here", tooltip="Edit the draft here"),
-        Binding("e", "edit_external", "$EDITOR", id="edit_external",
+        Binding("e", "edit_external", "$EDITOR", id="edit_external", show=False,
                 tooltip="Edit the draft in your own editor ($EDITOR)"),
         Binding("c", "copy", "Copy", id="copy", tooltip="Copy the draft to the clipboard"),
         Binding("f", "save_file", "Save file", id="save_file",
                 tooltip="Save the draft to a text file"),
         Binding("s", "mark_sent", "Mark sent", id="mark_sent",
                 tooltip="Record that you sent it (moves the contact on)"),
-        Binding("k", "next_kind", "Other message", id="next_kind",
+        Binding("k", "next_kind", "Other draft", id="next_kind",
                 tooltip="Draft a different one of the four messages"),
     ]  # fmt: skip
 
@@ -185,20 +188,28 @@ class DraftScreen(AppScreen[None]):
         area = self.query_one(TextArea)
         if not area.read_only:
             area.read_only = True
+            self.refresh_bindings()  # the footer: the draft's keys again
             self._show_notes()
             self.notify("Done editing.", timeout=2)
             return
         self.app.pop_screen()
+
+    def action_stop_editing(self) -> None:
+        """Stop editing (escape while editing)."""
+        self.action_back()
 
     def action_edit_here(self) -> None:
         """Let the person type into the draft (escape stops)."""
         area = self.query_one(TextArea)
         area.read_only = False
         area.focus()
+        self.refresh_bindings()  # the footer: the editing keys
         self.notify("Editing: escape when done.", timeout=3)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While editing, letters are text: only escape (and ctrl keys) act."""
+        if self.is_mounted and action in {"back", "stop_editing"}:  # escape: one or the other
+            return self.query_one(TextArea).read_only == (action == "back")
         if self.is_mounted and action in {"edit_here", "edit_external", "copy", "save_file",
                                           "mark_sent", "next_kind"}:  # fmt: skip
             return self.query_one(TextArea).read_only

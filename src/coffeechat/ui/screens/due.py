@@ -58,6 +58,14 @@ class DueScreen(ContactActionsScreen):
         Binding("d", "app.show_due", "Due", id="due", show=False),  # already here
         Binding("z", "snooze", "Snooze", id="snooze",
                 tooltip="Hide the highlighted item for a week, a month… or until a date"),
+        Binding("n", "new", "New", id="new", show=False, tooltip="Add a person to the pipeline"),
+        Binding("t", "draft", "Draft", id="draft",
+                tooltip="Draft the message this item needs (thank-you, follow-up)"),
+        # A home screen: the way to the other one, and out, in the footer.
+        Binding("p", "app.show_pipeline", "Pipeline", id="pipeline", tooltip="The board of stages"),
+        Binding("question_mark", "app.toggle_help", "Keys", id="help", key_display="?",
+                tooltip="Show or hide every key for this screen"),
+        Binding("q", "app.quit", "Quit", id="quit", tooltip="Leave coffeechat"),
     ]  # fmt: skip
 
     def __init__(self) -> None:
