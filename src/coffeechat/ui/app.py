@@ -338,18 +338,24 @@ class CoffeechatApp(App[None]):
         self.last_change = (self.last_change[0] + 1, contact_id)
 
     def action_toggle_help(self) -> None:
-        """Show or hide the panel listing every key."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        """Show (or close) every key of this screen, full screen: its own keys first."""
+        if type(self.screen) is SCREENS["help"]:
+            self.pop_screen()
         else:
-            self.action_show_help_panel()
+            self.show_screen("help", self.screen)
+
+    def action_show_help_panel(self) -> None:
+        """Every key, on the help screen (not Textual's side panel, half of 80 columns)."""
+        if type(self.screen) is not SCREENS["help"]:
+            self.show_screen("help", self.screen)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Palette entries that are no key: imports, exports, settings, the archive.
 
         Every key of the screen is in the palette too, from ``BindingsProvider``.
         """
-        yield from super().get_system_commands(screen)
+        # Not Textual's "Keys" (its side panel): `?`, from BindingsProvider, is ours.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
         yield SystemCommand("Archived contacts", "Show and restore archived contacts",
                             self.action_show_archive)  # fmt: skip
         yield SystemCommand("Question bank", "Add, edit, tag and hide your questions",
