@@ -8,6 +8,8 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from coffeechat.ui.dialogs.base import Dialog
+from coffeechat.ui.dialogs.conflict import ConflictDialog
+from coffeechat.ui.dialogs.duplicates import ExistingContactDialog
 from coffeechat.ui.screens.archive import ArchiveScreen
 from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.draft import DraftScreen
@@ -160,3 +162,19 @@ async def test_at_120_columns_the_board_footer_fits_too(app_factory, demo_repo) 
     async with app_factory().run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert_footer_fits(pilot.app, "d Due", "? Keys", "q Quit")
+
+
+async def test_choice_dialogs_show_their_choices_not_save(app_factory, repo, now) -> None:
+    existing = repo.add({"name": "Ada Lovelace", "company": "Engines"}, now)
+    async with app_factory().run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        for dialog, must_have in [
+            (ExistingContactDialog(existing), ("esc Back", "o Open", "a Add anyway")),
+            (ConflictDialog("Ada", {"company": ("X", "Y")}), ("m Keep mine", "t Keep theirs")),
+        ]:
+            pilot.app.push_screen(dialog)
+            await pilot.pause()
+            line = assert_footer_fits(pilot.app, *must_have)
+            assert "^s Save" not in line
+            pilot.app.pop_screen()
+            await pilot.pause()

@@ -195,6 +195,12 @@ class ChoiceDialog(Dialog[ResultT]):
 
     CHOICES: ClassVar[Mapping[str, object]] = {}
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Still the safe choice, but "Save" would mislead: the footer shows the choices' keys.
+        Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False,
+                tooltip="Take the first choice"),
+    ]  # fmt: skip
+
     def on_mount(self) -> None:
         """The safe choice has the focus."""
         self.query_one(f"#{next(iter(self.CHOICES))}", Button).focus()
