@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.command import CommandPalette
+
 from coffeechat.config import parse_config
 from coffeechat.domain.clock import frozen_clock
 from coffeechat.domain.stages import Stage
@@ -39,6 +41,16 @@ async def test_a_rebound_key_works_and_the_old_one_no_longer_does(repo, now) -> 
         await pilot.pause()
         assert isinstance(pilot.app.screen, DueScreen)
         assert all(t.title != "Config file" for t in app.toasts)
+
+
+async def test_a_rebound_palette_key_opens_the_palette_and_the_footer_says_so(repo, now) -> None:
+    app = make_app(repo, frozen_clock(now), config('[keys]\npalette = "f2"\n'))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert footer_line(pilot.app).rstrip().endswith("f2 Palette")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CommandPalette)
 
 
 async def test_help_shows_the_rebound_key(repo, now) -> None:

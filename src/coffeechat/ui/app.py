@@ -139,6 +139,10 @@ class CoffeechatApp(App[None]):
         if keymap:
             self.set_keymap(keymap)
             problems.extend(self._clashes(keymap))
+            if "palette" in keymap:  # the footer finds its palette hint by this key
+                first = self._normalize_keymap(keymap)["palette"].split(",")[0]
+                # This app's own, not the class's: read by the footer as self.app.<name>.
+                self.COMMAND_PALETTE_BINDING = first  # type: ignore[misc]
         if problems:
             self.notify("\n".join(problems), title="Config file", severity="warning", timeout=30)
 
