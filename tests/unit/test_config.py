@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coffeechat import cli
-from coffeechat.config import check_keys, parse_config, read_config
+from coffeechat.config import Config, check_keys, parse_config, read_config
 from coffeechat.paths import default_config_path, resolve_config_path
 
 KNOWN = {"advance", "due", "help", "quit"}
@@ -134,3 +134,23 @@ def test_the_config_path_option_wins_then_the_variable_then_the_default(tmp_path
 def test_the_cli_takes_config(tmp_path: Path) -> None:
     args = cli.build_parser().parse_args(["--config", str(tmp_path / "c.toml")])
     assert args.config == str(tmp_path / "c.toml")
+
+
+def test_the_board_is_started_with_the_chosen_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[Config] = []
+
+    def launch(repository: object, clock: object, config: Config) -> int:
+        started.append(config)
+        return 0
+
+    monkeypatch.setattr(cli, "_launch", launch)
+    chosen = write(tmp_path, '[keys]\ndue = "ctrl+d"\n')
+    db = str(tmp_path / "c.json")
+    assert cli.main(["--db", db, "--config", str(chosen)], {}) == 0
+    gone = tmp_path / "gone.toml"
+    assert cli.main(["--db", db], {"COFFEECHAT_CONFIG": str(gone)}) == 0
+    first, second = started
+    assert first.keys == {"due": "ctrl+d"}
+    assert second.problems == (f"{gone} does not exist, so no keys were changed.",)
