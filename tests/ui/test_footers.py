@@ -158,10 +158,42 @@ async def test_the_help_screen_says_how_to_close_it(app_factory, demo_repo) -> N
         assert_footer_fits(pilot.app, "esc Close")
 
 
-async def test_at_120_columns_the_board_footer_fits_too(app_factory, demo_repo) -> None:
+async def test_a_wider_terminal_shows_more_keys_and_a_narrower_one_fewer(
+    app_factory, demo_repo
+) -> None:
+    async with app_factory().run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert "f Follow-up" not in assert_footer_fits(pilot.app)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert_footer_fits(pilot.app, "e Edit", "f Follow-up", "t Draft", "d Due", "q Quit")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert "f Follow-up" not in assert_footer_fits(pilot.app, "d Due", "? Keys", "q Quit")
+
+
+async def test_at_120_columns_every_screens_footer_fits(app_factory, demo_repo) -> None:
     async with app_factory().run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert_footer_fits(pilot.app, "d Due", "? Keys", "q Quit")
+        assert_footer_fits(pilot.app, "e Edit", "f Follow-up", "t Draft", "u Undo")
+        for key in ("enter", "t", "w", "A"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert_footer_fits(pilot.app, "? Keys")
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert_footer_fits(pilot.app, "a Done", "f Follow-up", "q Quit")
+        await pilot.press("p", "m")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MeetingScreen)
+        assert_footer_fits(pilot.app, "^s Finish", "esc Leave", "n Notes")
+        await pilot.press("escape")
+        await pilot.pause()
+        pilot.app.show_screen("questions", None)
+        await pilot.pause()
+        assert_footer_fits(pilot.app, "e Edit", "h Hide")
 
 
 async def test_choice_dialogs_show_their_choices_not_save(app_factory, repo, now) -> None:
