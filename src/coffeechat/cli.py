@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from coffeechat import __version__
+from coffeechat.config import Config, read_config
 from coffeechat.domain.clock import Clock
 from coffeechat.domain.dates import DateParseError, Prefer, parse_day, parse_when
 from coffeechat.domain.duplicates import (
@@ -42,7 +43,7 @@ from coffeechat.domain.stages import Stage
 from coffeechat.domain.text import escaped as visible
 from coffeechat.domain.text import sentence
 from coffeechat.environment import clock_from_environment
-from coffeechat.paths import default_db_path, resolve_db_path, user_path
+from coffeechat.paths import default_db_path, resolve_config_path, resolve_db_path, user_path
 from coffeechat.storage.repository import Repository, new_id
 from coffeechat.transfer import EXPORT_FORMATS, IMPORT_FORMATS, FileFormat
 
@@ -68,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Set COFFEECHAT_NOW (e.g. '2026-11-20 09:00') to freeze the clock for demos.",
     )
     parser.add_argument("--version", action="version", version=f"coffeechat {__version__}")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="settings file, e.g. keys to rebind (default: $COFFEECHAT_CONFIG, "
+        "else config.toml in your user config folder)",
+    )
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -566,6 +573,8 @@ def _print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> No
 
 
 def _run_tui(args: argparse.Namespace, env: Mapping[str, str], clock: Clock) -> int:
+    path, chosen = resolve_config_path(args.config, env)
+    config = read_config(path, required=chosen)
     if args.demo:
         from coffeechat.domain.demo import demo_contacts
 
@@ -573,16 +582,16 @@ def _run_tui(args: argparse.Namespace, env: Mapping[str, str], clock: Clock) -> 
         try:
             repository = Repository(folder / "demo.json")
             repository.insert_many(demo_contacts(clock() - timedelta(minutes=1), new_id))
-            return _launch(repository, clock)
+            return _launch(repository, clock, config)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-    return _launch(Repository(resolve_db_path(getattr(args, "db", None), env)), clock)
+    return _launch(Repository(resolve_db_path(getattr(args, "db", None), env)), clock, config)
 
 
-def _launch(repository: Repository, clock: Clock) -> int:
+def _launch(repository: Repository, clock: Clock, config: Config) -> int:
     from coffeechat.ui.app import make_app  # Textual only loads for the TUI
 
-    app = make_app(repository, clock)
+    app = make_app(repository, clock, config)
     app.run()
     return app.return_code or 0  # 1 after an unhandled error (its report is printed)
 

@@ -11,6 +11,8 @@ import platformdirs
 APP_NAME = "coffeechat"
 DB_VARIABLE = "COFFEECHAT_DB"
 DB_FILENAME = "contacts.json"
+CONFIG_VARIABLE = "COFFEECHAT_CONFIG"
+CONFIG_FILENAME = "config.toml"
 
 
 def default_db_path() -> Path:
@@ -23,6 +25,23 @@ def resolve_db_path(option: str | None, environ: Mapping[str, str]) -> Path:
     chosen = option or environ.get(DB_VARIABLE, "").strip()
     # Absolute, so nothing later reads a folder named "~" as home (see user_path).
     return Path(os.path.abspath(user_path(chosen))) if chosen else default_db_path()
+
+
+def default_config_path() -> Path:
+    """The platform's user config folder, e.g. ~/.config/coffeechat/config.toml."""
+    return platformdirs.user_config_path(APP_NAME) / CONFIG_FILENAME
+
+
+def resolve_config_path(option: str | None, environ: Mapping[str, str]) -> tuple[Path, bool]:
+    """``--config`` wins, then COFFEECHAT_CONFIG, then the platform default.
+
+    Also whether the path was chosen (an option or the variable): a chosen
+    file that is missing is worth a word, the default one is not.
+    """
+    chosen = option or environ.get(CONFIG_VARIABLE, "").strip()
+    if chosen:
+        return Path(os.path.abspath(user_path(chosen))), True
+    return default_config_path(), False
 
 
 def templates_dir() -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from textual.widgets import HelpPanel, Input
+from textual.widgets import Input
 
 from coffeechat.domain.model import ArchiveReason
 from coffeechat.domain.stages import Stage
@@ -14,6 +14,7 @@ from coffeechat.ui.dialogs.contact_form import ContactForm
 from coffeechat.ui.dialogs.when import MeetingTimeDialog
 from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.due import DueScreen
+from coffeechat.ui.screens.help import HelpScreen
 from coffeechat.ui.screens.pipeline import PipelineScreen
 from tests.ui.conftest import SIZE, card_ids, highlighted_name, seed
 
@@ -258,10 +259,10 @@ async def test_d_p_switch_screens_and_question_mark_toggles_help(app_factory) ->
         assert isinstance(pilot.app.screen, PipelineScreen)
         await pilot.press("question_mark")
         await pilot.pause()
-        assert pilot.app.screen.query(HelpPanel)
+        assert isinstance(pilot.app.screen, HelpScreen)  # full screen, not a side panel
         await pilot.press("question_mark")
         await pilot.pause()
-        assert not pilot.app.screen.query(HelpPanel)
+        assert isinstance(pilot.app.screen, PipelineScreen)
 
 
 async def test_q_quits(app_factory) -> None:

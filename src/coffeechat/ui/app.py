@@ -15,12 +15,14 @@ from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.notifications import Notification, SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 from textual.theme import Theme
 from textual.worker import WorkerFailed
 
+from coffeechat.config import Config, check_keys
 from coffeechat.crash import crash_message, write_crash_report
 from coffeechat.domain.clock import Clock
 from coffeechat.domain.model import Contact, Event, printable
@@ -75,22 +77,31 @@ class CoffeechatApp(App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {BindingsProvider}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "show_pipeline", "Pipeline", id="pipeline", tooltip="The board of stages"),
-        Binding("d", "show_due", "Due", id="due", tooltip="What needs doing, most urgent first"),
-        Binding("w", "show_network", "Network", id="network",
+        # Footers show only the keys that matter on their screen (the home screens
+        # show p, d and q themselves); ? lists every key.
+        Binding("p", "show_pipeline", "Pipeline", id="pipeline", show=False,
+                tooltip="The board of stages"),
+        Binding("d", "show_due", "Due", id="due", show=False,
+                tooltip="What needs doing, most urgent first"),
+        Binding("w", "show_network", "Network", id="network", show=False,
                 tooltip="Who introduced whom, and how many introductions became meetings"),
         # Not in the footer (every change's toast says "u to undo"); ? lists it.
         Binding("u", "undo", "Undo", id="undo", show=False,
                 tooltip="Take back this session's last change"),
         Binding("question_mark", "toggle_help", "Keys", id="help", key_display="?",
                 tooltip="Show or hide every key for this screen"),
-        Binding("q", "quit", "Quit", id="quit", tooltip="Leave coffeechat"),
+        Binding("q", "quit", "Quit", id="quit", show=False, tooltip="Leave coffeechat"),
+        # Textual's own palette key has no id: this one can be rebound in the config file.
+        Binding("ctrl+p", "command_palette", "Palette", id="palette", show=False, priority=True,
+                tooltip="Every action and setting, by name"),
     ]  # fmt: skip
 
-    def __init__(self, repository: Repository, clock: Clock) -> None:
+    def __init__(self, repository: Repository, clock: Clock, config: Config | None = None) -> None:
         super().__init__()
         self.repository = repository
         self.clock = clock
+        #: The config file as read at start (keys to rebind, and what was wrong with it).
+        self.config = config
         self.undo_stack = UndoStack()
         #: Published after any change to the data, ours or another process's.
         self.data_changed: Signal[None] = Signal(self, "data_changed")
@@ -110,6 +121,7 @@ class CoffeechatApp(App[None]):
 
     def on_mount(self) -> None:
         """Open on the board, and watch the file for changes made elsewhere."""
+        self._apply_config()
         for mode in MODES:
             self.add_mode(mode, SCREENS[mode])
         stored = self.settings.theme
@@ -120,6 +132,55 @@ class CoffeechatApp(App[None]):
         # After the first screen has drawn: the loaded contacts and the board's cards.
         self.call_after_refresh(freeze_long_lived_objects)
         self.set_interval(POLL_SECONDS, self.check_for_outside_changes)
+
+    def _apply_config(self) -> None:
+        """Rebind the keys the config file names; say in one toast what was wrong with it."""
+        if self.config is None:
+            return
+        keymap, problems = check_keys(self.config, binding_ids())
+        if keymap:
+            self.set_keymap(keymap)
+            problems.extend(self._clashes(keymap))
+            if "palette" in keymap:  # the footer finds its palette hint by this key
+                first = self._normalize_keymap(keymap)["palette"].split(",")[0]
+                # This app's own, not the class's: read by the footer as self.app.<name>.
+                self.COMMAND_PALETTE_BINDING = first  # type: ignore[misc]
+        if problems:
+            self.notify("\n".join(problems), title="Config file", severity="warning", timeout=30)
+
+    def _clashes(self, keymap: dict[str, str]) -> list[str]:
+        """A sentence for each rebound key another binding of the same screen also has.
+
+        Textual lets one of the two win without a word; the person should know.
+        """
+        assert self.config is not None
+        rebound = self._normalize_keymap(keymap)
+        told: set[tuple[str, str]] = set()
+        sentences: list[str] = []
+        for bindings in _binding_sets(type(self)):
+            owners: dict[str, set[str]] = {}
+            for binding in bindings:
+                if binding.id is None:
+                    continue
+                keys = rebound.get(binding.id, binding.key)
+                for key in keys.split(","):
+                    owners.setdefault(key.strip(), set()).add(binding.id)
+            for ids in owners.values():
+                for moved in sorted(ids & rebound.keys()):
+                    for other in sorted(ids - {moved}):
+                        pair = (moved, other) if moved < other else (other, moved)
+                        if pair in told:
+                            continue
+                        told.add(pair)
+                        line = self.config.lines.get(moved)
+                        where = (
+                            f"{self.config.path}, line {line}" if line else str(self.config.path)
+                        )
+                        sentences.append(
+                            f'{where}: "{keymap[moved]}" is also the key for "{other}", '
+                            "so one of them will not work; give one of them another key."
+                        )
+        return sentences
 
     def _keep_theme(self, theme: Theme) -> None:
         """Store a theme picked in the palette, so the next start opens with it."""
@@ -336,18 +397,24 @@ class CoffeechatApp(App[None]):
         self.last_change = (self.last_change[0] + 1, contact_id)
 
     def action_toggle_help(self) -> None:
-        """Show or hide the panel listing every key."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        """Show (or close) every key of this screen, full screen: its own keys first."""
+        if type(self.screen) is SCREENS["help"]:
+            self.pop_screen()
         else:
-            self.action_show_help_panel()
+            self.show_screen("help", self.screen)
+
+    def action_show_help_panel(self) -> None:
+        """Every key, on the help screen (not Textual's side panel, half of 80 columns)."""
+        if type(self.screen) is not SCREENS["help"]:
+            self.show_screen("help", self.screen)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Palette entries that are no key: imports, exports, settings, the archive.
 
         Every key of the screen is in the palette too, from ``BindingsProvider``.
         """
-        yield from super().get_system_commands(screen)
+        # Not Textual's "Keys" (its side panel): `?`, from BindingsProvider, is ours.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
         yield SystemCommand("Archived contacts", "Show and restore archived contacts",
                             self.action_show_archive)  # fmt: skip
         yield SystemCommand("Question bank", "Add, edit, tag and hide your questions",
@@ -417,6 +484,46 @@ def freeze_long_lived_objects() -> None:
     gc.freeze()
 
 
-def make_app(repository: Repository, clock: Clock) -> CoffeechatApp:
-    """The one way to build the app: the CLI, Pilot tests and snapshots all use it."""
-    return CoffeechatApp(repository, clock)
+def _our_classes() -> list[type[DOMNode]]:
+    """Every screen, dialog and widget class coffeechat defines (the app's too)."""
+    classes: list[type[DOMNode]] = [DOMNode]
+    seen: set[type[DOMNode]] = set()
+    while classes:
+        for subclass in classes.pop().__subclasses__():
+            if subclass not in seen:
+                seen.add(subclass)
+                classes.append(subclass)
+    return sorted(
+        (cls for cls in seen if cls.__module__.startswith("coffeechat.")),
+        key=lambda cls: cls.__qualname__,
+    )
+
+
+def _binding_sets(app: type[DOMNode]) -> list[list[Binding]]:
+    """The bindings that act together: a class's own and inherited (a screen's, the app's too)."""
+    app_bindings = [binding for _, binding in app._merge_bindings()]
+    sets = []
+    for cls in _our_classes():
+        own = [binding for _, binding in cls._merge_bindings()]
+        if issubclass(cls, Screen) and not issubclass(cls, ModalScreen):
+            own += app_bindings
+        sets.append(own)
+    return sets
+
+
+def binding_ids() -> set[str]:
+    """The id of every key binding coffeechat declares: what [keys] in the config may name."""
+    return {
+        binding.id
+        for cls in _our_classes()
+        for binding in cls.__dict__.get("BINDINGS", ())
+        if isinstance(binding, Binding) and binding.id
+    }
+
+
+def make_app(repository: Repository, clock: Clock, config: Config | None = None) -> CoffeechatApp:
+    """The one way to build the app: the CLI, Pilot tests and snapshots all use it.
+
+    ``config``: the config file as read (keys to rebind); None leaves every key as built.
+    """
+    return CoffeechatApp(repository, clock, config)

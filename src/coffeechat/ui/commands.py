@@ -42,6 +42,8 @@ class BindingsProvider(Provider):
             binding = active.binding
             if not binding.description or not active.enabled:
                 continue
+            if binding.action == "command_palette":
+                continue  # the palette is open already
             identity = (id(active.node), binding.action)
             if identity in seen:
                 continue

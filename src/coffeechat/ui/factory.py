@@ -16,6 +16,7 @@ from coffeechat.ui.screens.archive import ArchiveScreen
 from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.draft import DraftScreen
 from coffeechat.ui.screens.due import DueScreen
+from coffeechat.ui.screens.help import HelpScreen
 from coffeechat.ui.screens.meeting import MeetingScreen
 from coffeechat.ui.screens.network import NetworkScreen
 from coffeechat.ui.screens.pipeline import PipelineScreen
@@ -34,6 +35,7 @@ SCREENS: Mapping[str, ScreenFactory] = {
     "meeting": MeetingScreen,
     "draft": DraftScreen,
     "settings": SettingsDialog,
+    "help": HelpScreen,
 }
 
 #: The home screens, each a mode with its own stack (p and d switch between them).

@@ -24,7 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
 ResultT = TypeVar("ResultT")
 
@@ -172,6 +172,11 @@ class Dialog(ModalScreen[ResultT]):
         """The value the fields hold, or raise ``Invalid``; subclasses implement it."""
         raise NotImplementedError
 
+    @on(events.Mount)
+    def _show_own_keys(self) -> None:
+        """The dialog's keys at the foot: the footer behind it shows the screen's."""
+        self.mount(Footer(compact=True, show_command_palette=False))
+
     # -- submitting ------------------------------------------------------------
 
     def action_save(self) -> None:
@@ -293,6 +298,12 @@ class ChoiceDialog(Dialog[ResultT]):
 
     CHOICES: ClassVar[Mapping[str, object]] = {}
     ASK_BEFORE_DISCARD: ClassVar[bool] = False
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Still the safe choice, but "Save" would mislead: the footer shows the choices' keys.
+        Binding("ctrl+s", "save", "Save", id="save", priority=True, show=False,
+                tooltip="Take the first choice"),
+    ]  # fmt: skip
 
     def on_mount(self) -> None:
         """The safe choice has the focus."""

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
@@ -46,6 +47,10 @@ class ConfirmDialog(Dialog[bool]):
     """A yes/no question with what will happen spelled out; enter confirms, escape cancels."""
 
     CANCELLED: ClassVar[object] = False
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Confirm", id="save", priority=True, tooltip="Go ahead"),
+    ]
 
     def __init__(self, title: str, body: str, action: str) -> None:
         super().__init__()

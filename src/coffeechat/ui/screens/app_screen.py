@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
+from textual import events, on
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 
 from coffeechat.ui.host import Host
 
 ResultT = TypeVar("ResultT")
+
+#: From this many columns on, the footer also shows these keys (at 80 they are only in `?`).
+WIDE = 120
+WIDE_FOOTER_KEYS = frozenset(
+    {"edit", "follow_up", "draft", "network", "undo", "notes", "leave", "edit_external",
+     "edit_question", "hide_question"}
+)  # fmt: skip
 
 
 class AppScreen(Screen[ResultT]):
@@ -20,6 +30,24 @@ class AppScreen(Screen[ResultT]):
     def coffeechat(self) -> Host:
         """The app, as the small interface screens may use."""
         return cast(Host, self.app)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys that act here; in a wide terminal the footer shows a few more of them."""
+        bindings = super().active_bindings
+        if self.size.width < WIDE:
+            return bindings
+        return {
+            key: active._replace(binding=replace(active.binding, show=True))
+            if active.binding.id in WIDE_FOOTER_KEYS
+            else active
+            for key, active in bindings.items()
+        }
+
+    @on(events.Resize)
+    def _footer_for_the_width(self) -> None:
+        """A new width may leave room for more keys in the footer, or less."""
+        self.refresh_bindings()
 
     def now(self) -> datetime:
         """The app clock's time (frozen in tests and with COFFEECHAT_NOW)."""

@@ -27,7 +27,7 @@ class ContactActionsScreen(AppScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New", id="new", tooltip="Add a person to the pipeline"),
-        Binding("e", "edit", "Edit", id="edit", tooltip="Edit the selected contact"),
+        Binding("e", "edit", "Edit", id="edit", show=False, tooltip="Edit the selected contact"),
         Binding("a", "advance", "Advance", id="advance",
                 tooltip="Move the selected contact one stage on, time-stamped now"),
         Binding("x", "archive", "Archive", id="archive", show=False,
@@ -39,9 +39,9 @@ class ContactActionsScreen(AppScreen[None]):
                 tooltip="Pick and order the questions for the next meeting"),
         Binding("m", "meeting", "Meet", id="meeting",
                 tooltip="Meeting mode: countdown, questions, notes, referrals"),
-        Binding("f", "follow_up", "Follow-up", id="follow_up",
+        Binding("f", "follow_up", "Follow-up", id="follow_up", show=False,
                 tooltip="Log a follow-up (call, coffee, message); the cadence starts again"),
-        Binding("t", "draft", "Draft", id="draft",
+        Binding("t", "draft", "Draft", id="draft", show=False,
                 tooltip="Draft the message this stage needs (request, thank-you, follow-up)"),
         Binding("D", "delete", "Delete", id="delete", show=False,
                 tooltip="Delete the selected contact (asks first; u brings them back)"),

@@ -207,6 +207,9 @@ class ContactScreen(ContactActionsScreen):
         Binding("enter", "noop", show=False, id="open"),
         # Still works here; the footer keeps its room for this person's keys.
         Binding("n", "new", "New", show=False, id="new", tooltip="Add a person to the pipeline"),
+        Binding("e", "edit", "Edit", id="edit", tooltip="Edit this contact"),
+        Binding("t", "draft", "Draft", id="draft",
+                tooltip="Draft the message this stage needs (request, thank-you, follow-up)"),
     ]  # fmt: skip
 
     def __init__(self, contact_id: str) -> None:

@@ -48,18 +48,19 @@ class DraftScreen(AppScreen[None]):
     """One draft; keys copy, save, edit and mark it sent."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "stop_editing", "Done editing", id="stop_editing",
-                tooltip="Stop editing (the draft keeps your changes)"),
         Binding("escape", "back", "Back", id="back", tooltip="Back to where you were"),
+        # While editing, escape (same id: rebinding "back" moves both) stops editing.
+        Binding("escape", "stop_editing", "Done editing", id="back",
+                tooltip="Stop editing; the draft keeps what you typed"),
         Binding("i", "edit_here", "Edit", id="edit_here", tooltip="Edit the draft here"),
-        Binding("e", "edit_external", "$EDITOR", id="edit_external",
+        Binding("e", "edit_external", "$EDITOR", id="edit_external", show=False,
                 tooltip="Edit the draft in your own editor ($EDITOR)"),
         Binding("c", "copy", "Copy", id="copy", tooltip="Copy the draft to the clipboard"),
         Binding("f", "save_file", "Save file", id="save_file",
                 tooltip="Save the draft to a text file"),
         Binding("s", "mark_sent", "Mark sent", id="mark_sent",
                 tooltip="Record that you sent it (moves the contact on)"),
-        Binding("k", "next_kind", "Other message", id="next_kind",
+        Binding("k", "next_kind", "Other draft", id="next_kind",
                 tooltip="Draft a different one of the four messages"),
     ]  # fmt: skip
 

@@ -112,6 +112,14 @@ class DueScreen(ContactActionsScreen):
                         "(on a snoozed item: put it back on the list)"),
         Binding("Z", "toggle_snoozed", "Show snoozed", id="toggle_snoozed", show=False,
                 tooltip="Show or hide the snoozed items at the end of the list"),
+        Binding("n", "new", "New", id="new", show=False, tooltip="Add a person to the pipeline"),
+        Binding("t", "draft", "Draft", id="draft",
+                tooltip="Draft the message this item needs (thank-you, follow-up)"),
+        # A home screen: the way to the other one, and out, in the footer.
+        Binding("p", "app.show_pipeline", "Pipeline", id="pipeline", tooltip="The board of stages"),
+        Binding("question_mark", "app.toggle_help", "Keys", id="help", key_display="?",
+                tooltip="Show or hide every key for this screen"),
+        Binding("q", "app.quit", "Quit", id="quit", tooltip="Leave coffeechat"),
     ]  # fmt: skip
 
     def __init__(self) -> None:

@@ -66,9 +66,10 @@ class MeetingScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "finish", "Finish", id="finish", priority=True,
                 tooltip="Record the meeting as held and move the contact to Met"),
-        Binding("escape", "back_or_leave", "Leave", id="leave",
+        Binding("escape", "back_or_leave", "Leave", id="leave", show=False,
                 tooltip="Back to the questions; from the questions, finish or keep as a draft"),
-        Binding("n", "jump('notes')", "Notes", id="notes", tooltip="Write in the notes"),
+        Binding("n", "jump('notes')", "Notes", id="notes", show=False,
+                tooltip="Write in the notes"),
         Binding("t", "jump('takeaway-input')", "Takeaway", id="takeaway",
                 tooltip="Add a key takeaway"),
         Binding("p", "jump('promise-input')", "Promise", id="promise",

@@ -40,6 +40,12 @@ class PipelineScreen(ContactActionsScreen):
                 tooltip="Archived contacts, with restore"),
         # This is the board: its own key need not take footer room here.
         Binding("p", "app.show_pipeline", "Pipeline", id="pipeline", show=False),
+        # A home screen: the way to the other one, and out, in the footer.
+        Binding("d", "app.show_due", "Due", id="due",
+                tooltip="What needs doing, most urgent first"),
+        Binding("question_mark", "app.toggle_help", "Keys", id="help", key_display="?",
+                tooltip="Show or hide every key for this screen"),
+        Binding("q", "app.quit", "Quit", id="quit", tooltip="Leave coffeechat"),
     ]  # fmt: skip
 
     def __init__(self) -> None:

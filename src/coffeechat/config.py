@@ -1,0 +1,198 @@
+"""The config file (TOML): keys people rebind, e.g. on a non-QWERTY layout.
+
+    [keys]
+    advance = "A"
+    due = "ctrl+d"
+
+Read once at start.  Nothing in it can stop the app from opening: every bad
+entry becomes one sentence (the file, the line, what is wrong) shown as a
+toast, and the good entries still apply.  Which binding ids exist is the
+UI's to say; ``check_keys`` is given them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The tables the file may hold.
+TABLES = ("keys",)
+#: An example line for the sentences that explain what a [keys] entry looks like.
+EXAMPLE = 'advance = "A"'
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """What the file asks for, and what was wrong with it (one sentence each)."""
+
+    path: Path
+    #: Binding id → key(s) as written ("A", "ctrl+d", "j,down").
+    keys: Mapping[str, str] = field(default_factory=dict)
+    #: Binding id → its line in the file, for the sentences about it.
+    lines: Mapping[str, int] = field(default_factory=dict)
+    #: What was wrong: (its line, or 0 for the whole file; one sentence), in the file's order.
+    issues: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """What was wrong with the file, one sentence each."""
+        return tuple(sentence for _, sentence in self.issues)
+
+
+def read_config(path: Path, *, required: bool = False) -> Config:
+    """Read ``path``; a missing file is an empty config (a problem only when ``required``)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if required:
+            return Config(path, issues=((0, f"{path} does not exist, so no keys were changed."),))
+        return Config(path)
+    except UnicodeDecodeError:
+        return Config(path, issues=((0, f"{path} is not UTF-8 text, so no keys were changed."),))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return Config(
+            path, issues=((0, f"Could not read {path} ({reason}), so no keys were changed."),)
+        )
+    return parse_config(path, text)
+
+
+def parse_config(path: Path, text: str) -> Config:
+    """The config in ``text`` (the contents of ``path``)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return Config(path, issues=((0, _syntax_sentence(path, text, error)),))
+    problems: list[tuple[int, str]] = []  # (line, sentence): told in the file's order
+    for name in data:
+        if name not in TABLES:
+            line = _line_of_table(text, name)
+            problems.append(
+                (
+                    line or 0,
+                    f"{_where(path, line)}: coffeechat has no setting "
+                    f'called "{name}" (the file holds a [keys] table), so it was ignored.',
+                )
+            )
+    table = data.get("keys", {})
+    if not isinstance(table, dict):
+        line = _line_of_table(text, "keys")
+        problems.append(
+            (
+                line or 0,
+                f"{_where(path, line)}: keys must be a table, "
+                f"[keys] followed by lines like {EXAMPLE}, so no keys were changed.",
+            )
+        )
+        table = {}
+    keys: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for binding_id, value in table.items():
+        line = _line_of_key(text, binding_id)
+        if line is not None:
+            lines[binding_id] = line
+        where = _where(path, line)
+        if not isinstance(value, str):
+            problems.append(
+                (
+                    line or 0,
+                    f'{where}: the key for "{binding_id}" must be text in quotes, '
+                    f'like {binding_id} = "A", so it was ignored.',
+                )
+            )
+        elif not value.strip() or any(not part.strip() for part in value.split(",")):
+            problems.append(
+                (line or 0, f'{where}: "{binding_id}" is given no key, so it was ignored.')
+            )
+        elif any(" " in part.strip() for part in value.split(",")):
+            problems.append(
+                (
+                    line or 0,
+                    f'{where}: "{value}" is not a key name (use "ctrl+d", not "ctrl d"; '
+                    f'separate several keys with commas), so "{binding_id}" was ignored.',
+                )
+            )
+        else:
+            keys[binding_id] = ",".join(part.strip() for part in value.split(","))
+    return Config(path, keys, lines, tuple(sorted(problems, key=lambda p: p[0])))
+
+
+def check_keys(config: Config, known: Collection[str]) -> tuple[dict[str, str], list[str]]:
+    """The keymap of the entries whose binding id exists, and every problem with the file.
+
+    The problems: the file's own (``config.problems``) and one for each binding
+    id that does not exist, all in the order of their lines.
+    """
+    keymap: dict[str, str] = {}
+    problems = list(config.issues)
+    for binding_id, keys in config.keys.items():
+        if binding_id in known:
+            keymap[binding_id] = keys
+            continue
+        close = difflib.get_close_matches(binding_id, sorted(known), n=1)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        line = config.lines.get(binding_id)
+        problems.append(
+            (
+                line or 0,
+                f"{_where(config.path, line)}: coffeechat has no key "
+                f'called "{binding_id}"{hint}, so it was ignored.',
+            )
+        )
+    return keymap, [sentence for _, sentence in sorted(problems, key=lambda p: p[0])]
+
+
+# -- where in the file ----------------------------------------------------------
+
+_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+_AT_END = "(at end of document)"
+
+
+def _syntax_sentence(path: Path, text: str, error: tomllib.TOMLDecodeError) -> str:
+    """tomllib's message, with its line and column moved up front where people look."""
+    message = str(error)
+    found = _AT.search(message)
+    if found is not None:
+        where = f"{path}, line {found[1]}, column {found[2]}"
+        what = _AT.sub("", message)
+    elif _AT_END in message:  # an unclosed quote or bracket runs to the end
+        where = f"{path}, line {len(text.splitlines()) or 1}"
+        what = message.replace(_AT_END, "").strip() + " at the end of the file"
+    else:
+        return f"{path} is not valid TOML ({message}), so no keys were changed."
+    what = what.strip().rstrip(".")
+    what = what[:1].lower() + what[1:]
+    return f"{where}: {what}, so no keys were changed."
+
+
+def _where(path: Path, line: int | None) -> str:
+    return f"{path}, line {line}" if line is not None else str(path)
+
+
+def _line_of_table(text: str, name: str) -> int | None:
+    """The line of ``[name]`` (or of ``name = …`` at the top level)."""
+    header = re.compile(rf"^\s*\[\s*\"?{re.escape(name)}\"?\s*\]")
+    assignment = re.compile(rf"^\s*\"?{re.escape(name)}\"?\s*[=.]")
+    for number, line in enumerate(text.splitlines(), 1):
+        if header.match(line) or assignment.match(line):
+            return number
+    return None
+
+
+def _line_of_key(text: str, name: str) -> int | None:
+    """The line that sets ``name`` in the [keys] table (or ``keys.name`` anywhere)."""
+    in_keys = False
+    entry = re.compile(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=")
+    dotted = re.compile(rf"^\s*keys\s*\.\s*[\"']?{re.escape(name)}[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(r"^\s*\[", line):
+            in_keys = re.match(r"^\s*\[\s*keys\s*\]", line) is not None
+        elif (in_keys and entry.match(line)) or dotted.match(line):
+            return number
+    return None
