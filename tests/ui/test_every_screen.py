@@ -265,6 +265,7 @@ ROUTES: tuple[Route, ...] = (
           cut=FORM_TALLER_THAN_24),
     Route("follow-up", "FollowUpDialog", on_card("Samuel Whitfield", "f")),
     Route("snooze", "SnoozeDialog", keys("d", "z")),
+    # The referral sentences used to be cut at the dialog's edge ("linked as introduced by").
     Route("finish", "FinishDialog", keys("m", "ctrl+s"), setup=meeting_with_referrals),
     Route("archive", "ArchiveDialog", keys("x")),
     Route("delete", "ConfirmDialog", keys("D")),
