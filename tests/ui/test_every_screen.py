@@ -164,17 +164,6 @@ def palette(title: str, *then: str) -> Drive:
     return drive
 
 
-def then(first: Drive, *pressed: str) -> Drive:
-    """``first``, then more keys."""
-
-    async def drive(pilot: Pilot[None]) -> None:
-        await first(pilot)
-        await pilot.pause()
-        await pilot.press(*pressed)
-
-    return drive
-
-
 async def search_the_palette(pilot: Pilot[None]) -> None:
     """ctrl+p, "import", and every provider's answer in.
 
@@ -352,9 +341,6 @@ def test_snapshot(snap_compare, repo, now, route: Route, size: tuple[int, int]) 
 def assert_visible(widget: Widget) -> None:
     """Fail unless ``widget`` is wholly where the person can see it.
 
-    (Under it, not over it: a toast or another layer drawn on top is not looked at;
-    the test clears the toasts first.)
-
     The compositor places each widget at a *region* in screen cells, and
     *clips* it by the visible window of every container it sits in: the
     screen itself (0, 0, width, height), a dialog, a scrolling body (its
@@ -365,6 +351,9 @@ def assert_visible(widget: Widget) -> None:
     button below the bottom edge of a dialog taller than the terminal, has a
     region that pokes out of its clip; a widget in a container too small to
     draw it gets no place in the map at all.
+
+    Only what is around it is looked at, not what is drawn over it (a toast,
+    another layer): the routes clear the toasts first.
     """
     screen = widget.screen
     screen_region = Region(0, 0, *screen.size)
@@ -372,9 +361,9 @@ def assert_visible(widget: Widget) -> None:
     try:
         placed = screen.find_widget(widget)
     except Exception as error:  # NoWidget: laid out nowhere
-        raise AssertionError(f"{name} has focus but is not on the screen") from error
+        raise AssertionError(f"{name} is laid out nowhere on the screen") from error
     region, clip = placed.region, placed.clip
-    assert region.area > 0, f"{name} has focus but no room ({region})"
+    assert region.area > 0, f"{name} has no room ({region})"
     assert screen_region.contains_region(region), (
         f"{name} at {region} is not wholly inside the {screen_region.size} screen"
     )
