@@ -12,7 +12,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coffeechat.domain.model import ArchiveReason, Contact
-from coffeechat.ui.dialogs.base import Dialog, DialogBody
+from coffeechat.ui.dialogs.base import Dialog, DialogBody, save_key
 from coffeechat.ui.widgets.lists import VimOptionList
 
 
@@ -21,6 +21,7 @@ class ArchiveDialog(Dialog[ArchiveReason | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Keep the contact on the board"),
+        save_key("Archive", "Archive with the highlighted reason"),
     ]
 
     def __init__(self, contact: Contact, reason: ArchiveReason | None = None) -> None:

@@ -52,6 +52,11 @@ def after_pending_keys(screen: Screen[Any], callback: Callable[[], object]) -> N
         screen.call_later(when_landed)
 
 
+def save_key(label: str, tooltip: str) -> Binding:
+    """ctrl+s under the name of what it does in this dialog ("Archive", "Snooze"…)."""
+    return Binding("ctrl+s", "save", label, id="save", priority=True, tooltip=tooltip)
+
+
 class Invalid(Exception):
     """What ``Dialog.collect`` raises when a field is wrong: field name → sentence."""
 
@@ -103,7 +108,7 @@ class Dialog(ModalScreen[ResultT]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close without saving"),
-        Binding("ctrl+s", "save", "Save", id="save", priority=True, tooltip="Check and save"),
+        save_key("Save", "Check and save"),
     ]
 
     #: The result of escape.

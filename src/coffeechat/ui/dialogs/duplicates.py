@@ -19,7 +19,7 @@ from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import merge_conflicts
 from coffeechat.domain.search import matches_filter
 from coffeechat.domain.text import matched_text, printable, sentence
-from coffeechat.ui.dialogs.base import ChoiceDialog, Dialog, DialogBody
+from coffeechat.ui.dialogs.base import ChoiceDialog, Dialog, DialogBody, save_key
 
 Existing = Literal["open", "add"]
 
@@ -91,6 +91,8 @@ def likely_first(keep: Contact, others: Sequence[Contact]) -> list[Contact]:
 class MergePicker(Dialog[str | None]):
     """Pick the duplicate to merge into ``keep``: likely ones first, type to filter."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [save_key("Pick", "Merge the highlighted one")]
+
     def __init__(self, keep: Contact, others: Sequence[Contact]) -> None:
         super().__init__()
         self.keep = keep
@@ -157,6 +159,8 @@ class MergeDialog(Dialog[list[str] | None]):
     Returns the fields to take from ``sides.other`` (none ticked keeps the
     survivor's values).
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [save_key("Merge", "Merge the two (u undoes it)")]
 
     def __init__(self, sides: MergeSides) -> None:
         super().__init__()

@@ -18,7 +18,7 @@ from coffeechat.domain.duplicates import plan_referrals
 from coffeechat.domain.meetings import Meeting, meeting_start, noted
 from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import PIPELINE, Stage
-from coffeechat.ui.dialogs.base import Dialog, DialogBody, Invalid
+from coffeechat.ui.dialogs.base import Dialog, DialogBody, Invalid, save_key
 from coffeechat.ui.widgets.time_field import TimeField, past_reader
 
 
@@ -34,6 +34,7 @@ class FinishDialog(Dialog[datetime | KeepDraft | None]):
         Binding("escape", "cancel", "Back", id="cancel", tooltip="Back to the meeting"),
         Binding("ctrl+d", "keep_draft", "Keep as draft", id="keep_draft", priority=True,
                 tooltip="Leave meeting mode without recording the meeting as held"),
+        save_key("Record", "Record the meeting as held"),
     ]  # fmt: skip
     HINT = "enter records · ctrl+d keeps it as a draft · escape goes back"
     #: With nothing noted, enter must not record a meeting that may never have happened.

@@ -10,11 +10,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from coffeechat.ui.dialogs.base import Dialog, DialogBody
+from coffeechat.ui.dialogs.base import Dialog, DialogBody, save_key
 
 
 class TextPrompt(Dialog[str | None]):
     """Ask for one line of text; enter returns it, escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [save_key("OK", "Go on with what is typed")]
 
     def __init__(
         self, title: str, explanation: str, value: str = "", placeholder: str = ""
@@ -30,9 +32,9 @@ class TextPrompt(Dialog[str | None]):
         with Vertical(id="dialog", classes="small"):
             yield Label(self.title_text, id="dialog-title", markup=False)
             with DialogBody():
-                yield Label(self.explanation, markup=False)
+                yield Static(self.explanation, markup=False)
                 yield Input(self.value, id="prompt-value", placeholder=self.placeholder)
-            yield Static("enter saves · escape cancels", classes="hint")
+            yield Static("enter goes on · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         """Ready to type."""

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import CHANNELS
-from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, Invalid
+from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, Invalid, save_key
 from coffeechat.ui.widgets.lists import VimOptionList
 from coffeechat.ui.widgets.time_field import TimeField, future_reader, past_reader
 
@@ -33,6 +33,8 @@ class FollowUp:
 
 class FollowUpDialog(Dialog[FollowUp | None]):
     """When, how, and a short note; the cadence starts again from then."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [save_key("Log it", "Log the follow-up")]
 
     def __init__(
         self, contact: Contact, now: datetime, *, commit: Commit[FollowUp | None] | None = None
@@ -89,6 +91,7 @@ class SnoozeDialog(Dialog[datetime | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Keep it on the list"),
+        save_key("Snooze", "Snooze until the highlighted time"),
     ]
 
     def __init__(self, what: str, now: datetime) -> None:

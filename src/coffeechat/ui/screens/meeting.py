@@ -259,6 +259,7 @@ class MeetingScreen(AppScreen[None]):
             self._drawn[list_id] = texts
             listing = self.query_one(f"#{list_id}", ItemList)
             listing.set_options([Option(text) for text in texts])
+            listing.can_focus = bool(texts)  # an empty list has no room: Tab goes past it
             if keep is not None and keep[0] == list_id and texts:
                 # The next line moves up under the cursor.
                 listing.highlighted = min(keep[1], len(texts) - 1)
