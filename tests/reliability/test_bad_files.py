@@ -107,7 +107,7 @@ def run(
     launched: list[Repository] = []
     on_launch: list[Callable[[Repository], None]] = []
 
-    def fake_launch(repository: Repository, clock: object) -> int:
+    def fake_launch(repository: Repository, clock: object, config: object = None) -> int:
         launched.append(repository)
         for hook in on_launch:
             hook(repository)

@@ -59,6 +59,20 @@ async def test_the_board_shows_its_keys_and_the_way_to_due_help_and_out(
         )
 
 
+async def test_while_filtering_the_board_says_how_to_clear_the_filter(
+    app_factory, demo_repo
+) -> None:
+    async with app_factory().run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert "esc Clear filter" not in footer_line(pilot.app)  # nothing to clear yet
+        await pilot.press("slash", "a")
+        await pilot.pause()
+        assert_footer_fits(pilot.app, "esc Clear filter")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "esc Clear filter" not in assert_footer_fits(pilot.app, "/ Filter")
+
+
 async def test_due_shows_its_keys_and_the_way_to_the_board_help_and_out(
     app_factory, demo_repo
 ) -> None:
@@ -128,9 +142,9 @@ async def test_dialogs_show_their_own_keys(app_factory, demo_repo) -> None:
         for key, must_have in [
             ("n", ("esc Cancel", "^s Save")),  # new contact
             ("e", ("esc Cancel", "^s Save")),  # edit
-            ("x", ("esc Cancel", "^s Save")),  # archive
+            ("x", ("esc Cancel", "^s Archive")),  # archive
             ("s", ("esc Cancel", "^s Save")),  # schedule
-            ("f", ("esc Cancel", "^s Save")),  # follow-up
+            ("f", ("esc Cancel", "^s Log it")),  # follow-up
             ("D", ("esc Cancel", "^s Confirm")),  # delete
         ]:
             await pilot.press(key)

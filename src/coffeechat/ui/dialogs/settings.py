@@ -49,7 +49,7 @@ NUMBERS: Mapping[str, tuple[str, str, InRange]] = {
                             InRange(1, YEAR_HOURS, "hours")),
     "thank_you_late_hours": ("Thank-you late", "hours after a meeting",
                              InRange(1, YEAR_HOURS, "hours")),
-    "follow_up_months": ("Follow up every", "months",
+    "follow_up_months": ("Keep in touch", "months apart",
                          InRange(1, MAX_FOLLOW_UP_MONTHS, "months")),
     "follow_up_overdue_factor": ("Follow-up late", "× the interval, e.g. 1.5",
                                  InRange(1, 10, "times the interval", whole=False)),

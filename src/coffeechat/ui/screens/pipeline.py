@@ -33,7 +33,9 @@ class PipelineScreen(ContactActionsScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", key_display="/", id="filter",
                 tooltip="Show only contacts whose name, company or role match"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+        # In the footer only while a filter is open (check_action).
+        Binding("escape", "clear_filter", "Clear filter", id="clear-filter",
+                tooltip="Show everyone again"),
         Binding("left,h", "column(-1)", "Prev column", show=False, id="column-left"),
         Binding("right,l", "column(1)", "Next column", show=False, id="column-right"),
         Binding("A", "app.show_archive", "Archived", id="show-archive", show=False,
@@ -184,12 +186,19 @@ class PipelineScreen(ContactActionsScreen):
         # Synchronous, unlike Widget.focus(): a key typed right after must land here.
         self.set_focus(there)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """escape clears a filter only when there is one (and only then is it in the footer)."""
+        if action == "clear_filter" and self.is_mounted:
+            return self.query_one("#filter", Input).has_class("shown") or bool(self.filter_text)
+        return True
+
     def action_filter(self) -> None:
         """Show the filter and type into it."""
         box = self.query_one("#filter", Input)
         box.disabled = False
         box.add_class("shown")
         self.set_focus(box)
+        self.refresh_bindings()
 
     def action_clear_filter(self) -> None:
         """Clear and hide the filter, back to the board."""
@@ -201,6 +210,7 @@ class PipelineScreen(ContactActionsScreen):
         box.disabled = True
         self.filter_text = ""
         self.reload()
+        self.refresh_bindings()
         self.set_focus(self.columns()[self._column_index])
 
     @on(Input.Changed, "#filter")
