@@ -18,7 +18,7 @@ from coffeechat.storage.repository import Repository
 # The children import the same coffeechat the tests do.
 SRC = Path(coffeechat.__file__).resolve().parents[1]
 
-KILLS = 200
+KILLS = 100
 KILLS_PER_FILE = 25  # a fresh file now and then keeps the run short
 DELAY = (0.02, 0.15)  # seconds between "ready" and SIGKILL
 
