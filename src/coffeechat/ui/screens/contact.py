@@ -299,7 +299,7 @@ class ContactScreen(ContactActionsScreen):
             style = emphasis("bold cyan", no_color=self.app.no_color)
             text.append(contact.stage.label, style=style)
             days = contact.days_in_stage(now)
-            text.append(f" for {days} day{'s' * (days != 1)}")
+            text.append(f" for {counted(days, 'day')}" if days else " since today")
         settings = self.coffeechat.settings
         due = thank_you_item(contact, now, settings)
         if due is not None:
