@@ -44,6 +44,10 @@ class Board:
         self._order: dict[Stage, list[tuple[SortKey, str]]] = {stage: [] for stage in PIPELINE}
         self._filter: str | None = None  # None: nothing filed yet
         self._minute: datetime | None = None  # the minute the due items were worked out in
+        #: Every card made in that minute with those settings, filtered out or not: a
+        #: filter keystroke re-files the board but works out nobody's due items again.
+        self._made: dict[str, Card] = {}
+        self._made_for: tuple[datetime, Settings] | None = None
 
     def cards(self, stage: Stage) -> list[Card]:
         """The cards in one column, top to bottom."""
@@ -58,10 +62,22 @@ class Board:
         """How many cards one column holds."""
         return len(self._order[stage])
 
+    def _card(self, contact: Contact, now: datetime, settings: Settings) -> Card:
+        """The contact's card: the one made this minute if the contact is the same object."""
+        made = self._made.get(contact.id)
+        if made is not None and made.contact is contact:
+            return made
+        card = self._made[contact.id] = make_card(contact, now, settings)
+        return card
+
     def refresh(
         self, contacts: Iterable[Contact], now: datetime, settings: Settings, filter_text: str
     ) -> set[Stage]:
         """Bring the board up to date; return the stages whose cards changed."""
+        made_for = (now.replace(second=0, microsecond=0), settings)
+        if made_for != self._made_for:  # what is due depends on the time and the settings
+            self._made.clear()
+            self._made_for = made_for
         if filter_text != self._filter:
             return self._rebuild(contacts, now, settings, filter_text)
         changed: set[Stage] = set()
@@ -76,7 +92,7 @@ class Board:
             old = self._cards.get(contact.id)
             if old is not None and old.contact is contact and not timely:
                 continue  # unchanged, and the clock has not moved on since it was filed
-            card = make_card(contact, now, settings)
+            card = self._card(contact, now, settings)
             if old is not None and old.contact is contact and old.items == card.items:
                 continue
             if old is not None:
@@ -102,7 +118,7 @@ class Board:
         for contact in contacts:
             if filter_text and not matches_filter(contact, filter_text):
                 continue
-            card = make_card(contact, now, settings)
+            card = self._card(contact, now, settings)
             key = card_order(card)
             self._cards[contact.id] = card
             self._keys[contact.id] = key
