@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from coffeechat.domain.rules import Settings
 from coffeechat.domain.stages import PIPELINE, Stage
+from coffeechat.ui import board as board_module
 from coffeechat.ui.board import Board
 from tests.ui.conftest import seed
 
@@ -76,3 +77,32 @@ def test_archived_and_filtered_out_contacts_leave_the_board(repo, now) -> None:
     repo.archive(bob.id, ArchiveReason.DECLINED, now)
     assert board.refresh(repo.contacts(), now, Settings(), "") == {Stage.IDENTIFIED}
     assert ids(board, Stage.IDENTIFIED) == [ada.id]
+
+
+def test_a_filter_reuses_this_minutes_cards_and_a_new_minute_or_setting_does_not(
+    repo, now, monkeypatch
+) -> None:
+    seed(repo, now, "Ida")
+    seed(repo, now, "Max", Stage.MET, met_hours_ago=30)
+    made: list[str] = []
+    real = board_module.make_card
+
+    def counting(contact, when, settings):
+        made.append(contact.name)
+        return real(contact, when, settings)
+
+    monkeypatch.setattr(board_module, "make_card", counting)
+    board = Board()
+    board.refresh(repo.contacts(), now, Settings(), "")
+    assert sorted(made) == ["Ida", "Max"]
+    made.clear()
+    for text in ("m", "ma", ""):  # typing a filter, then clearing it
+        board.refresh(repo.contacts(), now, Settings(), text)
+    assert made == []  # nobody's due items were worked out again
+    board.refresh(repo.contacts(), now + timedelta(minutes=1), Settings(), "")
+    assert sorted(made) == ["Ida", "Max"]  # what is due depends on the time
+    made.clear()
+    later = now + timedelta(minutes=1)
+    board.refresh(repo.contacts(), later, Settings(thank_you_due_hours=1), "")
+    assert sorted(made) == ["Ida", "Max"]  # and on the settings
+    assert board.cards(Stage.MET)[0].due is not None

@@ -43,8 +43,7 @@ class Board:
         self._keys: dict[str, SortKey] = {}
         self._order: dict[Stage, list[tuple[SortKey, str]]] = {stage: [] for stage in PIPELINE}
         self._filter: str | None = None  # None: nothing filed yet
-        self._minute: datetime | None = None  # the minute the due items were worked out in
-        #: Every card made in that minute with those settings, filtered out or not: a
+        #: Every card made this minute with these settings, filtered out or not: a
         #: filter keystroke re-files the board but works out nobody's due items again.
         self._made: dict[str, Card] = {}
         self._made_for: tuple[datetime, Settings] | None = None
@@ -75,23 +74,23 @@ class Board:
     ) -> set[Stage]:
         """Bring the board up to date; return the stages whose cards changed."""
         made_for = (now.replace(second=0, microsecond=0), settings)
-        if made_for != self._made_for:  # what is due depends on the time and the settings
+        # What is due depends on the time and the settings: when either moved on,
+        # every card is looked at again (once a minute, and after a settings change).
+        timely = made_for != self._made_for
+        if timely:
             self._made.clear()
             self._made_for = made_for
         if filter_text != self._filter:
             return self._rebuild(contacts, now, settings, filter_text)
         changed: set[Stage] = set()
         seen: set[str] = set()
-        # What is due depends on the time: once a minute every card is looked at again.
-        minute = now.replace(second=0, microsecond=0)
-        timely, self._minute = minute != self._minute, minute
         for contact in contacts:
             if filter_text and not matches_filter(contact, filter_text):
                 continue
             seen.add(contact.id)
             old = self._cards.get(contact.id)
             if old is not None and old.contact is contact and not timely:
-                continue  # unchanged, and the clock has not moved on since it was filed
+                continue  # unchanged, and neither the clock nor the settings moved on
             card = self._card(contact, now, settings)
             if old is not None and old.contact is contact and old.items == card.items:
                 continue
@@ -110,7 +109,6 @@ class Board:
     ) -> set[Stage]:
         """File everything afresh (first draw, or a new filter): one sort per column."""
         self._filter = filter_text
-        self._minute = now.replace(second=0, microsecond=0)
         self._cards.clear()
         self._keys.clear()
         for column in self._order.values():
