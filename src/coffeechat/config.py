@@ -13,7 +13,9 @@ UI's to say; ``check_keys`` is given them.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +25,8 @@ from pathlib import Path
 TABLES = ("keys",)
 #: An example line for the sentences that explain what a [keys] entry looks like.
 EXAMPLE = 'advance = "A"'
+#: A config file is a few lines; anything bigger than this is not one (read no further).
+MAX_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,21 +48,54 @@ class Config:
 
 
 def read_config(path: Path, *, required: bool = False) -> Config:
-    """Read ``path``; a missing file is an empty config (a problem only when ``required``)."""
+    """Read ``path``; a missing file is an empty config (a problem only when ``required``).
+
+    Read before the first screen draws, so nothing here may block or swallow
+    memory: a pipe (opening it waits for a writer), a device such as
+    /dev/zero (endless) or a huge file is one sentence, not a hang.  A
+    byte-order mark (Notepad writes one) is skipped.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_small_text(path)
     except FileNotFoundError:
         if required:
             return Config(path, issues=((0, f"{path} does not exist, so no keys were changed."),))
         return Config(path)
     except UnicodeDecodeError:
         return Config(path, issues=((0, f"{path} is not UTF-8 text, so no keys were changed."),))
+    except _NotAConfigFile as error:
+        return Config(path, issues=((0, f"{path} {error}, so no keys were changed."),))
     except OSError as error:
         reason = error.strerror or str(error)
         return Config(
             path, issues=((0, f"Could not read {path} ({reason}), so no keys were changed."),)
         )
     return parse_config(path, text)
+
+
+class _NotAConfigFile(Exception):
+    """``path`` is something no config file is (its message completes "PATH …")."""
+
+
+def _read_small_text(path: Path) -> str:
+    """The UTF-8 text of a regular file of at most MAX_BYTES (a leading BOM dropped)."""
+    mode = path.stat().st_mode  # before opening: opening a FIFO blocks
+    if stat.S_ISDIR(mode):
+        raise _NotAConfigFile("is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise _NotAConfigFile("is not a regular file (a pipe or a device?)")
+    # O_NONBLOCK: if it was swapped for a FIFO since the stat, opening still returns.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise _NotAConfigFile("is not a regular file (a pipe or a device?)")
+        data = file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        size = path.stat().st_size / (1024 * 1024)
+        raise _NotAConfigFile(
+            f"is {size:.0f} MB; a config file is a few lines (is it the right file?)"
+        )
+    return data.decode("utf-8-sig")
 
 
 def parse_config(path: Path, text: str) -> Config:
