@@ -158,26 +158,64 @@ def parse_config(path: Path, text: str) -> Config:
     return Config(path, keys, lines, tuple(sorted(problems, key=lambda p: p[0])))
 
 
-def check_keys(config: Config, known: Collection[str]) -> tuple[dict[str, str], list[str]]:
+#: Textual's own quit (a priority binding with no id): a key bound to it never arrives.
+QUIT_KEY = "ctrl+q"
+#: Modifiers that make a key one no text field types.
+_COMMAND_MODIFIERS = frozenset({"ctrl", "alt", "meta", "super", "hyper"})
+_FUNCTION_KEY = re.compile(r"f\d{1,2}")
+
+
+def is_command_key(key: str) -> bool:
+    """True for a key no field takes as typing or moving: ctrl+…, alt+…, or F1–F24."""
+    *modifiers, name = key.strip().lower().split("+") if key.strip() != "+" else ["+"]
+    return bool(_COMMAND_MODIFIERS.intersection(modifiers)) or bool(_FUNCTION_KEY.fullmatch(name))
+
+
+def check_keys(
+    config: Config, known: Collection[str], anywhere: Collection[str] = ()
+) -> tuple[dict[str, str], list[str]]:
     """The keymap of the entries whose binding id exists, and every problem with the file.
 
     The problems: the file's own (``config.problems``) and one for each binding
-    id that does not exist, all in the order of their lines.
+    id that does not exist, all in the order of their lines.  ``anywhere``:
+    the ids whose key acts even while a field has the focus (ctrl+s, the
+    palette): given a letter, escape or tab, typing that key would save the
+    form or open the palette instead, so only ctrl/alt/function keys are taken.
+    No id may take ctrl+q: Textual's quit, which always wins (and always works).
     """
     keymap: dict[str, str] = {}
     problems = list(config.issues)
     for binding_id, keys in config.keys.items():
+        line = config.lines.get(binding_id)
+        where = _where(config.path, line)
         if binding_id in known:
-            keymap[binding_id] = keys
+            parts = keys.split(",")
+            if any(part.lower() == QUIT_KEY for part in parts):
+                problems.append(
+                    (
+                        line or 0,
+                        f"{where}: {QUIT_KEY} always quits coffeechat, "
+                        f'so "{binding_id}" can\'t have it and was ignored.',
+                    )
+                )
+            elif binding_id in anywhere and not all(is_command_key(part) for part in parts):
+                problems.append(
+                    (
+                        line or 0,
+                        f'{where}: "{binding_id}" acts even while you type in a field, so its '
+                        f'key must use ctrl or alt (like "ctrl+s" or "alt+s"); "{keys}" was '
+                        "ignored.",
+                    )
+                )
+            else:
+                keymap[binding_id] = keys
             continue
         close = difflib.get_close_matches(binding_id, sorted(known), n=1)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
-        line = config.lines.get(binding_id)
         problems.append(
             (
                 line or 0,
-                f"{_where(config.path, line)}: coffeechat has no key "
-                f'called "{binding_id}"{hint}, so it was ignored.',
+                f'{where}: coffeechat has no key called "{binding_id}"{hint}, so it was ignored.',
             )
         )
     return keymap, [sentence for _, sentence in sorted(problems, key=lambda p: p[0])]

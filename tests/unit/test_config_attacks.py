@@ -122,3 +122,29 @@ def test_odd_shapes_are_one_sentence_each(tmp_path: Path, text: str, words: str)
     (problem,) = problems
     assert words in problem
     assert problem.startswith(str(path))
+
+
+@pytest.mark.parametrize("key", ["a", "A", "escape", "enter", "tab", "space", "é", "ctrl+s,x"])
+def test_a_key_that_acts_inside_fields_must_not_be_a_typing_key(tmp_path: Path, key: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[keys]\nsave = "{key}"\n', encoding="utf-8")
+    keymap, (problem,) = check_keys(read_config(path), KNOWN, anywhere={"save"})
+    assert keymap == {}
+    assert problem.startswith(f'{path}, line 2: "save" acts even while you type in a field')
+
+
+@pytest.mark.parametrize("key", ["ctrl+w", "alt+s", "f2", "ctrl+s,f10"])
+def test_a_ctrl_alt_or_function_key_is_taken_for_those(tmp_path: Path, key: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[keys]\nsave = "{key}"\n', encoding="utf-8")
+    assert check_keys(read_config(path), KNOWN, anywhere={"save"}) == ({"save": key}, [])
+
+
+def test_nothing_takes_ctrl_q_and_ctrl_c_is_left_to_the_user(tmp_path: Path) -> None:
+    """ctrl+q is Textual's quit and always wins; ctrl+c on a screen is the user's choice."""
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\ndue = "ctrl+q"\nquit = "ctrl+c"\n', encoding="utf-8")
+    keymap, (problem,) = check_keys(read_config(path), KNOWN)
+    assert keymap == {"quit": "ctrl+c"}
+    said = f'{path}, line 2: ctrl+q always quits coffeechat, so "due" can\'t have it'
+    assert problem == f"{said} and was ignored."

@@ -137,7 +137,7 @@ class CoffeechatApp(App[None]):
         """Rebind the keys the config file names; say in one toast what was wrong with it."""
         if self.config is None:
             return
-        keymap, problems = check_keys(self.config, binding_ids())
+        keymap, problems = check_keys(self.config, binding_ids(), binding_ids(priority=True))
         if keymap:
             self.set_keymap(keymap)
             problems.extend(self._clashes(keymap))
@@ -511,13 +511,16 @@ def _binding_sets(app: type[DOMNode]) -> list[list[Binding]]:
     return sets
 
 
-def binding_ids() -> set[str]:
-    """The id of every key binding coffeechat declares: what [keys] in the config may name."""
+def binding_ids(*, priority: bool = False) -> set[str]:
+    """The id of every key binding coffeechat declares: what [keys] in the config may name.
+
+    ``priority``: only those whose key acts even while a field has the focus.
+    """
     return {
         binding.id
         for cls in _our_classes()
         for binding in cls.__dict__.get("BINDINGS", ())
-        if isinstance(binding, Binding) and binding.id
+        if isinstance(binding, Binding) and binding.id and (binding.priority or not priority)
     }
 
 

@@ -1,0 +1,105 @@
+"""Red-team attacks on what issue 11 added: the config file's keys, Settings, cancelling
+a meeting, unsnoozing and "Discard changes?".
+
+The standard: a tracker that misfiles one thank-you or loses one typed note
+has failed its only job; another process may write the file while a form is
+open; a bad config entry is one sentence and the app still opens, usable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.widgets import Input
+
+from coffeechat.config import parse_config
+from coffeechat.storage.repository import Repository
+from coffeechat.ui.app import CoffeechatApp, make_app
+from tests.conftest import counting_ids
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+SIZE = (80, 24)
+
+
+def make_repo(db: Path) -> Repository:
+    return Repository(db, id_factory=counting_ids())
+
+
+def keyed_app(db: Path, toml: str) -> CoffeechatApp:
+    return make_app(make_repo(db), lambda: NOW, parse_config(db.with_name("config.toml"), toml))
+
+
+def toasts(app: CoffeechatApp) -> list[str]:
+    return [toast.message for toast in app.toasts]
+
+
+async def type_into_new_contact(app: CoffeechatApp, keys: Sequence[str]) -> str:
+    """Open the new-contact form on the board, type ``keys``; the name field's text."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+        field = app.screen.query_one("#field-name", Input)
+        return field.value
+
+
+# -- 1. the config file's keys -------------------------------------------------------------
+
+
+async def test_save_bound_to_a_letter_is_refused_so_typing_it_never_saves(tmp_path: Path) -> None:
+    """ctrl+s acts even inside a field; bound to "a", typing "Ada" saved a contact "Ad"."""
+    db = tmp_path / "contacts.json"
+    app = keyed_app(db, '[keys]\nsave = "a"\n')
+    assert await type_into_new_contact(app, ["A", "d", "a"]) == "Ada"
+    assert make_repo(db).contacts() == []
+    (said,) = [t for t in toasts(app) if '"save"' in t]
+    assert said.startswith(f"{tmp_path / 'config.toml'}, line 2: ")
+    assert said.endswith(".")
+
+
+async def test_the_palette_bound_to_a_letter_is_refused(tmp_path: Path) -> None:
+    app = keyed_app(tmp_path / "contacts.json", '[keys]\npalette = "p"\n')
+    assert await type_into_new_contact(app, ["P", "i", "p"]) == "Pip"
+
+
+async def test_save_bound_to_escape_or_tab_is_refused(tmp_path: Path) -> None:
+    """Escape must still leave a form (and Tab move through it), not submit it."""
+    db = tmp_path / "contacts.json"
+    app = keyed_app(db, '[keys]\nsave = "escape"\n')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PipelineScreen"
+    app = keyed_app(db, '[keys]\nsave = "tab"\n')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.screen.focused is not None
+        assert app.screen.focused.id == "field-company"
+
+
+async def test_a_key_bound_to_ctrl_q_is_told_it_can_never_work(tmp_path: Path) -> None:
+    """Textual's ctrl+q always quits (a priority binding): "due" there would silently do nothing."""
+    app = keyed_app(tmp_path / "contacts.json", '[keys]\ndue = "ctrl+q"\n')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    (said,) = toasts(app)
+    assert '"due"' in said
+    assert "ctrl+q" in said
+
+
+async def test_a_unicode_key_opens_the_app_and_works(tmp_path: Path) -> None:
+    app = keyed_app(tmp_path / "contacts.json", '[keys]\ndue = "é"\n')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("é")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DueScreen"
+    assert toasts(app) == []
