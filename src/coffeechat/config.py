@@ -218,7 +218,33 @@ def check_keys(
                 f'{where}: coffeechat has no key called "{binding_id}"{hint}, so it was ignored.',
             )
         )
+    problems.extend(_discard_apart(config, keymap))
     return keymap, [sentence for _, sentence in sorted(problems, key=lambda p: p[0])]
+
+
+def _discard_apart(config: Config, keymap: dict[str, str]) -> list[tuple[int, str]]:
+    """Take "discard_changes" out of ``keymap`` if it shares the key that asks (escape).
+
+    A rebound key wins over the one it shares with: escape on a changed form
+    asks "Discard changes?", and a second escape, a reflex, would throw the
+    form away.
+    """
+    keys = keymap.get("discard_changes")
+    if keys is None:
+        return []
+    asking = {key.lower() for key in keymap.get("cancel", "escape").split(",")}
+    if not asking & {key.lower() for key in keys.split(",")}:
+        return []
+    del keymap["discard_changes"]
+    line = config.lines.get("discard_changes")
+    return [
+        (
+            line or 0,
+            f'{_where(config.path, line)}: "{keys}" is also the key that asks '
+            '"Discard changes?", so pressing it twice would throw a form away; '
+            '"discard_changes" was ignored.',
+        )
+    ]
 
 
 # -- where in the file ----------------------------------------------------------

@@ -103,3 +103,17 @@ async def test_a_unicode_key_opens_the_app_and_works(tmp_path: Path) -> None:
         await pilot.pause()
         assert type(app.screen).__name__ == "DueScreen"
     assert toasts(app) == []
+
+
+async def test_discard_bound_to_escape_is_refused_so_two_escapes_keep_the_form(
+    tmp_path: Path,
+) -> None:
+    """A rebound key wins over the one it shares: escape, escape threw a typed form away."""
+    app = keyed_app(tmp_path / "contacts.json", '[keys]\ndiscard_changes = "escape"\n')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "A", "d", "a", "escape", "escape")
+        await pilot.pause()
+        assert app.screen.query_one("#field-name", Input).value == "Ada"
+    (said,) = toasts(app)
+    assert said.startswith(f"{tmp_path / 'config.toml'}, line 2: ")
+    assert '"discard_changes" was ignored.' in said
