@@ -9,14 +9,17 @@ open; a bad config entry is one sentence and the app still opens, usable.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.widgets import Input
 
 from coffeechat.config import parse_config
+from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.app import CoffeechatApp, make_app
+from coffeechat.ui.dialogs.finish import FinishDialog
+from coffeechat.ui.screens.meeting import MeetingScreen
 from tests.conftest import counting_ids
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -117,3 +120,49 @@ async def test_discard_bound_to_escape_is_refused_so_two_escapes_keep_the_form(
     (said,) = toasts(app)
     assert said.startswith(f"{tmp_path / 'config.toml'}, line 2: ")
     assert '"discard_changes" was ignored.' in said
+
+
+# -- 3. cancelling a meeting -------------------------------------------------------------------
+
+
+def planned(db: Path) -> tuple[str, str]:
+    """A requested contact with a meeting planned for now: (contact id, meeting id)."""
+    repo = make_repo(db)
+    contact = repo.add({"name": "Priya Raman", "company": "Northwind"}, NOW - timedelta(days=3))
+    contact, _ = repo.advance(contact.id, NOW - timedelta(days=2))
+    contact, _ = repo.schedule_meeting(contact.id, None, {"scheduled_at": NOW}, NOW)
+    return contact.id, contact.meetings[0].id
+
+
+async def test_a_meeting_cancelled_elsewhere_while_it_is_being_held_is_still_recorded(
+    tmp_path: Path,
+) -> None:
+    """The person is in the meeting: a stale cancel from another window must not keep
+    it from being recorded as held (no thank-you would ever come due), nor drop a note."""
+    db = tmp_path / "contacts.json"
+    contact_id, meeting_id = planned(db)
+    app = make_app(Repository(db), lambda: NOW)  # its own ids: planned() used the counting ones
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        screen = app.screen
+        assert isinstance(screen, MeetingScreen)
+        await screen.saved()
+        Repository(db).cancel_meeting(contact_id, meeting_id, NOW)  # the other window
+        field = screen.query_one("#takeaway-input", Input)
+        field.focus()
+        field.value = "Clinicians need fewer clicks"
+        await pilot.press("enter")
+        await screen.saved()
+        await pilot.press("ctrl+s")  # finish: "Record the meeting as held at …?"
+        await pilot.pause()
+        assert isinstance(app.screen, FinishDialog)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    stored = make_repo(db).get(contact_id)
+    meeting = stored.meeting(meeting_id)
+    assert meeting is not None
+    assert meeting.takeaways == ("Clinicians need fewer clicks",)
+    assert meeting.held
+    assert meeting.cancelled_at is None
+    assert stored.stage is Stage.MET
