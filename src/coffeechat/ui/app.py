@@ -301,6 +301,9 @@ class CoffeechatApp(App[None]):
         """
         outcome = await self._attempt(change)
         if isinstance(outcome, _Failed):
+            # The change read the file first: if another process had changed it (the
+            # usual reason a change fails), the poll will see no news; redraw now.
+            self.data_changed.publish(None)
             return outcome.message
         return outcome
 
