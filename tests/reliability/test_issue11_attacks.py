@@ -8,19 +8,23 @@ open; a bad config entry is one sentence and the app still opens, usable.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from coffeechat.config import parse_config
+from coffeechat.domain.events import ArchiveReason
+from coffeechat.domain.rules import DueItem, Settings, due_items
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.app import CoffeechatApp, make_app
 from coffeechat.ui.dialogs.finish import FinishDialog
+from coffeechat.ui.screens.due import DueScreen
 from coffeechat.ui.screens.meeting import MeetingScreen
 from tests.conftest import counting_ids
+from tests.ui.conftest import seed
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 SIZE = (80, 24)
@@ -166,3 +170,69 @@ async def test_a_meeting_cancelled_elsewhere_while_it_is_being_held_is_still_rec
     assert meeting.held
     assert meeting.cancelled_at is None
     assert stored.stage is Stage.MET
+
+
+# -- 4. unsnoozing -----------------------------------------------------------------------------
+
+
+def snoozed_thank_you(db: Path) -> tuple[str, DueItem]:
+    """A met contact whose thank-you is snoozed for a week: (contact id, the item)."""
+    repo = make_repo(db)
+    contact = seed(repo, NOW, "Priya Raman", Stage.MET)
+    (item,) = due_items([contact], NOW, Settings())
+    repo.snooze(contact.id, item.kind.value, item.ref, NOW + timedelta(days=7), NOW)
+    return contact.id, item
+
+
+async def unsnooze_after(db: Path, elsewhere: Callable[[Repository], object]) -> CoffeechatApp:
+    """On Due's open Snoozed section, ``elsewhere`` changes the file, then z (unsnooze)."""
+    app = make_app(Repository(db), lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d", "Z")
+        await pilot.pause()
+        assert isinstance(app.screen, DueScreen)
+        assert app.screen.snoozed
+        elsewhere(Repository(db))
+        await pilot.press("z")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # What the screen shows once the change failed: the file as it is now.
+        assert app.screen.snoozed == {}
+        summary = str(app.screen.query_one("#due-summary", Label).render())
+        assert "snoozed" not in summary
+    return app
+
+
+async def test_unsnoozing_what_another_window_unsnoozed_says_so_and_redraws(
+    tmp_path: Path,
+) -> None:
+    """The failed change had already re-read the file, so the poll saw nothing new: the
+    stale "1 snoozed" line stayed, and z kept failing on it."""
+    db = tmp_path / "contacts.json"
+    contact_id, item = snoozed_thank_you(db)
+    app = await unsnooze_after(
+        db, lambda other: other.unsnooze(contact_id, item.kind.value, item.ref, NOW)
+    )
+    assert toasts(app) == ["The thank-you for Priya Raman is not snoozed."]
+
+
+async def test_unsnoozing_someone_deleted_elsewhere_says_so_and_redraws(tmp_path: Path) -> None:
+    db = tmp_path / "contacts.json"
+    contact_id, _ = snoozed_thank_you(db)
+    app = await unsnooze_after(db, lambda other: other.delete(contact_id, NOW))
+    assert toasts(app) == ["Priya Raman was deleted (perhaps elsewhere)."]
+
+
+async def test_unsnoozing_someone_archived_elsewhere_is_refused_not_put_back(
+    tmp_path: Path,
+) -> None:
+    """It said "Put the thank-you … back on the list." for a contact on no list."""
+    db = tmp_path / "contacts.json"
+    contact_id, item = snoozed_thank_you(db)
+    app = await unsnooze_after(
+        db, lambda other: other.archive(contact_id, ArchiveReason.NO_RESPONSE, NOW)
+    )
+    assert toasts(app) == ["Priya Raman is archived; restore them first."]
+    assert Repository(db).get(contact_id).snoozed_until(item.kind.value, item.ref) == (
+        NOW + timedelta(days=7)
+    )

@@ -265,7 +265,11 @@ def snooze(
 
 
 def unsnooze(contact: Contact, due: str, ref: str, now: datetime, event_id: str) -> Event:
-    """Show a snoozed item again: a snooze that ends now (the latest snooze counts)."""
+    """Show a snoozed item again: a snooze that ends now (the latest snooze counts).
+
+    Not for an archived contact: nothing of theirs is on the list to come back.
+    """
+    _require_active(contact)
     until = contact.snoozed_until(due, ref)
     if until is None or until <= now:
         raise MoveError(f"the {due} for {contact.name} is not snoozed")
