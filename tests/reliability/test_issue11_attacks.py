@@ -9,18 +9,23 @@ open; a bad config entry is one sentence and the app still opens, usable.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Label
 
 from coffeechat.config import parse_config
+from coffeechat.domain.errors import UserError
 from coffeechat.domain.events import ArchiveReason
 from coffeechat.domain.rules import DueItem, Settings, due_items
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
+from coffeechat.ui import actions
 from coffeechat.ui.app import CoffeechatApp, make_app
 from coffeechat.ui.dialogs.finish import FinishDialog
+from coffeechat.ui.dialogs.settings import SettingsDialog
 from coffeechat.ui.screens.due import DueScreen
 from coffeechat.ui.screens.meeting import MeetingScreen
 from tests.conftest import counting_ids
@@ -236,3 +241,50 @@ async def test_unsnoozing_someone_archived_elsewhere_is_refused_not_put_back(
     assert Repository(db).get(contact_id).snoozed_until(item.kind.value, item.ref) == (
         NOW + timedelta(days=7)
     )
+
+
+# -- 2. settings ---------------------------------------------------------------------------------
+
+
+def test_settings_that_no_longer_fit_with_another_windows_are_refused_not_written_whole(
+    tmp_path: Path,
+) -> None:
+    """Both windows' limits fit alone but not merged: the other's were silently reverted."""
+    db = tmp_path / "contacts.json"
+    laptop, desktop = make_repo(db), Repository(db)
+    seen = laptop.settings()  # 7, 14, 21 days
+    desktop.save_settings(replace(seen, nudge_days=10, second_nudge_days=20, give_up_days=25))
+    with pytest.raises(UserError, match=r"changed in another window .*nothing was saved\.$"):
+        laptop.save_settings(replace(seen, give_up_days=15), base=seen)
+    stored = Repository(db).settings()
+    assert (stored.nudge_days, stored.second_nudge_days, stored.give_up_days) == (10, 20, 25)
+
+
+async def test_the_settings_form_stays_open_with_what_was_typed_on_such_a_clash(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "contacts.json"
+    make_repo(db).settings()
+    app = make_app(Repository(db), lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        app.run_flow(actions.edit_settings(app, ["textual-dark"], "textual-dark", lambda _: None))
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, SettingsDialog)
+        other = Repository(db)
+        other.save_settings(
+            replace(other.settings(), nudge_days=10, second_nudge_days=20, give_up_days=25)
+        )
+        form.query_one("#field-give_up_days", Input).value = "15"
+        await pilot.press("ctrl+s")
+        problem = ""
+        for _ in range(100):  # the save runs in a thread; the flow itself waits on the form
+            await pilot.pause(0.02)
+            found = form.query("#dialog-problem")
+            problem = str(found.first(Label).render()) if found else ""
+            if problem not in ("", "Saving…") or app.screen is not form:
+                break
+        assert app.screen is form
+        assert form.query_one("#field-give_up_days", Input).value == "15"
+        assert "another window" in problem
+    assert Repository(db).settings().give_up_days == 25
