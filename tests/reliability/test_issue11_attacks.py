@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
 from coffeechat.config import parse_config
@@ -24,7 +26,9 @@ from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
 from coffeechat.ui import actions
 from coffeechat.ui.app import CoffeechatApp, make_app
+from coffeechat.ui.dialogs.base import DiscardChanges
 from coffeechat.ui.dialogs.finish import FinishDialog
+from coffeechat.ui.dialogs.schedule import ScheduleDialog
 from coffeechat.ui.dialogs.settings import SettingsDialog
 from coffeechat.ui.screens.due import DueScreen
 from coffeechat.ui.screens.meeting import MeetingScreen
@@ -288,3 +292,83 @@ async def test_the_settings_form_stays_open_with_what_was_typed_on_such_a_clash(
         assert form.query_one("#field-give_up_days", Input).value == "15"
         assert "another window" in problem
     assert Repository(db).settings().give_up_days == 25
+
+
+# -- 5. "Discard changes?" -------------------------------------------------------------------
+
+
+def burst(app: CoffeechatApp, *keys: str) -> None:
+    """Queue ``keys`` at once, as a fast typist or a paste does: none is handled before the next."""
+    characters = {"escape": "\x1b", "ctrl+s": "\x13", "enter": "\r"}
+    for key in keys:
+        app.post_message(events.Key(key, characters.get(key, key if len(key) == 1 else None)))
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(20):
+        await pilot.pause(0.02)
+
+
+async def schedule_form(pilot: Pilot[None], app: CoffeechatApp) -> None:
+    await pilot.press("s")
+    await pilot.pause()
+    assert isinstance(app.screen, ScheduleDialog)
+    await pilot.press(*"tomorrow 3pm")
+
+
+def requested(db: Path) -> str:
+    return seed(make_repo(db), NOW, "Priya Raman", Stage.REQUESTED).id
+
+
+async def test_two_fast_escapes_on_a_changed_form_keep_it(tmp_path: Path) -> None:
+    db = tmp_path / "contacts.json"
+    requested(db)
+    app = make_app(Repository(db), lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule_form(pilot, app)
+        burst(app, "escape", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleDialog)
+        assert app.screen.query_one("#field-when", Input).value == "tomorrow 3pm"
+
+
+async def test_escape_right_after_ctrl_s_neither_loses_nor_half_saves(tmp_path: Path) -> None:
+    """The save is under way when escape lands: it finishes, and says so; no dialog is left."""
+    db = tmp_path / "contacts.json"
+    contact_id = requested(db)
+    app = make_app(Repository(db), lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule_form(pilot, app)
+        burst(app, "ctrl+s", "escape")
+        await settle(pilot)
+        assert [type(screen).__name__ for screen in app.screen_stack] == ["PipelineScreen"]
+    (meeting,) = Repository(db).get(contact_id).meetings
+    assert meeting.scheduled_at is not None
+
+
+async def test_ctrl_s_on_discard_changes_keeps_editing_and_loses_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "contacts.json"
+    contact_id = requested(db)
+    app = make_app(Repository(db), lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await schedule_form(pilot, app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DiscardChanges)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleDialog)
+        assert app.screen.query_one("#field-when", Input).value == "tomorrow 3pm"
+    assert Repository(db).get(contact_id).meetings == ()
+
+
+async def test_a_field_changed_and_changed_back_closes_without_asking(tmp_path: Path) -> None:
+    db = tmp_path / "contacts.json"
+    requested(db)
+    app = make_app(Repository(db), lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("x", "backspace", "escape")
+        await settle(pilot)
+        assert [type(screen).__name__ for screen in app.screen_stack] == ["PipelineScreen"]
