@@ -372,3 +372,26 @@ async def test_a_field_changed_and_changed_back_closes_without_asking(tmp_path: 
         await pilot.press("x", "backspace", "escape")
         await settle(pilot)
         assert [type(screen).__name__ for screen in app.screen_stack] == ["PipelineScreen"]
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("[/]", "'[/]'"),
+        ("\\u0000", repr("\x00")),
+        ("x" * 60, repr("x" * 40)),
+        ("Ctrl+D", "'Ctrl+D'"),
+    ],
+)
+async def test_a_key_no_keyboard_sends_is_one_sentence_and_the_old_key_still_works(
+    tmp_path: Path, written: str, shown: str
+) -> None:
+    """Textual binds any string; "help" on "[/]" left ? dead with no word why."""
+    app = keyed_app(tmp_path / "contacts.json", f'[keys]\nhelp = "{written}"\n')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+    (said,) = toasts(app)
+    assert said.startswith(f"{tmp_path / 'config.toml'}, line 2: {shown} is not a key name (")
+    assert said.endswith('so "help" was ignored.')
