@@ -23,6 +23,7 @@ from coffeechat.domain.errors import UserError
 from coffeechat.domain.events import ArchiveReason
 from coffeechat.domain.rules import DueItem, Settings, due_items
 from coffeechat.domain.stages import Stage
+from coffeechat.storage.errors import DatabaseWriteError
 from coffeechat.storage.repository import Repository
 from coffeechat.ui import actions
 from coffeechat.ui.app import CoffeechatApp, make_app
@@ -395,3 +396,59 @@ async def test_a_key_no_keyboard_sends_is_one_sentence_and_the_old_key_still_wor
     (said,) = toasts(app)
     assert said.startswith(f"{tmp_path / 'config.toml'}, line 2: {shown} is not a key name (")
     assert said.endswith('so "help" was ignored.')
+
+
+async def open_settings(app: CoffeechatApp, pilot: Pilot[None]) -> SettingsDialog:
+    app.run_flow(actions.edit_settings(app, ["textual-dark"], "textual-dark", lambda _: None))
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, SettingsDialog)
+    return form
+
+
+async def problem_after_save(app: CoffeechatApp, pilot: Pilot[None], form: SettingsDialog) -> str:
+    await pilot.press("ctrl+s")
+    for _ in range(100):  # the save runs in a thread; the flow itself waits on the form
+        await pilot.pause(0.02)
+        found = form.query("#dialog-problem")
+        problem = str(found.first(Label).render()) if found else ""
+        if problem not in ("", "Saving…") or app.screen is not form:
+            return problem
+    return ""
+
+
+async def test_settings_on_a_file_that_became_read_only_stay_open_with_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Run as root, chmod would not stop the write: the write itself is made to fail.)"""
+    db = tmp_path / "contacts.json"
+    make_repo(db).settings()
+    app = make_app(Repository(db), lambda: NOW)
+
+    def refuse(*_: object, **__: object) -> None:
+        raise DatabaseWriteError(db, "Permission denied")
+
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_settings(app, pilot)
+        monkeypatch.setattr(Repository, "save_settings", refuse)
+        form.query_one("#field-my_name", Input).value = "Ada Lovelace"
+        problem = await problem_after_save(app, pilot, form)
+        assert app.screen is form
+        assert problem == f"Could not save to {db}: Permission denied. Nothing was changed."
+        assert form.query_one("#field-my_name", Input).value == "Ada Lovelace"
+
+
+async def test_a_theme_gone_from_textual_opens_and_survives_saving_other_settings(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "contacts.json"
+    repo = make_repo(db)
+    repo.save_settings(replace(repo.settings(), theme="gone-since-textual-9"))
+    app = make_app(Repository(db), lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_settings(app, pilot)
+        form.query_one("#field-my_name", Input).value = "Ada Lovelace"
+        assert await problem_after_save(app, pilot, form) == ""
+        assert app.screen is not form
+    stored = Repository(db).settings()
+    assert (stored.my_name, stored.theme) == ("Ada Lovelace", "gone-since-textual-9")
