@@ -219,7 +219,32 @@ def check_keys(
             )
         )
     problems.extend(_discard_apart(config, keymap))
+    if "palette" in known:
+        problems.extend(_palette_apart(config, keymap))
     return keymap, [sentence for _, sentence in sorted(problems, key=lambda p: p[0])]
+
+
+def _palette_apart(config: Config, keymap: dict[str, str]) -> list[tuple[int, str]]:
+    """Take out of ``keymap`` every other id given the palette's key (ctrl+p unless rebound).
+
+    The palette's key acts first on every screen, so the other binding would never fire.
+    """
+    palette = {key.lower() for key in keymap.get("palette", "ctrl+p").split(",")}
+    problems: list[tuple[int, str]] = []
+    for binding_id, keys in list(keymap.items()):
+        shared = [key for key in keys.split(",") if key.lower() in palette]
+        if binding_id == "palette" or not shared:
+            continue
+        del keymap[binding_id]
+        line = config.lines.get(binding_id)
+        problems.append(
+            (
+                line or 0,
+                f'{_where(config.path, line)}: "{shared[0]}" opens the command palette on every '
+                f'screen, so "{binding_id}" would never get it; "{binding_id}" was ignored.',
+            )
+        )
+    return problems
 
 
 def _discard_apart(config: Config, keymap: dict[str, str]) -> list[tuple[int, str]]:

@@ -148,3 +148,21 @@ def test_nothing_takes_ctrl_q_and_ctrl_c_is_left_to_the_user(tmp_path: Path) -> 
     assert keymap == {"quit": "ctrl+c"}
     said = f'{path}, line 2: ctrl+q always quits coffeechat, so "due" can\'t have it'
     assert problem == f"{said} and was ignored."
+
+
+def test_the_palettes_key_is_refused_for_anything_else(tmp_path: Path) -> None:
+    """ctrl+p acts first on every screen: card-down there would silently never move."""
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\nadvance = "ctrl+p"\n', encoding="utf-8")
+    keymap, (problem,) = check_keys(read_config(path), KNOWN)
+    assert keymap == {}
+    assert problem == (
+        f'{path}, line 2: "ctrl+p" opens the command palette on every screen, so "advance" '
+        'would never get it; "advance" was ignored.'
+    )
+    # Once the palette has another key, ctrl+p is free.
+    path.write_text('[keys]\nadvance = "ctrl+p"\npalette = "ctrl+k"\n', encoding="utf-8")
+    assert check_keys(read_config(path), KNOWN) == (
+        {"advance": "ctrl+p", "palette": "ctrl+k"},
+        [],
+    )
