@@ -17,7 +17,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,7 +172,10 @@ def is_command_key(key: str) -> bool:
 
 
 def check_keys(
-    config: Config, known: Collection[str], anywhere: Collection[str] = ()
+    config: Config,
+    known: Collection[str],
+    anywhere: Collection[str] = (),
+    is_key: Callable[[str], bool] | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """The keymap of the entries whose binding id exists, and every problem with the file.
 
@@ -182,6 +185,7 @@ def check_keys(
     palette): given a letter, escape or tab, typing that key would save the
     form or open the palette instead, so only ctrl/alt/function keys are taken.
     No id may take ctrl+q: Textual's quit, which always wins (and always works).
+    ``is_key``: whether a key name is one the keyboard can send (the UI knows).
     """
     keymap: dict[str, str] = {}
     problems = list(config.issues)
@@ -190,7 +194,22 @@ def check_keys(
         where = _where(config.path, line)
         if binding_id in known:
             parts = keys.split(",")
-            if any(part.lower() == QUIT_KEY for part in parts):
+            unknown = [part for part in parts if is_key is not None and not is_key(part)]
+            if unknown:
+                lower = unknown[0].lower()
+                hint = (
+                    f'did you mean "{lower}"?'
+                    if is_key is not None and is_key(lower)
+                    else 'write keys like "a", "A", "ctrl+d", "f2", "escape" or "question_mark"'
+                )
+                problems.append(
+                    (
+                        line or 0,
+                        f"{where}: {unknown[0][:40]!r} is not a key name ({hint}), "
+                        f'so "{binding_id}" was ignored.',
+                    )
+                )
+            elif any(part.lower() == QUIT_KEY for part in parts):
                 problems.append(
                     (
                         line or 0,

@@ -452,3 +452,13 @@ async def test_a_theme_gone_from_textual_opens_and_survives_saving_other_setting
         assert app.screen is not form
     stored = Repository(db).settings()
     assert (stored.my_name, stored.theme) == ("Ada Lovelace", "gone-since-textual-9")
+
+
+async def test_every_sentence_about_the_file_comes_in_the_files_order(tmp_path: Path) -> None:
+    toml = '[keys]\nsave = "a"\nhelp = "[/]"\ndue = "ctrl+q"\nadvance = "ctrl+p"\n'
+    app = keyed_app(tmp_path / "contacts.json", toml)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    (said,) = toasts(app)
+    lines = [int(part.split(":")[0]) for part in said.split(", line ")[1:]]
+    assert lines == [2, 3, 4, 5]

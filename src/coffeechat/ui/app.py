@@ -138,8 +138,9 @@ class CoffeechatApp(App[None]):
         """Rebind the keys the config file names; say in one toast what was wrong with it."""
         if self.config is None:
             return
-        keymap, problems = check_keys(self.config, binding_ids(), binding_ids(priority=True))
-        problems.extend(self._unknown_key_names(keymap))
+        keymap, problems = check_keys(
+            self.config, binding_ids(), binding_ids(priority=True), is_key=is_key_name
+        )
         if keymap:
             self.set_keymap(keymap)
             problems.extend(self._clashes(keymap))
@@ -149,29 +150,6 @@ class CoffeechatApp(App[None]):
                 self.COMMAND_PALETTE_BINDING = first  # type: ignore[misc]
         if problems:
             self.notify("\n".join(problems), title="Config file", severity="warning", timeout=30)
-
-    def _unknown_key_names(self, keymap: dict[str, str]) -> list[str]:
-        """Take out of ``keymap`` each entry naming a key no keyboard sends; a sentence each."""
-        assert self.config is not None
-        sentences: list[str] = []
-        for binding_id, keys in list(keymap.items()):
-            unknown = [key for key in keys.split(",") if not is_key_name(key)]
-            if not unknown:
-                continue
-            del keymap[binding_id]
-            line = self.config.lines.get(binding_id)
-            where = f"{self.config.path}, line {line}" if line else str(self.config.path)
-            lower = unknown[0].lower()
-            hint = (
-                f'did you mean "{lower}"?'
-                if is_key_name(lower)
-                else 'write keys like "a", "A", "ctrl+d", "f2", "escape" or "question_mark"'
-            )
-            sentences.append(
-                f"{where}: {unknown[0][:40]!r} is not a key name ({hint}), "
-                f'so "{binding_id}" was ignored.'
-            )
-        return sentences
 
     def _clashes(self, keymap: dict[str, str]) -> list[str]:
         """A sentence for each rebound key another binding of the same screen also has.
