@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, TextArea
 
 from coffeechat.config import parse_config
 from coffeechat.domain.errors import UserError
@@ -462,3 +462,62 @@ async def test_every_sentence_about_the_file_comes_in_the_files_order(tmp_path: 
     (said,) = toasts(app)
     lines = [int(part.split(":")[0]) for part in said.split(", line ")[1:]]
     assert lines == [2, 3, 4, 5]
+
+
+# -- the Schedule form (where "Cancel meeting" lives) while another window writes -----------
+
+
+async def save_schedule_form(app: CoffeechatApp, pilot: Pilot[None]) -> str:
+    """ctrl+s on the open Schedule form; the problem it shows, or "" once it closed."""
+    form = app.screen
+    assert isinstance(form, ScheduleDialog)
+    await pilot.press("ctrl+s")
+    for _ in range(100):  # the save runs in a thread; the flow itself waits on the form
+        await pilot.pause(0.02)
+        if app.screen is not form:
+            return ""
+        found = form.query("#dialog-problem")
+        problem = str(found.first(Label).render()) if found else ""
+        if problem not in ("", "Saving…"):
+            return problem
+    return "still saving"
+
+
+async def test_research_typed_for_a_meeting_cancelled_elsewhere_is_kept_in_a_planned_one(
+    tmp_path: Path,
+) -> None:
+    """The save failed with "was cancelled" and the only way out was to discard the form."""
+    db = tmp_path / "contacts.json"
+    contact_id, meeting_id = planned(db)
+    app = make_app(Repository(db), lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ScheduleDialog)
+        Repository(db).cancel_meeting(contact_id, meeting_id, NOW)  # the other window
+        form.query_one("#field-research", TextArea).load_text("Led the clinic's data team")
+        assert await save_schedule_form(app, pilot) == ""
+    stored = make_repo(db).get(contact_id)
+    assert stored.next_meeting is not None
+    assert stored.next_meeting.research == "Led the clinic's data team"
+
+
+async def test_changing_a_meetings_time_keeps_the_place_another_window_set(
+    tmp_path: Path,
+) -> None:
+    """The form sent every field as it opened: the other window's place was reverted."""
+    db = tmp_path / "contacts.json"
+    contact_id, meeting_id = planned(db)
+    app = make_app(Repository(db), lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ScheduleDialog)
+        Repository(db).schedule_meeting(contact_id, meeting_id, {"place": "Blue Bottle"}, NOW)
+        form.query_one("#field-minutes", Input).value = "45"
+        assert await save_schedule_form(app, pilot) == ""
+    meeting = make_repo(db).get(contact_id).meeting(meeting_id)
+    assert meeting is not None
+    assert (meeting.minutes, meeting.place) == (45, "Blue Bottle")
