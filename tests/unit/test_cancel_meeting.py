@@ -70,15 +70,33 @@ def test_a_cancelled_meeting_survives_a_reopen(db_path: Path, repo, now) -> None
     assert again.next_meeting is None
 
 
-def test_a_cancelled_meeting_cannot_be_held_changed_or_cancelled_again(repo, now) -> None:
+def test_a_cancelled_meeting_cannot_be_changed_or_cancelled_again(repo, now) -> None:
     contact, meeting_id = planned(repo, now)
     repo.cancel_meeting(contact.id, meeting_id, now)
     with pytest.raises(MoveError, match="cancelled"):
         repo.cancel_meeting(contact.id, meeting_id, now)
     with pytest.raises(MoveError, match="cancelled"):
         repo.schedule_meeting(contact.id, meeting_id, {"minutes": 45}, now)
-    with pytest.raises(MoveError, match="cancelled"):
-        repo.record_meeting(contact.id, meeting_id, now, now)
+
+
+def test_a_cancelled_meeting_held_after_all_is_recorded_and_undone_is_cancelled_again(
+    repo, now
+) -> None:
+    """Meeting mode open while another window cancelled: the meeting took place."""
+    contact, meeting_id = planned(repo, now)
+    repo.cancel_meeting(contact.id, meeting_id, now)
+    recorded = repo.record_meeting(contact.id, meeting_id, now, now)
+    meeting = recorded.contact.meeting(meeting_id)
+    assert meeting is not None
+    assert meeting.held
+    assert meeting.cancelled_at is None
+    assert recorded.contact.stage is Stage.MET
+    undone = [c for c in repo.undo_all(recorded.undo_steps, now) if c.id == contact.id][-1]
+    again = undone.meeting(meeting_id)
+    assert again is not None
+    assert again.cancelled_at == now
+    assert not again.held
+    assert undone.stage is Stage.REQUESTED
 
 
 def test_a_held_meeting_cannot_be_cancelled(repo, now) -> None:

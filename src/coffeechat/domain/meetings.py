@@ -95,6 +95,15 @@ class Meeting:
         return self.held_at is not None
 
     @property
+    def planned(self) -> bool:
+        """True for a meeting with a time, neither held nor cancelled.
+
+        Cancelling clears the time, but a hand-edited file (or two synced
+        copies, one cancelling, one moving it) can hold both: cancelled wins.
+        """
+        return self.scheduled_at is not None and not self.held and self.cancelled_at is None
+
+    @property
     def length(self) -> timedelta:
         """The planned length (a hand-edited file's 2**62 minutes counts as a week)."""
         return timedelta(minutes=min(max(self.minutes, 0), LONGEST_MINUTES))

@@ -265,7 +265,11 @@ def snooze(
 
 
 def unsnooze(contact: Contact, due: str, ref: str, now: datetime, event_id: str) -> Event:
-    """Show a snoozed item again: a snooze that ends now (the latest snooze counts)."""
+    """Show a snoozed item again: a snooze that ends now (the latest snooze counts).
+
+    Not for an archived contact: nothing of theirs is on the list to come back.
+    """
+    _require_active(contact)
     until = contact.snoozed_until(due, ref)
     if until is None or until <= now:
         raise MoveError(f"the {due} for {contact.name} is not snoozed")
@@ -329,6 +333,9 @@ def hold(
     """Record a meeting as held at ``held_at``, and move the contact to "met" then.
 
     A contact already at "met" or beyond keeps its stage (a second meeting).
+    A meeting cancelled (say in another window while meeting mode was open)
+    is held all the same, and no longer cancelled: it took place, and its
+    thank-you must come due.  Undoing the event cancels it again.
     """
     _require_active(contact)
     meeting = contact.meeting(meeting_id)
@@ -336,10 +343,8 @@ def hold(
         raise MoveError(f"{contact.name} has no such meeting (perhaps undone elsewhere)")
     if meeting.held:
         raise MoveError(f"the meeting with {contact.name} is already recorded as held")
-    if meeting.cancelled_at is not None:
-        raise MoveError(f"the meeting with {contact.name} was cancelled")
     _require_past(held_at, now)
-    held = replace(meeting, held_at=held_at)
+    held = replace(meeting, held_at=held_at, cancelled_at=None)
     changes = meetings.schedule_changes(meeting, held)
     events = [Event(new_id(), held_at, now, MeetingChange(meeting_id, MeetingAction.HELD, changes))]
     if PIPELINE.index(contact.stage) < PIPELINE.index(Stage.MET):

@@ -231,7 +231,7 @@ def nudge_item(contact: Contact, now: datetime, settings: Settings) -> DueItem |
     """A nudge for a request with no meeting yet (or, after ``give_up_days``, "archive it?")."""
     if contact.archived or contact.stage is not Stage.REQUESTED:
         return None
-    if any(not m.held and m.scheduled_at is not None for m in contact.meetings):
+    if any(m.planned for m in contact.meetings):
         return None  # they answered: a meeting is planned
     sent = contact.stage_changed_at
     # Nudges are the touches logged after the request, even in the same minute
@@ -281,7 +281,7 @@ def meeting_items(contact: Contact, now: datetime) -> list[DueItem]:
     today = now.date()
     last_day = _after(now, timedelta(days=UPCOMING_DAYS)).date()
     for meeting in contact.meetings:
-        if meeting.held or meeting.scheduled_at is None:
+        if not meeting.planned or meeting.scheduled_at is None:  # (None: for mypy)
             continue
         local = _in_zone(meeting.scheduled_at, now.tzinfo)
         if local.date() > last_day:

@@ -55,7 +55,9 @@ def write_calendar(
         for contact in contacts
         if not contact.archived
         for meeting in contact.meetings
-        if meeting.scheduled_at is not None and _writable(meeting.scheduled_at)
+        if meeting.scheduled_at is not None
+        and meeting.cancelled_at is None  # a hand-edited file may keep a cancelled one's time
+        and _writable(meeting.scheduled_at)
     ]
     # A stable order keeps successive exports diff-friendly.
     events.sort(key=lambda event: (event.decoded("dtstart"), str(event["uid"])))

@@ -58,6 +58,10 @@ class NotFoundError(StorageError):
     """No contact matched."""
 
 
+class SettingsClashError(UserError, ValueError):
+    """Settings changed in a form no longer fit with those another window saved meanwhile."""
+
+
 # Every failure a person can cause derives from UserError; the CLI prints it
 # as one line and the TUI shows it as a toast.  Kept as a tuple for the
 # ``except USER_FACING_ERRORS`` that already read it.

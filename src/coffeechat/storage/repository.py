@@ -12,7 +12,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
@@ -55,6 +55,7 @@ from coffeechat.storage.errors import (
     DatabaseWriteError,
     NewerSchemaError,
     NotFoundError,
+    SettingsClashError,
 )
 
 _BUILTINS = {question.id: question for question in BUILTIN_QUESTIONS}
@@ -667,12 +668,21 @@ class Repository:
         """Store the settings; with ``base`` (what the user saw), only what they changed.
 
         Settings another window saved meanwhile are kept.  Returns what is stored.
+        If what was changed here and what was saved there don't fit together
+        (a give-up day before the other window's second nudge), nothing is
+        saved (SettingsClashError): taking these whole would silently undo the
+        other window's.
         """
         with self._writing():
             if base is not None:
-                # If the two sets of limits don't fit together, these are taken whole.
-                with suppress(ValueError):
-                    settings = _changes_onto(self.settings(), base, settings)
+                stored = self.settings()
+                try:
+                    settings = _changes_onto(stored, base, settings)
+                except ValueError as error:
+                    raise SettingsClashError(
+                        "The settings were changed in another window meanwhile and no longer "
+                        f"fit with yours ({error}); nothing was saved."
+                    ) from error
             self._set_meta(settings=asdict(settings))
             return settings
 

@@ -7,14 +7,14 @@ so no screen imports another.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
 from coffeechat.domain.duplicates import DuplicateContactError, merge_sides
 from coffeechat.domain.events import EventKind, MeetingChange
-from coffeechat.domain.meetings import AgendaItem
+from coffeechat.domain.meetings import AgendaItem, Meeting
 from coffeechat.domain.model import ArchiveReason, Contact, Event
 from coffeechat.domain.pipeline import EditConflict
 from coffeechat.domain.rules import DueItem, DueKind, Settings
@@ -229,21 +229,41 @@ async def schedule(host: Host, contact: Contact) -> None:
             said = f"cancelled the meeting with {updated.name}"
             host.record(updated, cancelled, (said, undoable(sentence(said) + ".")))
             return None
-        changes = fields
-        saved = await host.try_save(
-            lambda: host.repository.schedule_meeting(
-                contact.id, meeting.id if meeting else None, changes, host.clock()
-            )
-        )
+        typed = fields
+        saved = await host.try_save(lambda: _save_schedule(host, contact.id, meeting, typed))
         if isinstance(saved, str):
             return saved  # the form stays open with what was typed
-        updated, event = saved
+        (updated, event), anew = saved
         what = _meeting_action(event) if event else "changed"
         said = f"{what} a meeting with {updated.name}"
+        if anew:
+            said = (
+                f"scheduled a new meeting with {updated.name} (that one was called off elsewhere)"
+            )
         host.record(updated, event, (said, undoable(sentence(said) + ".")))
         return None
 
     await host.push_screen_wait(ScheduleDialog(contact, meeting, host.clock(), commit=commit))
+
+
+def _save_schedule(
+    host: Host, contact_id: str, shown: Meeting | None, typed: Mapping[str, object]
+) -> tuple[tuple[Contact, Event | None], bool]:
+    """Save the Schedule form (in the storage thread); True with it if a new meeting was made.
+
+    Only the fields changed in the form are written, so a place or goals
+    another window saved meanwhile stay.  If the meeting was cancelled (or
+    its scheduling undone) elsewhere while the form was open, what the form
+    holds plans a new one: refusing left discarding the form as the only way out.
+    """
+    now = host.clock()
+    if shown is None:
+        return host.repository.schedule_meeting(contact_id, None, typed, now), False
+    stored = host.repository.get(contact_id).meeting(shown.id)
+    if stored is None or stored.cancelled_at is not None:
+        return host.repository.schedule_meeting(contact_id, None, typed, now), True
+    changes = {name: value for name, value in typed.items() if value != getattr(shown, name)}
+    return host.repository.schedule_meeting(contact_id, shown.id, changes, now), False
 
 
 async def ensure_meeting(host: Host, contact: Contact) -> Contact | None:

@@ -35,6 +35,7 @@ from coffeechat.storage.repository import Repository
 from coffeechat.ui import actions, transfer_actions
 from coffeechat.ui.commands import BindingsProvider
 from coffeechat.ui.factory import MODES, SCREENS
+from coffeechat.ui.keynames import is_key_name
 from coffeechat.ui.undo import UndoEntry, UndoStack
 
 T = TypeVar("T")
@@ -137,7 +138,9 @@ class CoffeechatApp(App[None]):
         """Rebind the keys the config file names; say in one toast what was wrong with it."""
         if self.config is None:
             return
-        keymap, problems = check_keys(self.config, binding_ids())
+        keymap, problems = check_keys(
+            self.config, binding_ids(), binding_ids(priority=True), is_key=is_key_name
+        )
         if keymap:
             self.set_keymap(keymap)
             problems.extend(self._clashes(keymap))
@@ -301,6 +304,9 @@ class CoffeechatApp(App[None]):
         """
         outcome = await self._attempt(change)
         if isinstance(outcome, _Failed):
+            # The change read the file first: if another process had changed it (the
+            # usual reason a change fails), the poll will see no news; redraw now.
+            self.data_changed.publish(None)
             return outcome.message
         return outcome
 
@@ -511,13 +517,16 @@ def _binding_sets(app: type[DOMNode]) -> list[list[Binding]]:
     return sets
 
 
-def binding_ids() -> set[str]:
-    """The id of every key binding coffeechat declares: what [keys] in the config may name."""
+def binding_ids(*, priority: bool = False) -> set[str]:
+    """The id of every key binding coffeechat declares: what [keys] in the config may name.
+
+    ``priority``: only those whose key acts even while a field has the focus.
+    """
     return {
         binding.id
         for cls in _our_classes()
         for binding in cls.__dict__.get("BINDINGS", ())
-        if isinstance(binding, Binding) and binding.id
+        if isinstance(binding, Binding) and binding.id and (binding.priority or not priority)
     }
 
 
