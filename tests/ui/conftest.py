@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 from textual.app import App
+from textual.command import CommandPalette
+from textual.pilot import Pilot
 
 from coffeechat.domain.clock import frozen_clock
 from coffeechat.domain.demo import demo_contacts
@@ -66,3 +68,15 @@ def card_ids(app: App[None], stage: Stage) -> list[str]:
     """The contact ids in one board column, top to bottom."""
     column = app.screen.query_one(f"#cards-{stage.value}", CardColumn)
     return list(column.ids)
+
+
+async def palette_answered(pilot: Pilot[None]) -> None:
+    """Let every palette provider answer what is typed so far (no timed wait).
+
+    Its entries come in from a worker per search, in batches; enter before the
+    last batch could pick an entry that was about to move down.
+    """
+    await pilot.pause()
+    searches = [w for w in pilot.app.workers if w.group == CommandPalette._GATHER_COMMANDS_GROUP]
+    await pilot.app.workers.wait_for_complete(searches)
+    await pilot.pause()

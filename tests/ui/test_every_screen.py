@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
-from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -36,7 +35,7 @@ from coffeechat.storage.repository import Repository
 from coffeechat.ui.app import CoffeechatApp, make_app
 from coffeechat.ui.widgets.cards import CardColumn
 from tests.conftest import counting_ids
-from tests.ui.conftest import seed
+from tests.ui.conftest import palette_answered, seed
 from tests.ui.test_meeting_mode import with_meeting
 
 Drive = Callable[[Pilot[None]], Awaitable[None]]
@@ -179,10 +178,7 @@ async def search_the_palette(pilot: Pilot[None]) -> None:
     providers' entries come in whichever order they answered.
     """
     await pilot.press("ctrl+p", *"import")
-    await pilot.pause()
-    searches = [w for w in pilot.app.workers if w.group == CommandPalette._GATHER_COMMANDS_GROUP]
-    await pilot.app.workers.wait_for_complete(searches)
-    await pilot.pause()
+    await palette_answered(pilot)
 
 
 async def conflicting_edit(pilot: Pilot[None]) -> None:

@@ -21,14 +21,14 @@ from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.due import DueScreen
 from coffeechat.ui.screens.pipeline import PipelineScreen
 from tests.conftest import settle_storage
-from tests.ui.conftest import SIZE, seed
+from tests.ui.conftest import SIZE, palette_answered, seed
 
 
 async def test_palette_finds_follow_up_by_name(app_factory, repo, now) -> None:
     seed(repo, now, "Fola Follow", Stage.FOLLOW_UP)
     async with app_factory().run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p", *"follow")
-        await pilot.pause(0.3)
+        await palette_answered(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, FollowUpDialog)
@@ -40,7 +40,7 @@ async def test_palette_finds_snooze_on_the_due_list(app_factory, repo, now) -> N
         await pilot.press("d")
         assert isinstance(pilot.app.screen, DueScreen)
         await pilot.press("ctrl+p", *"snooze")
-        await pilot.pause(0.3)
+        await palette_answered(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, SnoozeDialog)

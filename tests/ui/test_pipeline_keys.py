@@ -16,7 +16,7 @@ from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.due import DueScreen
 from coffeechat.ui.screens.help import HelpScreen
 from coffeechat.ui.screens.pipeline import PipelineScreen
-from tests.ui.conftest import SIZE, card_ids, highlighted_name, seed
+from tests.ui.conftest import SIZE, card_ids, highlighted_name, palette_answered, seed
 
 
 async def test_n_adds_a_contact_from_the_form(app_factory, repo: Repository) -> None:
@@ -307,12 +307,12 @@ async def test_ctrl_p_palette_reaches_actions_by_name(app_factory, repo, now) ->
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Advance contact")
-        await pilot.pause(0.3)
+        await palette_answered(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert repo.get(contact.id).stage is Stage.REQUESTED
         await pilot.press("ctrl+p", *"Due")
-        await pilot.pause(0.3)
+        await palette_answered(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, DueScreen)

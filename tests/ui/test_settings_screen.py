@@ -13,6 +13,7 @@ from coffeechat.storage.repository import Repository
 from coffeechat.ui.app import CoffeechatApp
 from coffeechat.ui.dialogs.base import DiscardChanges
 from coffeechat.ui.dialogs.settings import NUMBERS, ORDER, SettingsDialog
+from tests.ui.conftest import palette_answered
 
 SMALL = (80, 24)
 
@@ -22,7 +23,7 @@ async def open_settings(pilot: Pilot[None]) -> SettingsDialog:
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*"Settings")
-    await pilot.pause(0.3)
+    await palette_answered(pilot)
     await pilot.press("enter")
     await pilot.pause()
     dialog = pilot.app.screen
