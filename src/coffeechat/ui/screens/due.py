@@ -106,7 +106,7 @@ class DueScreen(ContactActionsScreen):
         Binding("a", "advance", "Done", id="advance",
                 tooltip="Thank-you: sent · promise: ticked off · meeting: meeting mode · "
                         "follow-up or nudge: sent now · 'archive?': archived"),
-        Binding("d", "app.show_due", "Due", id="due", show=False),  # already here
+        Binding("d", "app.show_due", "", id="due", show=False),  # already here: not in `?`
         Binding("z", "snooze", "Snooze", id="snooze",
                 tooltip="Hide the highlighted item for a week, a month… or until a date "
                         "(on a snoozed item: put it back on the list)"),

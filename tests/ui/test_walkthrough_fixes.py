@@ -1,0 +1,147 @@
+"""What a walk through the installed app at 80×24 found, each fixed: one test per defect."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import Input, TextArea
+
+from coffeechat.domain.rules import DueItem, DueKind, Urgency
+from coffeechat.domain.stages import Stage
+from coffeechat.domain.templates import BUILTIN_TEMPLATES, MessageKind, render, template_values
+from coffeechat.ui.dialogs.schedule import ScheduleDialog
+from coffeechat.ui.screens.contact import ContactScreen
+from coffeechat.ui.screens.due import DueScreen
+from coffeechat.ui.screens.help import HelpScreen
+from coffeechat.ui.screens.meeting import MeetingScreen
+from coffeechat.ui.screens.pipeline import PipelineScreen
+from coffeechat.ui.widgets.cards import badge_forms
+from coffeechat.ui.widgets.keyed_table import KeyedTable
+from tests.ui.conftest import seed
+from tests.ui.test_footers import assert_footer_fits, footer_line
+from tests.ui.test_meeting_layout import shown_whole
+from tests.ui.test_meeting_mode import with_meeting
+
+SMALL = (80, 24)
+
+
+def _item(kind: DueKind, due_at, detail: str = "") -> DueItem:
+    return DueItem(
+        contact_id="c1",
+        name="Priya Raman",
+        company="Northwind",
+        kind=kind,
+        due_at=due_at,
+        since=due_at - timedelta(days=7),
+        urgency=Urgency.DUE,
+        detail=detail,
+    )
+
+
+def test_a_badge_a_week_ahead_names_the_date_not_a_weekday_that_reads_as_today(now) -> None:
+    # Sunday 22 Nov: a nudge next Sunday said "nudge Sun" on a Sunday.
+    week = badge_forms(_item(DueKind.NUDGE, now + timedelta(days=7), "first nudge"), now)
+    assert "nudge 29 Nov" in week
+    assert not any("Sun" in form for form in week)
+    soon = badge_forms(_item(DueKind.NUDGE, now + timedelta(days=3), "first nudge"), now)
+    assert "nudge Wed" in soon  # within the week the weekday is clear
+    today = badge_forms(_item(DueKind.PROMISE, now + timedelta(hours=7)), now)
+    assert "promise today" in today  # not "promise Sun" on the Sunday itself
+
+
+async def test_the_timeline_gives_back_room_a_hidden_column_freed(repo, now, app_factory) -> None:
+    # Once "Recorded" hid, "What" stayed cut ("Meeting scheduled for Fri 04 …")
+    # though the cells to its right were blank.
+    contact = seed(repo, now, "Tom Li", Stage.REQUESTED)
+    long_what = "Meeting scheduled for Fri 04 Dec 15:00"
+    async with app_factory().run_test(size=SMALL) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, ContactScreen)
+        table = screen.query_one("#timeline", KeyedTable)
+        table.show_rows(
+            [
+                ("a", ("Fri 04 Dec 2026 15:00", long_what, "undone 04 Dec 15:00, elsewhere")),
+                ("b", ("Wed 02 Dec 2026 10:00", "Added (identified)", "")),
+            ]
+        )
+        await pilot.pause()
+        widths = {column.label.plain: column.width for column in table.ordered_columns}
+        assert widths["Recorded"] == 0  # no room for all three: "Recorded" goes
+        assert widths["What"] >= len(long_what) + 2  # and "What" takes the room back
+        assert sum(widths.values()) <= table.size.width
+    assert contact.name == "Tom Li"
+
+
+async def test_meeting_footer_shows_only_keys_that_act_where_the_focus_is(
+    repo, now, app_factory
+) -> None:
+    # With a list focused the footer ran "… space Asked ? Ke▏^p Palette".
+    with_meeting(repo, now, takeaways=("On-call is 1 week in 6", "Team grows"))
+    async with app_factory().run_test(size=SMALL) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, MeetingScreen)
+        assert "space Asked" in assert_footer_fits(pilot.app, "t Takeaway", "? Keys")
+        screen.query_one("#takeaways").focus()
+        await pilot.pause()
+        line = assert_footer_fits(pilot.app, "del Remove", "^s Finish", "? Keys")
+        assert "space Asked" not in line  # space does nothing in a list
+        await pilot.press("t")  # in the box t, p and r are letters
+        await pilot.pause()
+        assert isinstance(screen.focused, Input)
+        line = assert_footer_fits(pilot.app, "^s Finish")
+        assert "t Takeaway" not in line
+        assert "space Asked" not in line
+        await pilot.press("p", "escape")  # back to the questions: the keys are back
+        await pilot.pause()
+        assert screen.query_one("#takeaway-input", Input).value == "p"
+        assert "space Asked" in footer_line(pilot.app)
+
+
+async def test_after_a_resize_the_field_being_typed_in_stays_in_sight(
+    repo, now, app_factory
+) -> None:
+    # Goals focused at 120×40, then the terminal shrank: typing went on out of sight.
+    contact = seed(repo, now, "Tom Li", Stage.REQUESTED)
+    async with app_factory().run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        dialog = ScheduleDialog(contact, None, now)
+        pilot.app.push_screen(dialog)
+        await pilot.pause()
+        goals = dialog.query_one("#field-goals", TextArea)
+        goals.focus()
+        await pilot.pause()
+        await pilot.resize_terminal(*SMALL)
+        await pilot.pause()
+        await pilot.pause()
+        assert dialog.focused is goals
+        assert shown_whole(dialog, goals)
+
+
+async def test_help_lists_no_key_for_the_screen_you_are_on(app_factory, demo_repo) -> None:
+    # "d  Due" on Due and "p  Pipeline" on the board, each with nothing after it.
+    for key, screen_type, name in (("p", PipelineScreen, "Pipeline"), ("d", DueScreen, "Due")):
+        async with app_factory().run_test(size=SMALL) as pilot:
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, screen_type)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            help_screen = pilot.app.screen
+            assert isinstance(help_screen, HelpScreen)
+            listed = [row.what for _, rows in help_screen.sections for row in rows]
+            assert name not in listed
+            other = "Due" if name == "Pipeline" else "Pipeline"
+            assert other in listed  # the way to the other home screen stays
+
+
+def test_the_request_reads_your_path_to_becoming_a_role(now) -> None:
+    # "your path to Copywriter at Inkwell Agency" lacked a verb and an article.
+    filled = template_values(
+        name="Zoe Campbell", company="Inkwell Agency", role="Copywriter", now=now
+    )
+    draft = render(MessageKind.REQUEST, BUILTIN_TEMPLATES[MessageKind.REQUEST], filled)
+    assert "your path to becoming a Copywriter at Inkwell Agency" in " ".join(draft.body.split())
