@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
+from textual.screen import ModalScreen
 from textual.widgets import Input, TextArea
 
+from coffeechat.domain.meetings import Promise
 from coffeechat.domain.rules import DueItem, DueKind, Urgency
 from coffeechat.domain.stages import Stage
 from coffeechat.domain.templates import BUILTIN_TEMPLATES, MessageKind, render, template_values
@@ -145,3 +148,39 @@ def test_the_request_reads_your_path_to_becoming_a_role(now) -> None:
     )
     draft = render(MessageKind.REQUEST, BUILTIN_TEMPLATES[MessageKind.REQUEST], filled)
     assert "your path to becoming a Copywriter at Inkwell Agency" in " ".join(draft.body.split())
+
+
+async def test_an_empty_due_list_shows_only_keys_that_act_and_focus_returns_after_undo(
+    repo, now, app_factory
+) -> None:
+    # Ticking off the last line left "a Done ⏎ Open s Schedule … ? Keys q▏^p Palette":
+    # keys with no line to act on, and "Quit" cut.  Undo brought the line back unfocused.
+    contact, meeting_id = with_meeting(repo, now)
+    meeting = repo.get(contact.id).meeting(meeting_id)
+    assert meeting is not None
+    held = replace(
+        meeting,
+        promises=(Promise("p1", "Send my CV", now + timedelta(hours=3)),),
+    )
+    repo.save_meeting(contact.id, held)
+    repo.record_meeting(contact.id, meeting_id, now - timedelta(days=1), now)
+    async with app_factory().run_test(size=SMALL) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, DueScreen)
+        for _ in range(len(screen.items)):  # tick every line off, as a user would
+            await pilot.press("a")
+            await pilot.pause()
+            while isinstance(pilot.app.screen, ModalScreen):
+                await pilot.press("enter")
+                await pilot.pause()
+        assert not screen.items
+        line = assert_footer_fits(pilot.app, "p Pipeline", "? Keys", "q Quit")
+        for gone in ("a Done", "Open", "s Schedule", "m Meet", "z Snooze"):
+            assert gone not in line
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.items
+        assert screen.focused is screen.query_one(KeyedTable)
+        assert "a Done" in assert_footer_fits(pilot.app, "a Done", "q Quit")

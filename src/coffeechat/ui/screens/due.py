@@ -56,6 +56,11 @@ _KIND_LABEL = {
     DueKind.FOLLOW_UP: "Follow-up",
     DueKind.NUDGE: "Nudge",
 }
+#: The keys that act on the highlighted line (hidden while the list is empty).
+_NEEDS_A_LINE = frozenset(
+    {"edit", "advance", "archive", "open", "schedule", "pick_questions", "meeting",
+     "follow_up", "draft", "delete", "merge", "snooze"}
+)  # fmt: skip
 SECTION_PREFIX = "section:"
 SNOOZED_HEADING = SECTION_PREFIX + "snoozed"
 SNOOZED_PREFIX = "snoozed:"
@@ -179,11 +184,20 @@ class DueScreen(ContactActionsScreen):
             table.move_cursor(row=table.cursor_row + 1, animate=False)
             self._last_row = table.cursor_row
         table.display = bool(rows)
+        if rows and self.focused is None:
+            table.focus()  # back from "Nothing due" (an undo): j and k move the cursor again
         empty = self.query_one("#due-empty", Static)
         empty.display = not rows
         if not rows:
             empty.update(nothing_due(settings))
         self.sub_title = "Due"
+        self.refresh_bindings()  # an empty list has no line for a, s, m, t or z to act on
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """With nothing on the list, the footer keeps to the keys that still do something."""
+        if action in _NEEDS_A_LINE and self.is_mounted:
+            return self.query_one(KeyedTable).display
+        return True
 
     def _snoozed_title(self, count: int) -> Text:
         if self.show_snoozed:
