@@ -106,7 +106,7 @@ async def test_meeting_mode_and_the_question_picker(app_factory, demo_repo) -> N
         pilot.app.show_screen("questions", None)
         await pilot.pause()
         assert isinstance(pilot.app.screen, QuestionPicker)
-        assert_footer_fits(pilot.app, "esc Done", "/ Filter", "space Pick", "? Keys")
+        assert_footer_fits(pilot.app, "esc Done", "/ Filter", "e Edit", "? Keys")  # the bank alone
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("m")

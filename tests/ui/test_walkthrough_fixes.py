@@ -18,6 +18,7 @@ from coffeechat.ui.screens.due import DueScreen
 from coffeechat.ui.screens.help import HelpScreen
 from coffeechat.ui.screens.meeting import MeetingScreen
 from coffeechat.ui.screens.pipeline import PipelineScreen
+from coffeechat.ui.screens.questions import QuestionPicker
 from coffeechat.ui.widgets.cards import badge_forms
 from coffeechat.ui.widgets.keyed_table import KeyedTable
 from tests.ui.conftest import seed
@@ -184,3 +185,21 @@ async def test_an_empty_due_list_shows_only_keys_that_act_and_focus_returns_afte
         assert screen.items
         assert screen.focused is screen.query_one(KeyedTable)
         assert "a Done" in assert_footer_fits(pilot.app, "a Done", "q Quit")
+
+
+async def test_the_bank_alone_shows_its_own_keys_not_the_pickers(repo, now, app_factory) -> None:
+    # From the palette (no meeting) the footer offered "space Pick K Up J Down",
+    # which only answer "Open the picker on a contact (Q)…"; e and h were in `?` only.
+    async with app_factory().run_test(size=SMALL) as pilot:
+        pilot.app.action_question_bank()
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, QuestionPicker)
+        line = assert_footer_fits(pilot.app, "/ Filter", "n New", "e Edit", "h Hide", "? Keys")
+        for gone in ("space Pick", "K Up", "J Down"):
+            assert gone not in line
+    with_meeting(repo, now)
+    async with app_factory().run_test(size=SMALL) as pilot:
+        await pilot.press("Q")  # for a meeting the picker's keys are back
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, QuestionPicker)
+        assert_footer_fits(pilot.app, "space Pick", "K Up", "J Down")
