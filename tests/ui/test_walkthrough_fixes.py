@@ -203,3 +203,34 @@ async def test_the_bank_alone_shows_its_own_keys_not_the_pickers(repo, now, app_
         await pilot.pause()
         assert isinstance(pilot.app.screen, QuestionPicker)
         assert_footer_fits(pilot.app, "space Pick", "K Up", "J Down")
+
+
+async def test_on_a_snoozed_line_the_footer_says_z_unsnoozes(repo, now, app_factory) -> None:
+    # The footer said "z Snooze" on a snoozed line, where z puts it back on the list.
+    contact, meeting_id = with_meeting(repo, now)
+    meeting = repo.get(contact.id).meeting(meeting_id)
+    assert meeting is not None
+    promise = Promise("p1", "Send my CV", now + timedelta(hours=3))
+    repo.save_meeting(contact.id, replace(meeting, promises=(promise,)))
+    async with app_factory().run_test(size=SMALL) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, DueScreen)
+        for _ in range(10):
+            item = screen.selected_item()
+            if item is not None and item.kind is DueKind.PROMISE:
+                break
+            await pilot.press("j")
+            await pilot.pause()
+        item = screen.selected_item()
+        assert item is not None
+        assert item.kind is DueKind.PROMISE
+        await pilot.press("z", "enter")  # a week
+        await pilot.pause()
+        assert "z Snooze" in assert_footer_fits(pilot.app)
+        await pilot.press("Z")  # open the section: the cursor is on the snoozed line
+        await pilot.pause()
+        assert screen.query_one(KeyedTable).selected_key in screen.snoozed
+        line = assert_footer_fits(pilot.app, "z Unsnooze", "q Quit")
+        assert "z Snooze " not in line

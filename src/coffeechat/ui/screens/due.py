@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from itertools import groupby
 from typing import ClassVar
@@ -9,7 +10,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from coffeechat.domain.humanize import day, due_reason, due_summary
@@ -193,6 +194,19 @@ class DueScreen(ContactActionsScreen):
         self.sub_title = "Due"
         self.refresh_bindings()  # an empty list has no line for a, s, m, t or z to act on
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """On a snoozed line z puts it back: the footer says "z Unsnooze", not "z Snooze"."""
+        bindings = super().active_bindings
+        if not self.is_mounted or self.query_one(KeyedTable).selected_key not in self.snoozed:
+            return bindings
+        return {
+            key: active._replace(binding=replace(active.binding, description="Unsnooze"))
+            if active.binding.id == "snooze"
+            else active
+            for key, active in bindings.items()
+        }
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """With nothing on the list, the footer keeps to the keys that still do something."""
         if action in _NEEDS_A_LINE and self.is_mounted:
@@ -269,6 +283,7 @@ class DueScreen(ContactActionsScreen):
         """The cursor steps over section headings, in the direction it was going."""
         table = self.query_one(KeyedTable)
         row = event.cursor_row
+        self.refresh_bindings()  # z snoozes or unsnoozes, by the line
         if row != table.cursor_row or not table.row_count:
             # Stale: a redraw moved the cursor since (to the row 0 heading and then
             # on).  Acting on it would send the cursor from where it is to the top.
