@@ -143,7 +143,7 @@ async def test_dialogs_show_their_own_keys(app_factory, demo_repo) -> None:
             ("n", ("esc Cancel", "^s Save")),  # new contact
             ("e", ("esc Cancel", "^s Save")),  # edit
             ("x", ("esc Cancel", "^s Archive")),  # archive
-            ("s", ("esc Cancel", "^s Save")),  # schedule
+            ("s", ("esc Close", "^s Save")),  # schedule (a "Cancel meeting" button: not "Cancel")
             ("f", ("esc Cancel", "^s Log it")),  # follow-up
             ("D", ("esc Cancel", "^s Confirm")),  # delete
         ]:

@@ -234,3 +234,14 @@ async def test_on_a_snoozed_line_the_footer_says_z_unsnoozes(repo, now, app_fact
         assert screen.query_one(KeyedTable).selected_key in screen.snoozed
         line = assert_footer_fits(pilot.app, "z Unsnooze", "q Quit")
         assert "z Snooze " not in line
+
+
+async def test_the_schedule_forms_escape_is_close_not_cancel(repo, now, app_factory) -> None:
+    # "esc Cancel" under a "Cancel meeting" button read as calling the meeting off.
+    contact, _ = with_meeting(repo, now)
+    async with app_factory().run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        pilot.app.push_screen(ScheduleDialog(repo.get(contact.id), contact.next_meeting, now))
+        await pilot.pause()
+        line = assert_footer_fits(pilot.app, "esc Close", "^s Save")
+        assert "Cancel" not in line
