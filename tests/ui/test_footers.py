@@ -106,7 +106,7 @@ async def test_meeting_mode_and_the_question_picker(app_factory, demo_repo) -> N
         pilot.app.show_screen("questions", None)
         await pilot.pause()
         assert isinstance(pilot.app.screen, QuestionPicker)
-        assert_footer_fits(pilot.app, "esc Done", "/ Filter", "space Pick", "? Keys")
+        assert_footer_fits(pilot.app, "esc Done", "/ Filter", "e Edit", "? Keys")  # the bank alone
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("m")
@@ -143,7 +143,7 @@ async def test_dialogs_show_their_own_keys(app_factory, demo_repo) -> None:
             ("n", ("esc Cancel", "^s Save")),  # new contact
             ("e", ("esc Cancel", "^s Save")),  # edit
             ("x", ("esc Cancel", "^s Archive")),  # archive
-            ("s", ("esc Cancel", "^s Save")),  # schedule
+            ("s", ("esc Close", "^s Save")),  # schedule (a "Cancel meeting" button: not "Cancel")
             ("f", ("esc Cancel", "^s Log it")),  # follow-up
             ("D", ("esc Cancel", "^s Confirm")),  # delete
         ]:

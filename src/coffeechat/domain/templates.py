@@ -98,7 +98,7 @@ Subject: A $minutes-minute chat about your work at $company?
 
 Hi $first_name,
 
-I'm exploring $field, and your path to $role at $company is one I would \
+I'm exploring $field, and your path to becoming $a_role at $company is one I would \
 really like to understand from the inside.
 
 Could you spare $minutes minutes for a call, or a coffee if that is easier? \

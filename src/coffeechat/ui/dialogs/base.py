@@ -152,6 +152,13 @@ class Dialog(ModalScreen[ResultT]):
         if self._room != room:
             self._room = room
             scroller.styles.max_height = room
+        self.call_after_refresh(self._focus_in_sight)
+
+    def _focus_in_sight(self) -> None:
+        """After a resize the field being typed in stays in sight (not scrolled out of the body)."""
+        focused = self.focused
+        if focused is not None:
+            focused.scroll_visible(animate=False)
 
     # -- what was typed -----------------------------------------------------------
 

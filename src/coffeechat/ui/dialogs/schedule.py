@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
@@ -41,6 +43,11 @@ class ScheduleDialog(Dialog[Scheduled]):
 
     A planned meeting can also be called off: "Cancel meeting" answers ``CancelMeeting``.
     """
+
+    # "esc Cancel" beside a "Cancel meeting" button read as calling the meeting off.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close", id="cancel", tooltip="Close without saving"),
+    ]
 
     def __init__(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from itertools import groupby
 from typing import ClassVar
@@ -9,7 +10,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from coffeechat.domain.humanize import day, due_reason, due_summary
@@ -56,6 +57,11 @@ _KIND_LABEL = {
     DueKind.FOLLOW_UP: "Follow-up",
     DueKind.NUDGE: "Nudge",
 }
+#: The keys that act on the highlighted line (hidden while the list is empty).
+_NEEDS_A_LINE = frozenset(
+    {"edit", "advance", "archive", "open", "schedule", "pick_questions", "meeting",
+     "follow_up", "draft", "delete", "merge", "snooze"}
+)  # fmt: skip
 SECTION_PREFIX = "section:"
 SNOOZED_HEADING = SECTION_PREFIX + "snoozed"
 SNOOZED_PREFIX = "snoozed:"
@@ -106,7 +112,7 @@ class DueScreen(ContactActionsScreen):
         Binding("a", "advance", "Done", id="advance",
                 tooltip="Thank-you: sent · promise: ticked off · meeting: meeting mode · "
                         "follow-up or nudge: sent now · 'archive?': archived"),
-        Binding("d", "app.show_due", "Due", id="due", show=False),  # already here
+        Binding("d", "app.show_due", "", id="due", show=False),  # already here: not in `?`
         Binding("z", "snooze", "Snooze", id="snooze",
                 tooltip="Hide the highlighted item for a week, a month… or until a date "
                         "(on a snoozed item: put it back on the list)"),
@@ -179,11 +185,33 @@ class DueScreen(ContactActionsScreen):
             table.move_cursor(row=table.cursor_row + 1, animate=False)
             self._last_row = table.cursor_row
         table.display = bool(rows)
+        if rows and self.focused is None:
+            table.focus()  # back from "Nothing due" (an undo): j and k move the cursor again
         empty = self.query_one("#due-empty", Static)
         empty.display = not rows
         if not rows:
             empty.update(nothing_due(settings))
         self.sub_title = "Due"
+        self.refresh_bindings()  # an empty list has no line for a, s, m, t or z to act on
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """On a snoozed line z puts it back: the footer says "z Unsnooze", not "z Snooze"."""
+        bindings = super().active_bindings
+        if not self.is_mounted or self.query_one(KeyedTable).selected_key not in self.snoozed:
+            return bindings
+        return {
+            key: active._replace(binding=replace(active.binding, description="Unsnooze"))
+            if active.binding.id == "snooze"
+            else active
+            for key, active in bindings.items()
+        }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """With nothing on the list, the footer keeps to the keys that still do something."""
+        if action in _NEEDS_A_LINE and self.is_mounted:
+            return self.query_one(KeyedTable).display
+        return True
 
     def _snoozed_title(self, count: int) -> Text:
         if self.show_snoozed:
@@ -255,6 +283,7 @@ class DueScreen(ContactActionsScreen):
         """The cursor steps over section headings, in the direction it was going."""
         table = self.query_one(KeyedTable)
         row = event.cursor_row
+        self.refresh_bindings()  # z snoozes or unsnoozes, by the line
         if row != table.cursor_row or not table.row_count:
             # Stale: a redraw moved the cursor since (to the row 0 heading and then
             # on).  Acting on it would send the cursor from where it is to the top.

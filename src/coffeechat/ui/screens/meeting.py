@@ -333,6 +333,15 @@ class MeetingScreen(AppScreen[None]):
         answer.display = True
         answer.focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Space marks a question asked only from the questions: elsewhere the footer leaves it out.
+
+        (In a list, "space Asked" beside "del Remove" pushed "? Keys" off an 80-column line.)
+        """
+        if action == "toggle_asked":
+            return isinstance(self.focused, QuestionList)
+        return True
+
     def action_jump(self, widget_id: str) -> None:
         """Move to the notes or one of the lists' input boxes."""
         self.query_one(f"#{widget_id}").focus()

@@ -41,7 +41,7 @@ class PipelineScreen(ContactActionsScreen):
         Binding("A", "app.show_archive", "Archived", id="show-archive", show=False,
                 tooltip="Archived contacts, with restore"),
         # This is the board: its own key need not take footer room here.
-        Binding("p", "app.show_pipeline", "Pipeline", id="pipeline", show=False),
+        Binding("p", "app.show_pipeline", "", id="pipeline", show=False),  # not in `?` here
         # A home screen: the way to the other one, and out, in the footer.
         Binding("d", "app.show_due", "Due", id="due",
                 tooltip="What needs doing, most urgent first"),

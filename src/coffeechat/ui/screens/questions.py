@@ -14,7 +14,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual.widgets.option_list import Option
@@ -34,6 +34,10 @@ from coffeechat.ui.screens.app_screen import AppScreen
 from coffeechat.ui.widgets.lists import VimOptionList
 
 _CATEGORIES: tuple[Category | None, ...] = (None, *Category)
+#: Keys for a meeting's list: the bank alone (from the palette) leaves them out of its footer.
+_MEETING_KEYS = frozenset({"pick", "move_up", "move_down"})
+#: What the bank alone is for: in its footer instead.
+_BANK_KEYS = frozenset({"edit_question", "hide_question"})
 
 
 class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
@@ -100,6 +104,22 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
                     yield VimOptionList(id="agenda")
                     yield Static("", id="agenda-warnings")
         yield Footer(compact=True)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The bank alone shows its own keys in the footer, not "space Pick K Up J Down"."""
+        bindings = super().active_bindings
+        if self.meeting is not None:
+            return bindings
+        shown = {
+            key: active._replace(
+                binding=replace(active.binding, show=active.binding.id in _BANK_KEYS)
+            )
+            if active.binding.id in _MEETING_KEYS | _BANK_KEYS
+            else active
+            for key, active in bindings.items()
+        }
+        return shown
 
     def on_mount(self) -> None:
         """Fill both lists and start in the bank."""

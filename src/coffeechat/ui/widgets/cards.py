@@ -67,13 +67,27 @@ def _compact(delta: timedelta) -> str:
     return f"{number}{unit[0]}"
 
 
+def _day(when: datetime, now: datetime) -> str:
+    """The day, as short as it is clear: "today", "Thu" within the week, else "09 Dec".
+
+    A weekday alone a week or more ahead read as this week ("nudge Wed" on a Wednesday).
+    """
+    local = when.astimezone(now.tzinfo)
+    days = (local.date() - now.date()).days
+    if days == 0:
+        return "today"
+    if 0 < days < 7:
+        return f"{local:%a}"
+    return f"{local:%d %b}"
+
+
 def badge_forms(item: DueItem, now: datetime, *, timed: bool = True) -> list[str]:
     """What a card can say about a due item, longest first; a card shows the first that fits.
 
     ``timed=False``: a meeting's time is on the card already (wide cards), leave it out.
     """
     late, ahead = now - item.due_at, item.due_at - now
-    weekday = f"{item.due_at.astimezone(now.tzinfo):%a}"
+    day = _day(item.due_at, now)
     if item.kind is DueKind.THANK_YOU:
         if item.overdue:
             word = "LATE" if item.urgency is Urgency.LATE else "overdue"
@@ -86,18 +100,18 @@ def badge_forms(item: DueItem, now: datetime, *, timed: bool = True) -> list[str
             return ["no reply: archive?", "archive?"]
         if item.due_at <= now:
             return [f"{item.detail} now", "nudge now", "nudge"]
-        return [f"{item.detail} {weekday}", f"nudge {weekday}", "nudge"]
+        return [f"{item.detail} {day}", f"nudge {day}", "nudge"]
     if item.kind is DueKind.FOLLOW_UP:
         if item.overdue:
             return ["follow-up overdue", "follow-up late", "follow-up"]
         if item.due_at <= now:
             return ["follow-up due", "follow-up"]
-        return [f"follow-up {weekday}", "follow-up"]
+        return [f"follow-up {day}", "follow-up"]
     if item.kind is DueKind.PROMISE:
         if item.overdue:
             return [f"promise {span(late)} late", f"promise {_compact(late)} late",
                     "promise late", "promise"]  # fmt: skip
-        return [f"promise due {weekday}", f"promise {weekday}", "promise"]
+        return [f"promise due {day}", f"promise {day}", "promise"]
     local = item.due_at.astimezone(now.tzinfo)
     if item.overdue:  # a meeting whose day has passed and was never recorded
         return ["meeting to record", "record meeting", "record"]
@@ -105,7 +119,7 @@ def badge_forms(item: DueItem, now: datetime, *, timed: bool = True) -> list[str
         if not timed:
             return ["meeting today", "today"]
         return [f"meets today {local:%H:%M}", f"meets {local:%H:%M}", "meets today"]
-    return [f"meets {local:%a %H:%M}", f"meets {local:%a}", "meets"]
+    return [f"meets {day} {local:%H:%M}", f"meets {day}", "meets"]
 
 
 def _styled(text: str, style: str | Style = "") -> Text:

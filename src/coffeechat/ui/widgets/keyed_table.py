@@ -154,9 +154,10 @@ class KeyedTable(DataTable[Cell]):
 
     def column_widths(self, available: int) -> dict[str, int]:
         """Each column's width (its padding included; 0 if hidden) in ``available`` cells."""
-        widths = {label: width + 2 * PAD for label, width in self._natural.items()}
-        if widths:
-            widths[next(reversed(widths))] -= PAD  # nothing to keep apart on the right
+        natural = {label: width + 2 * PAD for label, width in self._natural.items()}
+        if natural:
+            natural[next(reversed(natural))] -= PAD  # nothing to keep apart on the right
+        widths = dict(natural)
         excess = sum(widths.values()) - available
         for label, narrowest in self._give_way:
             if excess <= 0:
@@ -166,6 +167,16 @@ class KeyedTable(DataTable[Cell]):
             new = max(narrowest + 2 * PAD, current - excess) if narrowest else 0
             widths[label] = min(current, new)
             excess -= current - widths[label]
+        # A column hidden later may free more than was needed: the ones shortened
+        # before it take the room back ("Meeting scheduled for Fri 04 …" beside nothing).
+        for label, _ in reversed(self._give_way):
+            if excess >= 0:
+                break
+            current = widths.get(label, 0)
+            if current:
+                grown = min(natural[label], current - excess)
+                excess += grown - current
+                widths[label] = grown
         return widths
 
     def fit_columns(self) -> None:
