@@ -210,7 +210,7 @@ async def test_leaving_can_keep_the_meeting_as_a_draft(repo, now, app_factory) -
         await pilot.press("escape")  # back to the meeting
         await pilot.pause()
         assert isinstance(pilot.app.screen, MeetingScreen)
-        await pilot.press("q", "ctrl+d")
+        await pilot.press("escape", "ctrl+d")
         await pilot.pause()
         assert not isinstance(pilot.app.screen, (MeetingScreen, FinishDialog))
         updated = repo.get(contact.id)
@@ -481,3 +481,25 @@ async def test_a_takeaway_typed_but_not_entered_is_kept_when_leaving(
         assert isinstance(pilot.app.screen, FinishDialog)  # something was noted: it asks
         (meeting,) = repo.get(contact.id).meetings
         assert meeting.takeaways == ("Hire for curiosity",)
+
+
+async def test_typing_on_after_enter_neither_finishes_nor_undoes(app_factory, repo, now) -> None:
+    """Enter in a box puts the focus back on the questions; letters typed on are not keys
+    that leave ("q" opened Finish, and the next enter recorded the meeting) or undo."""
+    contact, meeting_id = with_meeting(repo, now)
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("t", *"Pay is fine", "enter")  # focus: the questions again
+        await pilot.pause()
+        await pilot.press("q", "u", "d", "w", "q", "enter")  # typing on, as into the box
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MeetingScreen)
+        updated = repo.get(contact.id)
+        assert updated.stage is Stage.REQUESTED  # not recorded as held
+        meeting = updated.meeting(meeting_id)
+        assert meeting is not None
+        assert not meeting.held
+        assert meeting.takeaways == ("Pay is fine",)
+        assert any("escape leaves" in str(toast.message) for toast in app.toasts)

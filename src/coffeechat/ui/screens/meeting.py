@@ -78,8 +78,10 @@ class MeetingScreen(AppScreen[None]):
                 tooltip="Add a name they offered (Name, Company)"),
         Binding("space", "toggle_asked", "Asked", id="toggle_asked",
                 tooltip="Mark the highlighted question asked, or not"),
-        # Leaving by the app's keys would skip the confirmation.
-        Binding("q,d,w", "back_or_leave", show=False),
+        # The app's own letters (quit, Due, Network, undo) do nothing here but say how
+        # to leave: typing on after enter put the focus back on the questions must not
+        # open Finish ("q") and record the meeting on the next enter, nor undo a change.
+        Binding("q,d,w,u", "how_to_leave", show=False),
     ]  # fmt: skip
 
     def __init__(self, contact_id: str, meeting_id: str) -> None:
@@ -488,6 +490,14 @@ class MeetingScreen(AppScreen[None]):
                 self.query_one(f"#{box[list_id]}-input").focus()
 
     # -- leaving -------------------------------------------------------------
+
+    def action_how_to_leave(self) -> None:
+        """A letter the board would act on: here it only says how to leave."""
+        self.notify(
+            "In a meeting: escape leaves (it asks first), ctrl+s finishes; "
+            "u and the other screens' keys work again after.",
+            timeout=4,
+        )
 
     def action_back_or_leave(self) -> None:
         """From a text box, back to the questions; from the questions, finish or leave.
