@@ -20,7 +20,8 @@ from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.due import DueScreen
 from coffeechat.ui.screens.meeting import MeetingScreen
 from coffeechat.ui.widgets.lists import ItemList
-from tests.ui.conftest import SIZE, seed
+from tests.conftest import settle_storage
+from tests.ui.conftest import SIZE, highlighted_name, seed
 
 
 class MovableClock:
@@ -337,10 +338,10 @@ async def test_with_nothing_noted_escape_leaves_and_records_nothing(repo, now, a
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(pilot.app.screen, (MeetingScreen, FinishDialog))
+        await settle_storage(pilot)
         updated = repo.get(contact.id)
         assert updated.stage is Stage.REQUESTED
-        assert updated.meetings
-        assert not any(m.held for m in updated.meetings)
+        assert not updated.meetings  # the meeting `m` started is taken back: none held
 
 
 async def test_once_something_is_noted_the_hint_says_escape_asks(repo, now, app_factory) -> None:
@@ -503,3 +504,38 @@ async def test_typing_on_after_enter_neither_finishes_nor_undoes(app_factory, re
         assert not meeting.held
         assert meeting.takeaways == ("Pay is fine",)
         assert any("escape leaves" in str(toast.message) for toast in app.toasts)
+
+
+async def test_leaving_a_meeting_m_started_with_nothing_noted_takes_the_start_back(
+    app_factory, repo, now
+) -> None:
+    """`m` on someone with no meeting planned starts one; left untouched, it must not stay
+    on Due and the board as a meeting "today" that never happened."""
+    tom = seed(repo, now, "Tom Li", Stage.REQUESTED)
+    async with app_factory().run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert highlighted_name(pilot.app, repo) == "Tom Li"  # the only card
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MeetingScreen)
+        assert repo.get(tom.id).next_meeting is not None  # started
+        await pilot.press("escape")
+        await pilot.pause()
+        await settle_storage(pilot)
+        assert not isinstance(pilot.app.screen, MeetingScreen)
+        assert repo.get(tom.id).next_meeting is None  # taken back, not left for "today"
+        assert repo.get(tom.id).stage is Stage.REQUESTED
+
+
+async def test_a_planned_meeting_left_untouched_stays_planned(app_factory, repo, now) -> None:
+    contact, meeting_id = with_meeting(repo, now + timedelta(hours=2))
+    async with app_factory().run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MeetingScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await settle_storage(pilot)
+        planned = repo.get(contact.id).next_meeting
+        assert planned is not None
+        assert planned.id == meeting_id

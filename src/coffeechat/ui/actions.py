@@ -278,10 +278,28 @@ async def ensure_meeting(host: Host, contact: Contact) -> Contact | None:
 
 
 async def meeting(host: Host, contact: Contact) -> None:
-    """Meeting mode for the contact's next meeting (one is started now if none is planned)."""
+    """Meeting mode for the contact's next meeting (one is started now if none is planned).
+
+    A meeting started here is handed the event that started it, so that leaving
+    with nothing noted takes it back (see ``take_back_started``).
+    """
+    started = contact.next_meeting is None
     ready = await ensure_meeting(host, contact)
     if ready is not None and ready.next_meeting is not None:
-        host.show_screen("meeting", ready.id, ready.next_meeting.id)
+        start = ready.events[-1].id if started and ready.events else None
+        host.show_screen("meeting", ready.id, ready.next_meeting.id, start)
+
+
+def take_back_started(host: Host, contact_id: str, event_id: str) -> bool:
+    """Undo the start of an ad-hoc meeting left with nothing noted, if it is the latest change.
+
+    Otherwise a meeting nobody held stayed planned for "today" on Due and the board.
+    """
+    latest = host.undo_stack.latest()
+    if latest is None or latest.steps != ((contact_id, event_id),):
+        return False
+    host.action_undo()
+    return True
 
 
 async def pick_questions(host: Host, contact: Contact) -> None:

@@ -91,6 +91,10 @@ class Host(Protocol):
         """Push a registered screen."""
         ...
 
+    def action_undo(self) -> None:
+        """Take back the latest change made in this session (`u`)."""
+        ...
+
 
 def undoable(sentence: str) -> str:
     """A toast for a change `u` can take back."""

@@ -36,6 +36,10 @@ class UndoStack:
         self._entries.append(entry)
         del self._entries[: -self._limit]
 
+    def latest(self) -> UndoEntry | None:
+        """The latest change, left on the stack; None when empty."""
+        return self._entries[-1] if self._entries else None
+
     def pop(self) -> UndoEntry | None:
         """The latest change, removed from the stack; None when empty."""
         return self._entries.pop() if self._entries else None

@@ -35,6 +35,7 @@ from coffeechat.domain.model import Contact, printable
 from coffeechat.domain.questions import is_yes_no, open_questions_left
 from coffeechat.domain.text import one_line
 from coffeechat.storage.errors import USER_FACING_ERRORS
+from coffeechat.ui import actions
 from coffeechat.ui.dialogs.base import after_pending_keys
 from coffeechat.ui.dialogs.finish import FinishDialog, KeepDraft
 from coffeechat.ui.host import undoable
@@ -84,10 +85,13 @@ class MeetingScreen(AppScreen[None]):
         Binding("q,d,w,u", "how_to_leave", show=False),
     ]  # fmt: skip
 
-    def __init__(self, contact_id: str, meeting_id: str) -> None:
+    def __init__(self, contact_id: str, meeting_id: str, started_by: str | None = None) -> None:
         super().__init__()
         self.contact_id = contact_id
         self.meeting_id = meeting_id
+        #: The event that started this meeting when `m` found none planned: taken back
+        #: if the meeting is left with nothing noted.
+        self.started_by = started_by
         self.contact: Contact | None = None
         self.meeting: Meeting | None = None
         self._notes_timer: Timer | None = None
@@ -519,6 +523,10 @@ class MeetingScreen(AppScreen[None]):
             return
         if self.meeting is not None and self.contact is not None and not noted(self.meeting):
             self.app.pop_screen()
+            if self.started_by and actions.take_back_started(
+                self.coffeechat, self.contact_id, self.started_by
+            ):
+                return  # the undo says so ("Undid: started a meeting with …")
             self.notify(
                 f"Left the meeting with {self.contact.name}; nothing was recorded.", timeout=4
             )
