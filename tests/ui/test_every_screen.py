@@ -311,7 +311,24 @@ async def arrive(pilot: Pilot[None], route: Route) -> None:
     app.clear_notifications()
     for field in [*screen.query(Input), *screen.query(TextArea)]:
         field.cursor_blink = False
-    await pilot.pause()
+    await settled(pilot)
+
+
+async def settled(pilot: Pilot[None], tries: int = 20) -> None:
+    """Wait until two pictures in a row are the same.
+
+    Some layout is finished after a refresh (a dialog caps its scrolling body
+    once a "Saving…" line has its height); on a loaded machine the picture was
+    sometimes taken a frame early.  A person sees the settled frame.
+    """
+    before = pilot.app.export_screenshot()
+    for _ in range(tries):
+        await pilot.pause()
+        after = pilot.app.export_screenshot()
+        if after == before:
+            return
+        before = after
+    raise AssertionError(f"the screen still changed after {tries} frames")
 
 
 def start(route: Route, repo: Repository, now: datetime) -> App[None]:
