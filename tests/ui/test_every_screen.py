@@ -332,8 +332,12 @@ async def settled(pilot: Pilot[None], tries: int = 20) -> None:
 
 
 def start(route: Route, repo: Repository, now: datetime) -> App[None]:
+    """The app for a route; no animations, so a scroll is pictured where it ends
+    (a body scrolling to its focused field was caught mid-way on a loaded machine)."""
     route.setup(repo, now)
-    return make_app(repo, frozen_clock(now))
+    app = make_app(repo, frozen_clock(now))
+    app.animation_level = "none"
+    return app
 
 
 # -- snapshots -----------------------------------------------------------------------

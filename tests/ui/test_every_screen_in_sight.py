@@ -70,7 +70,6 @@ def cases() -> Iterator[object]:
 @pytest.mark.parametrize("route", cases())
 async def test_every_focusable_widget_is_in_sight_at_80x24(repo, now, route: Route) -> None:
     app = start(route, repo, now)
-    app.animation_level = "none"  # focus scrolls at once: the end state, without the wait
     async with app.run_test(size=SMALL) as pilot:
         await arrive(pilot, route)
         screen = app.screen

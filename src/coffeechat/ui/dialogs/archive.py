@@ -7,12 +7,11 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coffeechat.domain.model import ArchiveReason, Contact
-from coffeechat.ui.dialogs.base import Dialog, DialogBody, save_key
+from coffeechat.ui.dialogs.base import Dialog, DialogBody, DialogBox, save_key
 from coffeechat.ui.widgets.lists import VimOptionList
 
 
@@ -31,7 +30,7 @@ class ArchiveDialog(Dialog[ArchiveReason | None]):
 
     def compose(self) -> ComposeResult:
         """The question and the reasons."""
-        with Vertical(id="dialog", classes="small"):
+        with DialogBox(classes="small"):
             yield Label(f"Archive {self.contact.name}?", id="dialog-title", markup=False)
             with DialogBody():
                 yield Label("They leave the board; you can restore them from Archived.")

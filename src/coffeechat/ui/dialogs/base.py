@@ -72,6 +72,22 @@ class Invalid(Exception):
         self.order = tuple(order)
 
 
+class DialogBox(Vertical):
+    """A dialog's frame (``#dialog``).  When its height changes (a "Saving…" line
+    appears, an error wraps) the body is fitted again from the sizes just laid
+    out: fitting a frame later raced the layout, and a loaded machine drew the
+    dialog a row taller than the room it had."""
+
+    def __init__(self, *children: Widget, classes: str | None = None) -> None:
+        super().__init__(*children, id="dialog", classes=classes)
+
+    def on_resize(self) -> None:
+        """Fit the dialog's body to the room left now."""
+        screen = self.screen
+        if isinstance(screen, Dialog):
+            screen.fit_body()
+
+
 class DialogBody(VerticalScroll):
     """A dialog's body: it scrolls when the terminal is too short for it.
 
@@ -353,7 +369,7 @@ class DiscardChanges(ChoiceDialog[bool]):
 
     def compose(self) -> ComposeResult:
         """The question and its two answers."""
-        with Vertical(id="dialog", classes="small"):
+        with DialogBox(classes="small"):
             yield Label("Discard changes?", id="dialog-title")
             yield DialogBody(Static("What you typed in this form will be lost.", markup=False))
             with Horizontal(classes="buttons"):

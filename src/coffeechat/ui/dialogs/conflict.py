@@ -8,12 +8,12 @@ from typing import ClassVar, Literal
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Label, Static
 
 from coffeechat.domain.fields import FIELD_LABELS
 from coffeechat.domain.text import printable
-from coffeechat.ui.dialogs.base import ChoiceDialog, DialogBody
+from coffeechat.ui.dialogs.base import ChoiceDialog, DialogBody, DialogBox
 
 Choice = Literal["mine", "theirs"]
 
@@ -54,7 +54,7 @@ class ConflictDialog(ChoiceDialog[Choice | None]):
 
     def compose(self) -> ComposeResult:
         """Title, each field's two values, three buttons."""
-        with Vertical(id="dialog"):
+        with DialogBox():
             yield Label(
                 f"{self.contact_name} was changed elsewhere while you were editing",
                 id="dialog-title",

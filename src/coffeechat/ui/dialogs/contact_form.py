@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from coffeechat.domain.fields import (
@@ -14,7 +14,7 @@ from coffeechat.domain.fields import (
     clean_fields,
 )
 from coffeechat.domain.model import Contact
-from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, Invalid
+from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, DialogBox, Invalid
 
 
 class ContactForm(Dialog[dict[str, str] | None]):
@@ -30,7 +30,7 @@ class ContactForm(Dialog[dict[str, str] | None]):
         """A labelled input per field, each with room for an error under it."""
         values = self.contact.fields() if self.contact else {}
         title = f"Edit {self.contact.name}" if self.contact else "New contact"
-        with Vertical(id="dialog", classes="form"):
+        with DialogBox(classes="form"):
             yield Label(title, id="dialog-title", markup=False)
             with DialogBody():
                 for spec in FIELDS:

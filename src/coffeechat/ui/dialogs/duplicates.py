@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,7 +19,7 @@ from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import merge_conflicts
 from coffeechat.domain.search import matches_filter
 from coffeechat.domain.text import matched_text, printable, sentence
-from coffeechat.ui.dialogs.base import ChoiceDialog, Dialog, DialogBody, save_key
+from coffeechat.ui.dialogs.base import ChoiceDialog, Dialog, DialogBody, DialogBox, save_key
 
 Existing = Literal["open", "add"]
 
@@ -63,7 +63,7 @@ class ExistingContactDialog(ChoiceDialog[Existing | None]):
 
     def compose(self) -> ComposeResult:
         """What is already there, and the three ways on."""
-        with Vertical(id="dialog", classes="small"):
+        with DialogBox(classes="small"):
             yield Label("Already on your board", id="dialog-title")
             yield DialogBody(Static(f"{_who(self.existing)} is already there.", markup=False))
             with Horizontal(classes="buttons"):
@@ -100,7 +100,7 @@ class MergePicker(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         """The question, a filter and the contacts."""
-        with Vertical(id="dialog"):
+        with DialogBox():
             yield Label(
                 f"Merge which duplicate into {printable(self.keep.name)}?",
                 id="dialog-title",
@@ -171,7 +171,7 @@ class MergeDialog(Dialog[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         """What happens, the fields to choose between, two buttons."""
-        with Vertical(id="dialog"):
+        with DialogBox():
             yield Label(
                 f"Merge {_named(self.other, self.keep)} into {_named(self.keep, self.other)}?",
                 id="dialog-title",

@@ -10,7 +10,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 
 from coffeechat.domain.dates import DateParseError
@@ -18,7 +18,7 @@ from coffeechat.domain.duplicates import plan_referrals
 from coffeechat.domain.meetings import Meeting, meeting_start, noted
 from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import PIPELINE, Stage
-from coffeechat.ui.dialogs.base import Dialog, DialogBody, Invalid, save_key
+from coffeechat.ui.dialogs.base import Dialog, DialogBody, DialogBox, Invalid, save_key
 from coffeechat.ui.widgets.time_field import TimeField, past_reader
 
 
@@ -59,7 +59,7 @@ class FinishDialog(Dialog[datetime | KeepDraft | None]):
 
     def compose(self) -> ComposeResult:
         """The question, what recording does, the time, and the two ways out."""
-        with Vertical(id="dialog", classes="small"):
+        with DialogBox(classes="small"):
             # Static, not Label: long names and referral sentences wrap instead of being cut.
             yield Static(
                 f"Record the meeting with {self.contact.name} as held, at:",

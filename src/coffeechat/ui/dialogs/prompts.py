@@ -7,10 +7,10 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
-from coffeechat.ui.dialogs.base import Dialog, DialogBody, save_key
+from coffeechat.ui.dialogs.base import Dialog, DialogBody, DialogBox, save_key
 
 
 class TextPrompt(Dialog[str | None]):
@@ -29,7 +29,7 @@ class TextPrompt(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         """The question, a hint and one input."""
-        with Vertical(id="dialog", classes="small"):
+        with DialogBox(classes="small"):
             yield Label(self.title_text, id="dialog-title", markup=False)
             with DialogBody():
                 yield Static(self.explanation, markup=False)
@@ -62,7 +62,7 @@ class ConfirmDialog(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         """Title, the details, two buttons."""
-        with Vertical(id="dialog"):
+        with DialogBox():
             yield Label(self.title_text, id="dialog-title", markup=False)
             with DialogBody():
                 yield Static(self.body, id="confirm-body", markup=False)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Select, Static
 
 from coffeechat.domain.model import ValidationError
 from coffeechat.domain.questions import Category, Question, clean_question
-from coffeechat.ui.dialogs.base import Dialog, DialogBody, Invalid
+from coffeechat.ui.dialogs.base import Dialog, DialogBody, DialogBox, Invalid
 
 
 class QuestionForm(Dialog[tuple[str, Category, tuple[str, ...]] | None]):
@@ -23,7 +23,7 @@ class QuestionForm(Dialog[tuple[str, Category, tuple[str, ...]] | None]):
         question = self.question
         builtin = question is not None and question.builtin
         title = "New question" if question is None else "Edit question"
-        with Vertical(id="dialog", classes="form"):
+        with DialogBox(classes="form"):
             yield Label(title, id="dialog-title")
             with DialogBody():
                 with Horizontal(classes="field-row"):

@@ -9,14 +9,14 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.meetings import Meeting, MeetingFormat
 from coffeechat.domain.model import Contact, ValidationError
 from coffeechat.domain.scheduling import clean_schedule
-from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, Invalid
+from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, DialogBox, Invalid
 from coffeechat.ui.widgets.time_field import TimeField, future_reader
 
 _LABELS = {
@@ -69,7 +69,7 @@ class ScheduleDialog(Dialog[Scheduled]):
         if meeting.scheduled_at is not None:
             when = f"{meeting.scheduled_at.astimezone(self.now.tzinfo):%Y-%m-%d %H:%M}"
         verb = "Reschedule" if self.meeting else "Schedule"
-        with Vertical(id="dialog", classes="form"):
+        with DialogBox(classes="form"):
             yield Label(f"{verb} a meeting with {self.contact.name}", id="dialog-title",
                         markup=False)  # fmt: skip
             with DialogBody():

@@ -12,12 +12,12 @@ from collections.abc import Mapping, Sequence
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label, Select, Static
 
 from coffeechat.domain.settings import MAX_FOLLOW_UP_MONTHS, Settings
-from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, Invalid
+from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, DialogBox, Invalid
 
 YEAR_HOURS = 24 * 365
 
@@ -86,7 +86,7 @@ class SettingsDialog(Dialog[Settings | None]):
 
     def compose(self) -> ComposeResult:
         """A row per setting, each with room for its error; Save and Cancel below the scroll."""
-        with Vertical(id="dialog", classes="form settings"):
+        with DialogBox(classes="form settings"):
             yield Label("Settings", id="dialog-title")
             with DialogBody():
                 with Horizontal(classes="field-row"):

@@ -10,14 +10,14 @@ from dateutil.relativedelta import relativedelta
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import CHANNELS
-from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, Invalid, save_key
+from coffeechat.ui.dialogs.base import Commit, Dialog, DialogBody, DialogBox, Invalid, save_key
 from coffeechat.ui.widgets.lists import VimOptionList
 from coffeechat.ui.widgets.time_field import TimeField, future_reader, past_reader
 
@@ -45,7 +45,7 @@ class FollowUpDialog(Dialog[FollowUp | None]):
 
     def compose(self) -> ComposeResult:
         """Three rows and a preview of the time."""
-        with Vertical(id="dialog", classes="small"):
+        with DialogBox(classes="small"):
             yield Label(f"Follow-up with {self.contact.name}", id="dialog-title", markup=False)
             with DialogBody():
                 yield TimeField("now", past_reader(self.now), input_id="field-when", label="When")
@@ -101,7 +101,7 @@ class SnoozeDialog(Dialog[datetime | None]):
 
     def compose(self) -> ComposeResult:
         """The periods, and a box for a date."""
-        with Vertical(id="dialog", classes="small"):
+        with DialogBox(classes="small"):
             yield Label(f"Snooze {self.what}", id="dialog-title", markup=False)
             with DialogBody():
                 yield VimOptionList(

@@ -7,12 +7,11 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from coffeechat.domain.dates import DateParseError
 from coffeechat.domain.model import Contact
-from coffeechat.ui.dialogs.base import Dialog, DialogBody, Invalid
+from coffeechat.ui.dialogs.base import Dialog, DialogBody, DialogBox, Invalid
 from coffeechat.ui.widgets.time_field import TimeField, past_reader
 
 
@@ -42,7 +41,7 @@ class MeetingTimeDialog(Dialog[datetime | None]):
 
     def compose(self) -> ComposeResult:
         """A question, one input, and a line saying how we read it."""
-        with Vertical(id="dialog", classes="small"):
+        with DialogBox(classes="small"):
             yield Label(self.question, id="dialog-title", markup=False)
             with DialogBody():
                 if self.explanation:
