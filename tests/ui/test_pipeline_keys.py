@@ -16,6 +16,7 @@ from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.due import DueScreen
 from coffeechat.ui.screens.help import HelpScreen
 from coffeechat.ui.screens.pipeline import PipelineScreen
+from tests.conftest import settle_storage
 from tests.ui.conftest import SIZE, card_ids, highlighted_name, palette_answered, seed
 
 
@@ -316,3 +317,22 @@ async def test_ctrl_p_palette_reaches_actions_by_name(app_factory, repo, now) ->
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, DueScreen)
+
+
+async def test_a_burst_of_a_never_carries_a_contact_past_met_without_asking_when(
+    app_factory, repo, now
+) -> None:
+    """Each `a` of a burst starts from the card as drawn; the second and third used to
+    advance the stored contact again: into met without the "when did you meet?" question,
+    and on into thanked (a thank-you marked sent that nobody sent)."""
+    contact = seed(repo, now, "Burst Bo")
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        board = pilot.app.screen
+        for _ in range(3):  # one burst: every key handled before the first save lands
+            board.action_advance()
+        await pilot.pause()
+        await settle_storage(pilot)
+        assert repo.get(contact.id).stage is Stage.REQUESTED
+        said = [str(t.message) for t in pilot.app.toasts]
+        assert any("already Requested" in s for s in said), said

@@ -70,12 +70,20 @@ def advance(
     *,
     channel: str = "",
     message: str = "",
+    expected: Stage | None = None,
 ) -> Event:
     """Move the contact one stage on, at ``at`` (default now).
 
     From follow-up there is no next stage: it logs another follow-up touch.
+    ``expected``: the stage the person saw when they asked; a contact that has
+    moved since (a second key of a burst, another window) is not moved again.
     """
     _require_active(contact)
+    if expected is not None and contact.stage is not expected:
+        raise MoveError(
+            f"{contact.name} is already {contact.stage.label} (moved a moment ago or "
+            "elsewhere), so nothing was changed"
+        )
     when = now if at is None else at
     _require_past(when, now)
     target = contact.stage.next

@@ -49,6 +49,7 @@ from coffeechat.domain.records import (
     question_to_record,
 )
 from coffeechat.domain.rules import Settings
+from coffeechat.domain.stages import Stage
 from coffeechat.storage.atomic import AtomicJSONStorage
 from coffeechat.storage.errors import (
     CorruptDatabaseError,
@@ -332,11 +333,18 @@ class Repository:
                 batch.add(contact)
 
     def advance(
-        self, contact_id: str, now: datetime, at: datetime | None = None, note: str = ""
+        self,
+        contact_id: str,
+        now: datetime,
+        at: datetime | None = None,
+        note: str = "",
+        *,
+        expected: Stage | None = None,
     ) -> tuple[Contact, Event]:
-        """Move the contact one stage on (or log a follow-up touch)."""
+        """Move the contact one stage on (or log a follow-up touch); only from ``expected``."""
         return self._apply(
-            contact_id, lambda c: pipeline.advance(c, now, self._new_id(), at=at, note=note)
+            contact_id,
+            lambda c: pipeline.advance(c, now, self._new_id(), at=at, note=note, expected=expected),
         )
 
     def follow_up(

@@ -131,8 +131,11 @@ async def advance(host: Host, contact: Contact) -> None:
             what = f"moved {updated.name} to {updated.stage.label}"
         return what, undoable(what[0].upper() + what[1:] + ".")
 
+    # Only from the stage the person saw: a burst of `a` must not carry a contact past
+    # "met" without asking when (each key's flow starts from the card as drawn).
     await host.apply_change(
-        lambda: host.repository.advance(contact.id, host.clock(), at=at), describe
+        lambda: host.repository.advance(contact.id, host.clock(), at=at, expected=contact.stage),
+        describe,
     )
 
 
