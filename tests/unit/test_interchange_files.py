@@ -40,6 +40,7 @@ from coffeechat.interchange.csv_files import (
     neutralise,
     parse_mapping,
     read_csv,
+    read_text,
     write_csv,
 )
 from coffeechat.interchange.errors import InterchangeError
@@ -864,3 +865,14 @@ def test_an_import_matches_a_name_decomposed_as_macos_sends_it(now: datetime, id
     assert [(u.contact.id, dict(u.fields)) for u in plan.update] == [
         (contacts[0].id, {"role": "CTO"})
     ]
+
+
+def test_a_broken_utf16_file_is_named_as_utf16_not_utf8(tmp_path: Path) -> None:
+    """A UTF-16 mark, then bytes that end mid-character: the sentence says what it was read as."""
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"\xff\xfe bad bytes,x\n")
+    text, error = read_text(path)
+    assert text == ""
+    assert error is not None
+    assert "is not UTF-16 text" in error.message
+    assert "UTF-8 text" not in error.message.split(";")[0]

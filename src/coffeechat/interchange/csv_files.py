@@ -54,9 +54,12 @@ def read_text(path: Path) -> tuple[str, RowError | None]:
         return data[skipped:].decode(encoding), None
     except UnicodeDecodeError as error:
         offset = skipped + error.start
+        # Named as the encoding it was read as: a file starting with a UTF-16 mark
+        # that breaks off was reported as "byte 14 (0x0a) is not UTF-8 text".
+        what = "UTF-8 text" if encoding == "utf-8" else "UTF-16 text (as its first bytes say)"
         return "", RowError(
             line_of_byte(data, offset),
-            f"byte {offset} (0x{data[offset]:02x}) is not UTF-8 text; save the file "
+            f"byte {offset} (0x{data[offset]:02x}) is not {what}; save the file "
             "as UTF-8 (in Excel: CSV UTF-8) and import it again",
         )
 
