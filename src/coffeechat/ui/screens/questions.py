@@ -8,6 +8,7 @@ when the screen closes (escape or ctrl+s), and the caller saves it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import ClassVar
 
@@ -263,21 +264,14 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
 
     def action_move(self, step: int) -> None:
         """Move the highlighted picked question earlier or later."""
-        if self.meeting is None:
-            self.notify("Open the picker on a contact (Q) to order a meeting's questions.")
-            return
-        index = self._agenda_index()
-        if index is None:
-            self.notify("Pick the question first (space), then move it.", timeout=3)
-            return
-        target = index + step
-        if 0 <= target < len(self.agenda):
-            self.agenda[index], self.agenda[target] = self.agenda[target], self.agenda[index]
-            self.reload()
-            self._draw_agenda(highlight=target)
+        self._move_picked(lambda index: index + step)
 
     def action_move_to_edge(self, edge: str) -> None:
         """Move the highlighted picked question to the top or the bottom of the list."""
+        self._move_picked(lambda _: 0 if edge == "top" else len(self.agenda) - 1)
+
+    def _move_picked(self, target_of: Callable[[int], int]) -> None:
+        """Move the highlighted picked question to ``target_of(where it is)``."""
         if self.meeting is None:
             self.notify("Open the picker on a contact (Q) to order a meeting's questions.")
             return
@@ -285,11 +279,11 @@ class QuestionPicker(AppScreen[tuple[AgendaItem, ...] | None]):
         if index is None:
             self.notify("Pick the question first (space), then move it.", timeout=3)
             return
-        item = self.agenda.pop(index)
-        target = 0 if edge == "top" else len(self.agenda)
-        self.agenda.insert(target, item)
-        self.reload()
-        self._draw_agenda(highlight=target)
+        target = target_of(index)
+        if 0 <= target < len(self.agenda):
+            self.agenda.insert(target, self.agenda.pop(index))
+            self.reload()
+            self._draw_agenda(highlight=target)
 
     def action_previous_list(self) -> None:
         """Add the questions of an earlier meeting: this person's last, else anyone's."""
