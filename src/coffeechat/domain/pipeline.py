@@ -313,6 +313,17 @@ def schedule(
     return Event(new_id(), now, now, MeetingChange(new.id, action, changes))
 
 
+def _unheld_meeting(contact: Contact, meeting_id: str) -> meetings.Meeting:
+    """The active contact's meeting ``meeting_id``, not yet held (else MoveError)."""
+    _require_active(contact)
+    meeting = contact.meeting(meeting_id)
+    if meeting is None:
+        raise MoveError(f"{contact.name} has no such meeting (perhaps undone elsewhere)")
+    if meeting.held:
+        raise MoveError(f"the meeting with {contact.name} is already recorded as held")
+    return meeting
+
+
 def cancel_meeting(
     contact: Contact, meeting_id: str, now: datetime, new_id: Callable[[], str]
 ) -> Event:
@@ -321,12 +332,7 @@ def cancel_meeting(
     The meeting stays (with any questions picked or notes typed for it), so
     undoing the event brings it back whole; it is no longer the next meeting.
     """
-    _require_active(contact)
-    meeting = contact.meeting(meeting_id)
-    if meeting is None:
-        raise MoveError(f"{contact.name} has no such meeting (perhaps undone elsewhere)")
-    if meeting.held:
-        raise MoveError(f"the meeting with {contact.name} is already recorded as held")
+    meeting = _unheld_meeting(contact, meeting_id)
     if meeting.cancelled_at is not None:
         raise MoveError(f"the meeting with {contact.name} is already cancelled")
     changes = meetings.schedule_changes(
@@ -345,12 +351,7 @@ def hold(
     is held all the same, and no longer cancelled: it took place, and its
     thank-you must come due.  Undoing the event cancels it again.
     """
-    _require_active(contact)
-    meeting = contact.meeting(meeting_id)
-    if meeting is None:
-        raise MoveError(f"{contact.name} has no such meeting (perhaps undone elsewhere)")
-    if meeting.held:
-        raise MoveError(f"the meeting with {contact.name} is already recorded as held")
+    meeting = _unheld_meeting(contact, meeting_id)
     _require_past(held_at, now)
     held = replace(meeting, held_at=held_at, cancelled_at=None)
     changes = meetings.schedule_changes(meeting, held)
