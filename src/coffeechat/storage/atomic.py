@@ -21,7 +21,11 @@ This storage instead:
   socket, which it refuses without reading), and keeps rolling daily
   backups in ``backups/`` beside the file;
 * renumbers record keys TinyDB cannot tell apart (``"01"`` beside ``"1"``, a
-  non-numeric key from a hand edit) in memory, keeping every record.
+  non-numeric key from a hand edit) in memory, keeping every record;
+* with ``journal=True`` (the TUI), saves a change by appending one line to
+  a journal beside the file (see ``journal.py``) instead of rewriting it, and
+  folds the journal into the file on ``compact()``.  Every reader replays the
+  journal, so the file plus its journal is always the truth.
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ from __future__ import annotations
 import codecs
 import errno
 import fcntl
+import gc
 import json
 import os
 import re
+import shutil
 import stat
 import tempfile
 import time
@@ -44,6 +50,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from coffeechat.storage import journal as journal_lines
 from coffeechat.storage.errors import (
     CorruptDatabaseError,
     DatabaseLockedError,
@@ -53,6 +60,8 @@ from coffeechat.storage.errors import (
 
 Data = dict[str, dict[str, Any]]
 Stamp = tuple[int, int, int, int]
+
+Touched = dict[str, set[str]]
 
 BACKUPS_KEPT = 14
 BACKUP_DIR = "backups"
@@ -85,6 +94,7 @@ class AtomicJSONStorage(Storage):
         *,
         today: Callable[[], date] = date.today,
         lock_timeout: float = 10.0,
+        journal: bool = False,
     ) -> None:
         super().__init__()
         #: The path as given (named in messages); a symlink stays a symlink.
@@ -98,6 +108,13 @@ class AtomicJSONStorage(Storage):
         self._lock_depth = 0
         #: Increases every time the data in memory changes (our write or a re-read).
         self.generation = 0
+        #: Whether ``put`` appends to the journal (True) or rewrites the file.
+        self.journal = journal
+        #: What each recent generation changed ({table: keys}; None: everything).
+        self._touched: list[tuple[int, Touched | None]] = []
+        #: Sentences for the person about what reading the files found.
+        self.notices: list[str] = []
+        self._reset_journal()
 
     # -- TinyDB's Storage interface -------------------------------------
 
@@ -107,14 +124,20 @@ class AtomicJSONStorage(Storage):
         return self._data
 
     def write(self, data: Data) -> None:
-        """Replace the file with ``data`` atomically; only inside ``transaction()``."""
+        """Replace the file with ``data`` atomically; only inside ``transaction()``.
+
+        ``data`` holds every change the journal held, so the journal goes.
+        """
         if self._lock_depth == 0:
             raise RuntimeError("AtomicJSONStorage.write called outside transaction()")
         try:
             payload = serialise(data)
             self._check_writable()
+            if self._replaced_main:
+                self._keep_replaced_main()
             self._backup_if_due()
             stamp = self._replace_with(payload)
+            self._drop_journal()
         except OSError as error:
             self._forget()  # TinyDB mutated our cached dict; re-read the truth next time
             raise DatabaseWriteError(self.path, _reason(error)) from error
@@ -123,7 +146,73 @@ class AtomicJSONStorage(Storage):
             raise
         self._data = data
         self._stamp = stamp
-        self.generation += 1
+        self._bump(None)
+
+    def put(self, table_name: str, records: list[tuple[str, dict[str, Any]]]) -> None:
+        """Save whole records (key, record) into one table as one change; under the lock.
+
+        With the journal on, one line is appended and synced (the file is left
+        as it is until ``compact``); otherwise the file is rewritten.  Either
+        way nothing in memory changes unless the change reached the disk.
+        """
+        if self._lock_depth == 0:
+            raise RuntimeError("AtomicJSONStorage.put called outside transaction()")
+        data = self._data
+        if not self.journal or data is None or self._stamp is None or self._journal_broken:
+            data = data if data is not None else {}
+            table = data.setdefault(table_name, {})
+            for key, record in records:
+                table[key] = record
+            self.write(data)
+            return
+        line = journal_lines.change_line([(table_name, key, record) for key, record in records])
+        try:
+            self._check_writable()
+            self._append(line)
+        except OSError as error:
+            raise DatabaseWriteError(self.path, _reason(error)) from error
+        table = data.setdefault(table_name, {})
+        for key, record in records:
+            table[key] = record
+        self._journal_changes += 1
+        self._bump({table_name: {key for key, _ in records}})
+        if self._journal_end >= journal_lines.COMPACT_AT_BYTES:
+            self.write(data)
+
+    def compact(self) -> bool:
+        """Fold the journal into the file (rewritten atomically); True if it held changes."""
+        with self.transaction():
+            if self._journal_inode is None or self._data is None:
+                return False
+            self.write(self._data)
+            return True
+
+    @property
+    def pending(self) -> int:
+        """How many saved changes are in the journal only (not yet in the file)."""
+        return self._journal_changes
+
+    @property
+    def journal_path(self) -> Path:
+        """The journal, beside the target (so a link and its target share it)."""
+        return self.target.with_name(self.target.name + journal_lines.SUFFIX)
+
+    def touched_since(self, generation: int) -> Touched | None:
+        """The records changed since ``generation`` ({table: keys}); None if unknown or all."""
+        if generation == self.generation:
+            return {}
+        kept = self._touched
+        if not kept or kept[0][0] > generation + 1:
+            return None
+        result: Touched = {}
+        for changed_at, touched in kept:
+            if changed_at <= generation:
+                continue
+            if touched is None:
+                return None
+            for name, keys in touched.items():
+                result.setdefault(name, set()).update(keys)
+        return result
 
     def close(self) -> None:
         """Nothing stays open between calls."""
@@ -141,21 +230,38 @@ class AtomicJSONStorage(Storage):
     # -- change detection and locking -----------------------------------
 
     def refresh(self) -> bool:
-        """Re-read the file if another process changed it; True if data changed."""
+        """Re-read the file if another process changed it; True if data changed.
+
+        Lines another process appended to the journal are read on their own
+        (a millisecond), not the whole file again.
+        """
         try:
             st = os.stat(self.target)
         except FileNotFoundError:
             if self._stamp is None and self._data is None:
                 return False
             self._forget()
-            self.generation += 1
+            self._bump(None)
             return True
         except OSError as error:
             raise StorageError(f"Cannot read {self.path}: {_reason(error)}.") from error
         if _stamp(st) == self._stamp:
-            return False
+            now = self._journal_now()
+            if now == self._journal_stamp:
+                return False
+            ours = self._journal_stamp
+            if now is not None and (
+                ours is None
+                or (now[0] == ours[0] and now[1] > ours[1] and self._journal_base is not None)
+            ):
+                touched = self._read_journal_tail(st)
+                if touched is not None:
+                    if not touched:
+                        return False
+                    self._bump(touched)
+                    return True
         self._load()
-        self.generation += 1
+        self._bump(None)
         return True
 
     @contextmanager
@@ -172,6 +278,8 @@ class AtomicJSONStorage(Storage):
         self._lock_depth = 1
         try:
             self.refresh()
+            if self._journal_redundant:
+                self._drop_journal()  # a compaction was cut off after the file was written
             yield
         finally:
             self._lock_depth = 0
@@ -210,7 +318,11 @@ class AtomicJSONStorage(Storage):
             if candidate.parent == folder:
                 if candidate.name == f"{name}.lock":
                     return "the database's lock file"
-                if candidate.name.startswith(f"{name}.schema-"):
+                if candidate.name == f"{name}{journal_lines.SUFFIX}":
+                    return "the database's journal"
+                if candidate.name.startswith(
+                    (f"{name}.schema-", f"{name}.replaced-", f"{name}{journal_lines.SUFFIX}-")
+                ):
                     return "a backup of the database"
                 if candidate.name.startswith(f".{name}."):
                     return "a temporary file of the database"
@@ -221,7 +333,8 @@ class AtomicJSONStorage(Storage):
         except OSError:
             return None
         for own, what in ((self.target, "the database itself"),
-                          (self.lock_path, "the database's lock file")):  # fmt: skip
+                          (self.lock_path, "the database's lock file"),
+                          (self.journal_path, "the database's journal")):  # fmt: skip
             with suppress(OSError):
                 if os.path.samestat(st, os.stat(own)):
                     return what
@@ -236,13 +349,248 @@ class AtomicJSONStorage(Storage):
     def discard(self) -> None:
         """Drop the cached data (changed in memory but not to be kept); the next read reloads."""
         self._forget()
-        self.generation += 1
+        self._bump(None)
 
     def _forget(self) -> None:
         self._data = None
         self._stamp = None
+        self._reset_journal()
+
+    def _notice(self, sentence: str) -> None:
+        if sentence not in self.notices:
+            self.notices.append(sentence)
+
+    def _bump(self, touched: Touched | None) -> None:
+        self.generation += 1
+        self._touched.append((self.generation, touched))
+        del self._touched[:-32]
+
+    # -- the journal -------------------------------------------------------
+
+    def _reset_journal(self) -> None:
+        #: (inode, size, mtime) of the journal as last read; None: there was none.
+        self._journal_stamp: tuple[int, int, int] | None = None
+        self._journal_base: journal_lines.Base | None = None
+        #: Offset after the last complete line (a cut-off line after it is cut by a writer).
+        self._journal_end = 0
+        #: Whether the changes were put where each id lives (the file is not the one
+        #: the journal began on).
+        self._journal_by_id = False
+        self._journal_changes = 0
+        #: Every change in the journal is already in the file: remove it (under the lock).
+        self._journal_redundant = False
+        #: The journal's changes overrode records of a file it did not begin on: keep
+        #: that file as it was before writing over it.
+        self._replaced_main = False
+        #: A failed append could not be cut back off: the next save rewrites the file.
+        self._journal_broken = False
+
+    @property
+    def _journal_inode(self) -> int | None:
+        return None if self._journal_stamp is None else self._journal_stamp[0]
+
+    def _journal_now(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.lstat(self.journal_path)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise StorageError(f"Cannot read {self.journal_path}: {_reason(error)}.") from error
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _open_journal(self) -> int | None:
+        """The journal opened for reading (refusing a link or a non-file); None if none."""
+        try:
+            fd = os.open(
+                self.journal_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+            )
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise self._corrupt_journal("it is a symlink (remove it)") from None
+            raise StorageError(f"Cannot read {self.journal_path}: {_reason(error)}.") from error
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            os.close(fd)
+            raise self._corrupt_journal(f"it is {_kind(mode)}, not a file")
+        return fd
+
+    def _corrupt_journal(self, problem: str) -> CorruptDatabaseError:
+        return CorruptDatabaseError(
+            self.path,
+            f"its journal {self.journal_path} cannot be replayed: {problem}"
+            " (move the journal away to open the file without those changes)",
+        )
+
+    def _replay(self, fd: int, data: Data, main: os.stat_result) -> None:
+        """Apply the whole journal (open as ``fd``) onto ``data``, read from ``main``."""
+        raw = _read_all(fd)
+        st = os.fstat(fd)
+        try:
+            found = journal_lines.read(raw)
+        except journal_lines.JournalError as error:
+            raise self._corrupt_journal(str(error)) from None
+        by_id = found.base != (main.st_ino, main.st_size, main.st_mtime_ns)
+        applier = journal_lines.Applier(data, by_id=by_id)
+        for puts in found.changes:
+            applier.apply(puts)
+        self._journal_stamp = (st.st_ino, len(raw), st.st_mtime_ns)
+        self._journal_base = found.base
+        self._journal_end = found.end
+        self._journal_by_id = by_id
+        self._journal_changes = len(found.changes)
+        if by_id and found.changes:
+            if applier.overrode:
+                self._replaced_main = True
+                self._notice(
+                    f"Changes saved in {self.journal_path} were applied on top of"
+                    f" {self.path}, which was replaced while they waited; the file as it"
+                    " was is kept beside it when it is next written."
+                )
+            else:
+                self._journal_redundant = True
+
+    def _read_journal_tail(self, main: os.stat_result) -> Touched | None:
+        """Apply lines appended since the last read (or a journal begun since); None if
+        the journal must be read whole with the file."""
+        fd = self._open_journal()
+        if fd is None or self._data is None:
+            if fd is not None:
+                os.close(fd)
+            return None
+        begun = self._journal_stamp is None
+        try:
+            st = os.fstat(fd)
+            if not begun and st.st_ino != self._journal_inode:
+                return None
+            start = 0 if begun else self._journal_end
+            os.lseek(fd, start, os.SEEK_SET)
+            raw = _read_all(fd)
+        finally:
+            os.close(fd)
+        try:
+            found = journal_lines.read(raw, start=start, base=self._journal_base)
+        except journal_lines.JournalError as error:
+            raise self._corrupt_journal(str(error)) from None
+        if begun:
+            if found.base is None:
+                return {}  # only a header cut off, or nothing yet
+            self._journal_base = found.base
+            self._journal_by_id = found.base != (main.st_ino, main.st_size, main.st_mtime_ns)
+        applier = journal_lines.Applier(self._data, by_id=self._journal_by_id)
+        for puts in found.changes:
+            applier.apply(puts)
+        self._journal_stamp = (st.st_ino, start + len(raw), st.st_mtime_ns)
+        self._journal_end = found.end
+        self._journal_changes += len(found.changes)
+        if self._journal_by_id and applier.overrode:
+            self._replaced_main = True
+        return applier.touched
+
+    def _append(self, line: bytes) -> None:
+        """Write ``line`` after the journal's last complete line and sync it (under the lock)."""
+        path = self.journal_path
+        flags = os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+        created = self._journal_stamp is None
+        fd = os.open(path, flags | (os.O_CREAT | os.O_EXCL if created else 0), 0o600)
+        try:
+            st = os.fstat(fd)
+            if not created and (self._journal_stamp is None or st.st_ino != self._journal_stamp[0]):
+                raise OSError(errno.ESTALE, "the journal was replaced while saving; try again")
+            base = self._journal_base
+            if base is None:  # new, or only a header cut off: start it afresh
+                assert self._stamp is not None
+                base = (self._stamp[0], self._stamp[1], self._stamp[2])
+                start, payload = 0, journal_lines.header(base) + line
+            else:
+                start, payload = self._journal_end, line
+            try:
+                if st.st_size != start:
+                    os.ftruncate(fd, start)  # a line cut off by a writer that was killed
+                view = memoryview(payload)
+                offset = start
+                while view:
+                    written = os.pwrite(fd, view, offset)
+                    view, offset = view[written:], offset + written
+                os.fdatasync(fd)
+                if created:
+                    self._fsync_directory()
+            except BaseException:
+                try:
+                    os.ftruncate(fd, start)
+                except OSError:
+                    self._journal_broken = True
+                raise
+            after = os.fstat(fd)
+        finally:
+            os.close(fd)
+        self._journal_stamp = (after.st_ino, start + len(payload), after.st_mtime_ns)
+        self._journal_base = base
+        self._journal_end = start + len(payload)
+
+    def _drop_journal(self) -> None:
+        """Remove the journal once the file holds its changes (under the lock).
+
+        A journal this process did not read (found only now) is moved aside,
+        never deleted: its changes are in no file.
+        """
+        path = self.journal_path
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            self._reset_journal()
+            return
+        if self._journal_stamp is not None and st.st_ino == self._journal_stamp[0]:
+            os.unlink(path)
+        else:
+            number = 1
+            while os.path.lexists(aside := path.with_name(f"{path.name}-{number}.bak")):
+                number += 1
+            os.rename(path, aside)
+            self._notice(
+                f"A journal of changes no file holds was found beside {self.path};"
+                f" it is kept as {aside}."
+            )
+        self._fsync_directory()
+        self._reset_journal()
+
+    def _keep_replaced_main(self) -> None:
+        """Copy the file the journal's changes overrode, before writing over it."""
+        number = 1
+        while True:
+            keep = self.target.with_name(f"{self.target.name}.replaced-{number}.bak")
+            try:
+                fd = os.open(keep, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+                break
+            except FileExistsError:
+                number += 1
+        try:
+            with os.fdopen(fd, "wb") as out, self.target.open("rb") as original:
+                shutil.copyfileobj(original, out)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError:
+            keep.unlink(missing_ok=True)
+            raise
+        self._replaced_main = False
 
     def _load(self) -> None:
+        # The journal is opened before the file: a compaction between the two
+        # opens then gives an old journal and the new file (which holds every
+        # change in it), never the old file and no journal.
+        journal_fd = self._open_journal()
+        try:
+            with gc_paused():
+                self._load_main(journal_fd)
+        except BaseException:
+            self._forget()
+            raise
+        finally:
+            if journal_fd is not None:
+                os.close(journal_fd)
+
+    def _load_main(self, journal_fd: int | None) -> None:
         try:
             # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
             # writer forever; it is refused below without reading from it.
@@ -276,6 +624,9 @@ class AtomicJSONStorage(Storage):
         for name, table in data.items():
             if not all(_canonical(key) for key in table):
                 data[name] = _renumbered(table)
+        self._reset_journal()
+        if journal_fd is not None:
+            self._replay(journal_fd, data, st)
         self._data = data
         self._stamp = _stamp(st)
 
@@ -361,6 +712,30 @@ class AtomicJSONStorage(Storage):
         for old in sorted(others, key=_written_order)[: max(0, len(others) + 1 - BACKUPS_KEPT)]:
             with suppress(OSError):
                 old.unlink()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold off the garbage collector while building many objects that all stay alive.
+
+    Parsing 33 MB makes millions of objects, and each collection walks all
+    of them to find no garbage: about 45% of the time it took.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_all(fd: int) -> bytes:
+    """Everything from ``fd``'s position to its end."""
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _kind(mode: int) -> str:
