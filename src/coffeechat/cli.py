@@ -580,20 +580,39 @@ def _run_tui(args: argparse.Namespace, env: Mapping[str, str], clock: Clock) -> 
 
         folder = Path(tempfile.mkdtemp(prefix="coffeechat-demo-"))
         try:
-            repository = Repository(folder / "demo.json")
+            repository = Repository(folder / "demo.json", journal=True)
             repository.insert_many(demo_contacts(clock() - timedelta(minutes=1), new_id))
             return _launch(repository, clock, config)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-    return _launch(Repository(resolve_db_path(getattr(args, "db", None), env)), clock, config)
+    path = resolve_db_path(getattr(args, "db", None), env)
+    return _launch(Repository(path, journal=True), clock, config)
 
 
 def _launch(repository: Repository, clock: Clock, config: Config) -> int:
     from coffeechat.ui.app import make_app  # Textual only loads for the TUI
 
     app = make_app(repository, clock, config)
-    app.run()
+    try:
+        app.run()
+    finally:
+        _fold_journal(repository)
     return app.return_code or 0  # 1 after an unhandled error (its report is printed)
+
+
+def _fold_journal(repository: Repository) -> None:
+    """At exit, rewrite the file with the changes the session kept in its journal.
+
+    If that cannot be done (a full disk), nothing is lost: the journal stays,
+    and every reader replays it.
+    """
+    try:
+        repository.compact()
+    except UserError as error:
+        _fail(
+            f"{error} Every change is kept in {repository.journal_path}"
+            " and is read back whenever the file is opened."
+        )
 
 
 def _import(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from textual.app import App
@@ -43,6 +44,12 @@ def seed(
             when = now - timedelta(hours=met_hours_ago / 2)
         contact, _ = repo.advance(contact.id, now, at=when)
     return contact
+
+
+@pytest.fixture
+def repo(db_path: Path) -> Repository:
+    """The TUI's repository as it runs: saves go to the journal (folded when idle, at exit)."""
+    return Repository(db_path, id_factory=counting_ids(), journal=True)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from coffeechat.domain.events import Advance, Undo
 from coffeechat.domain.meetings import Promise
 from coffeechat.domain.scheduling import clean_schedule
 from coffeechat.domain.stages import Stage
+from coffeechat.storage.atomic import AtomicJSONStorage
 from coffeechat.storage.repository import Repository
 from coffeechat.ui.screens.contact import ContactScreen, timeline_rows
 from coffeechat.ui.widgets.keyed_table import KeyedTable
@@ -30,7 +30,8 @@ async def test_u_keeps_the_advance_in_the_file_and_the_page_marks_it_undone(
         advance, undo = after.events[-2:]
         assert isinstance(advance.data, Advance)
         assert undo.data == Undo(advance.id)
-        stored = json.loads(db_path.read_text())["contacts"]["1"]["events"]
+        # As any other process reads it: the file with its journal replayed.
+        stored = (AtomicJSONStorage(db_path).read() or {})["contacts"]["1"]["events"]
         assert [e["kind"] for e in stored] == ["created", "advance", "undo"]
 
         await pilot.press("enter")

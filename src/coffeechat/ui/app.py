@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, replace
@@ -53,6 +54,8 @@ STYLESHEETS = (
     "settings.tcss",
 )
 POLL_SECONDS = 1.0
+#: With the journal on, the file itself is rewritten once no change came for this long.
+COMPACT_AFTER_IDLE_SECONDS = 2.0
 #: The worker group of every thread that touches the database file.
 STORAGE = "storage"
 
@@ -114,6 +117,10 @@ class CoffeechatApp(App[None]):
         # in one process, and a poll must not re-read the file under a save.
         self._storage_lock = threading.Lock()
         self._checking = False
+        #: When this session last changed the data (time.monotonic): the journal is
+        #: folded into the file once the person has paused.
+        self._changed_at = 0.0
+        self._compact_failed: str | None = None
         #: (a serial, the contact id) of this session's latest change or undo, set
         #: before the redraw: the board selects that contact, wherever it went.
         self.last_change: tuple[int, str | None] = (0, None)
@@ -266,6 +273,9 @@ class CoffeechatApp(App[None]):
         try:
             with self._storage_lock:
                 changed = self.repository.refresh()
+                idle = time.monotonic() - self._changed_at >= COMPACT_AFTER_IDLE_SECONDS
+                if idle and self.repository.pending:
+                    self._compact()
         except StorageError as error:
             self.call_from_thread(self._outside_check_done, False, full_sentence(str(error)))
         else:
@@ -282,12 +292,31 @@ class CoffeechatApp(App[None]):
         if changed:
             self.data_changed.publish(None)
 
+    def _compact(self) -> None:
+        """Fold the journal into the file (in the storage thread); say once if it cannot."""
+        try:
+            self.repository.compact()
+        except StorageError as error:
+            said = (
+                f"{full_sentence(str(error))} Every change is kept in"
+                f" {self.repository.journal_path} and is read back whenever the file is opened."
+            )
+            if said != self._compact_failed:
+                self._compact_failed = said
+                self.call_from_thread(
+                    self.notify, said, title="Database problem", severity="warning", timeout=30
+                )
+        else:
+            self._compact_failed = None
+
     def _in_storage_thread(self, change: Callable[[], T]) -> T | _Failed:
         with self._storage_lock:
             try:
                 return change()
             except USER_FACING_ERRORS as error:
                 return _Failed(full_sentence(str(error)), for_now=isinstance(error, StorageError))
+            finally:
+                self._changed_at = time.monotonic()
 
     async def _attempt(self, change: Callable[[], T]) -> T | _Failed:
         """Run a repository change in a thread worker, one at a time."""

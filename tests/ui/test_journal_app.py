@@ -1,0 +1,117 @@
+"""The TUI saves to the journal, folds it into the file once idle, and at exit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from textual.app import App
+
+from coffeechat import cli
+from coffeechat.domain.stages import Stage
+from coffeechat.storage.repository import Repository
+from coffeechat.ui import app as app_module
+from coffeechat.ui.app import CoffeechatApp
+from tests.ui.conftest import SIZE, seed
+
+
+def journal_of(db: Path) -> Path:
+    return db.with_name(db.name + ".journal")
+
+
+async def idle_poll(app: App[None]) -> None:
+    """One poll for outside changes, as the 1-second timer runs it, waited for."""
+    assert isinstance(app, CoffeechatApp)
+    app.check_for_outside_changes()
+    await app.workers.wait_for_complete()
+
+
+async def test_a_change_is_journaled_then_folded_into_the_file_once_idle(
+    app_factory: Callable[[], CoffeechatApp],
+    repo: Repository,
+    now: datetime,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    contact = seed(repo, now, "Edsger Dijkstra")
+    repo.compact()
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert journal_of(db_path).exists()
+        assert b'"requested"' not in db_path.read_bytes()
+        assert Repository(db_path).get(contact.id).stage is Stage.REQUESTED
+
+        await idle_poll(pilot.app)  # not idle long enough yet: the journal stays
+        assert journal_of(db_path).exists()
+
+        monkeypatch.setattr(app_module, "COMPACT_AFTER_IDLE_SECONDS", 0.0)
+        await idle_poll(pilot.app)
+        assert not journal_of(db_path).exists()
+        assert b'"requested"' in db_path.read_bytes()
+
+
+async def test_a_file_that_cannot_be_rewritten_keeps_every_change_in_the_journal_and_says_so(
+    app_factory: Callable[[], CoffeechatApp],
+    repo: Repository,
+    now: datetime,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    contact = seed(repo, now, "Edsger Dijkstra")
+    repo.compact()
+    monkeypatch.setattr(app_module, "COMPACT_AFTER_IDLE_SECONDS", 0.0)
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        db_path.chmod(0o400)
+        try:
+            await idle_poll(pilot.app)
+            await pilot.pause()
+            app = pilot.app
+            assert isinstance(app, CoffeechatApp)
+            said = [str(toast.message) for toast in app.toasts]
+            assert any(
+                "read-only" in s and str(journal_of(db_path)) in s and s.endswith(".") for s in said
+            ), said
+            assert journal_of(db_path).exists()
+            assert Repository(db_path).get(contact.id).stage is Stage.REQUESTED
+        finally:
+            db_path.chmod(0o600)
+
+
+async def test_a_journal_left_by_a_crash_is_folded_soon_after_the_app_opens(
+    app_factory: Callable[[], CoffeechatApp],
+    repo: Repository,
+    now: datetime,
+    db_path: Path,
+) -> None:
+    seed(repo, now, "Edsger Dijkstra", Stage.REQUESTED)  # journaled, never folded
+    assert journal_of(db_path).exists()
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await idle_poll(pilot.app)  # nothing changed in this session: it is idle
+        assert not journal_of(db_path).exists()
+        assert b"Edsger Dijkstra" in db_path.read_bytes()
+
+
+def test_leaving_the_app_folds_the_journal_and_a_failure_says_where_the_changes_are(
+    repo: Repository, now: datetime, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(repo, now, "Edsger Dijkstra")
+    cli._fold_journal(repo)
+    assert not journal_of(db_path).exists()
+    assert b"Edsger Dijkstra" in db_path.read_bytes()
+
+    seed(repo, now, "Barbara Liskov")
+    db_path.chmod(0o400)
+    try:
+        cli._fold_journal(repo)
+    finally:
+        db_path.chmod(0o600)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "read-only" in err
+    assert f"Every change is kept in {journal_of(db_path)}" in err
+    assert "Barbara Liskov" in {c.name for c in Repository(db_path).contacts()}
