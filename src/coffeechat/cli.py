@@ -241,6 +241,8 @@ def _run_command(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             return _fail(_no_database(path))
         handler = _HANDLERS[args.command]
         status = handler(args, repository, clock)
+        for said in repository.notices():  # what reading the files found (a journal replayed)
+            print(f"coffeechat: {visible(said)}", file=sys.stderr)
         sys.stdout.flush()  # here, so a reader that left early is caught in main
         return status
     except UserError as error:

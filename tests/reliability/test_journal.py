@@ -314,3 +314,22 @@ def test_a_reader_opens_the_journal_before_the_file(
     monkeypatch.undo()
     reads = [path for path in opened if path in (str(db), str(journal_of(db)))]
     assert reads[:2] == [str(journal_of(db)), str(db)]
+
+
+def test_the_cli_says_when_a_journal_was_put_onto_a_replaced_file(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.reliability.storage_support import cli
+
+    repo = journaled(db)
+    repo.advance(repo.contacts()[0].id, NOW + timedelta(hours=1))
+    old = db.read_bytes()
+    tmp = db.with_name("incoming")
+    tmp.write_bytes(old.replace(b'"name": "Ada"', b'"name": "Ada L."'))
+    os.replace(tmp, db)
+
+    listed = cli(capsys, db, "list")
+    assert listed.code == 0
+    assert "Ada" in listed.out
+    assert listed.err.count("\n") == 1
+    assert "replaced while they waited" in listed.err

@@ -115,3 +115,26 @@ def test_leaving_the_app_folds_the_journal_and_a_failure_says_where_the_changes_
     assert "read-only" in err
     assert f"Every change is kept in {journal_of(db_path)}" in err
     assert "Barbara Liskov" in {c.name for c in Repository(db_path).contacts()}
+
+
+async def test_the_app_says_when_its_journal_was_put_onto_a_file_replaced_meanwhile(
+    app_factory: Callable[[], CoffeechatApp],
+    repo: Repository,
+    now: datetime,
+    db_path: Path,
+) -> None:
+    seed(repo, now, "Edsger Dijkstra")
+    repo.compact()
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        # A sync tool puts another version of the file in place meanwhile.
+        incoming = db_path.with_name("incoming")
+        incoming.write_bytes(db_path.read_bytes().replace(b"Dijkstra", b"W. Dijkstra"))
+        incoming.replace(db_path)
+        await idle_poll(pilot.app)
+        await pilot.pause()
+        app = pilot.app
+        assert isinstance(app, CoffeechatApp)
+        said = [str(toast.message) for toast in app.toasts]
+        assert any("replaced while they waited" in s for s in said), said

@@ -276,6 +276,10 @@ class CoffeechatApp(App[None]):
                 idle = time.monotonic() - self._changed_at >= COMPACT_AFTER_IDLE_SECONDS
                 if idle and self.repository.pending:
                     self._compact()
+                for said in self.repository.notices():
+                    self.call_from_thread(
+                        self.notify, said, title="Database", severity="warning", timeout=30
+                    )
         except StorageError as error:
             self.call_from_thread(self._outside_check_done, False, full_sentence(str(error)))
         else:
