@@ -26,7 +26,8 @@ from pathlib import Path
 
 COLUMNS, ROWS = 120, 40
 QUIET = 0.030  # a pause this long ends a frame
-SETTLE = 0.250  # a pause this long means the app has nothing more to draw
+SETTLE = 0.250  # a pause this long means the app has nothing more to draw…
+IDLE_TICKS = 3  # …when it used at most this much CPU meanwhile (clock ticks, 10 ms each)
 
 # Escape sequences: CSI (cursor moves, colours, modes), OSC (titles, clipboard), and the
 # two-byte ones.  Colours inside a run of text vanish; anything else breaks it, so two
@@ -165,16 +166,31 @@ class Terminal:
             text=screen_text(bytes(self._output[mark:])),
         )
 
-    def settle(self, quiet: float = SETTLE, timeout: float = 120.0) -> None:
-        """Read until the app has written nothing for ``quiet`` seconds."""
+    def settle(self, quiet: float = SETTLE, timeout: float = 300.0) -> None:
+        """Wait until the app is idle: nothing written and next to no CPU used for ``quiet`` s.
+
+        So a key is never typed while the app is still busy with the last one
+        (a save in its thread, work after the first paint) without drawing.
+        """
         deadline = time.perf_counter() + timeout
-        last = time.perf_counter()
+        since, ticks = time.perf_counter(), self._cpu_ticks()
         while time.perf_counter() < deadline:
             if self._read(quiet / 5):
-                last = time.perf_counter()
-            elif time.perf_counter() - last >= quiet:
-                return
-        raise TerminalError(f"the app kept drawing for {timeout:.0f} s")
+                since, ticks = time.perf_counter(), self._cpu_ticks()
+            elif time.perf_counter() - since >= quiet:
+                used = self._cpu_ticks() - ticks
+                if used <= IDLE_TICKS:
+                    return
+                since, ticks = time.perf_counter(), self._cpu_ticks()
+        raise TerminalError(f"the app kept busy for {timeout:.0f} s")
+
+    def _cpu_ticks(self) -> int:
+        """CPU time the app's process (all its threads) has used, in clock ticks."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0
+        return int(fields[11]) + int(fields[12])  # utime, stime
 
     def text(self) -> str:
         """Everything the app has written so far, as text."""
