@@ -246,12 +246,17 @@ def _timed(argv: Sequence[str], env: dict[str, str]) -> tuple[float, str]:
 
 
 def due_round(setup: Setup, database: Path, figures: Figures) -> None:
-    """``coffeechat due`` on the file, then orjson parsing the same file: whole processes."""
-    home, _ = setup.fresh_home(None)
+    """``coffeechat due`` on the file, then orjson parsing the same file: whole processes.
+
+    Both read a copy, so nothing the app may leave beside its file (a lock, a
+    journal) ever lands beside the cached original.
+    """
+    home, copy = setup.fresh_home(database)
+    assert copy is not None
     env = setup.environment(home)
-    elapsed, _ = _timed([setup.python, "-m", "coffeechat", "due", "--db", str(database)], env)
+    elapsed, _ = _timed([setup.python, "-m", "coffeechat", "due", "--db", str(copy)], env)
     figures.due.add(elapsed)
-    elapsed, out = _timed([setup.python, "-c", PARSE_ONLY, str(database)], env)
+    elapsed, out = _timed([setup.python, "-c", PARSE_ONLY, str(copy)], env)
     figures.parse_process.add(elapsed)
     figures.parse_inside.add(float(out.strip().splitlines()[-1]))
     shutil.rmtree(home, ignore_errors=True)
@@ -413,10 +418,10 @@ def _machine() -> str:
 
 
 def _revision(src: Path) -> str:
-    """The commit the measured tree is at (with "+changes" when it has uncommitted ones)."""
+    """The last commit that changed the measured tree (and whether it has uncommitted changes)."""
     try:
         head = subprocess.run(
-            ["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
+            ["git", "-C", str(src), "log", "-1", "--format=%h", "--", "."],
             capture_output=True, text=True, check=True,
         ).stdout.strip()  # fmt: skip
         dirty = subprocess.run(
