@@ -138,3 +138,19 @@ async def test_the_app_says_when_its_journal_was_put_onto_a_file_replaced_meanwh
         assert isinstance(app, CoffeechatApp)
         said = [str(toast.message) for toast in app.toasts]
         assert any("replaced while they waited" in s for s in said), said
+
+
+def test_leaving_with_nothing_in_the_journal_touches_nothing(
+    repo: Repository, now: datetime, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(repo, now, "Edsger Dijkstra")
+    repo.compact()
+    (db_path.parent / "contacts.json.lock").unlink()
+    before = sorted(p.name for p in db_path.parent.iterdir())
+    db_path.parent.chmod(0o500)
+    try:
+        cli._fold_journal(repo)
+    finally:
+        db_path.parent.chmod(0o700)
+    assert capsys.readouterr().err == ""
+    assert sorted(p.name for p in db_path.parent.iterdir()) == before

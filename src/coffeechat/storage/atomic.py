@@ -180,7 +180,14 @@ class AtomicJSONStorage(Storage):
             self.write(data)
 
     def compact(self) -> bool:
-        """Fold the journal into the file (rewritten atomically); True if it held changes."""
+        """Fold the journal into the file (rewritten atomically); True if it held changes.
+
+        With no journal nothing is touched, not even the lock (a session on a
+        read-only folder leaves quietly).
+        """
+        self.refresh()
+        if self._journal_stamp is None:
+            return False
         with self.transaction():
             if self._journal_inode is None or self._data is None:
                 return False
