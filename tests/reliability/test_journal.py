@@ -333,3 +333,44 @@ def test_the_cli_says_when_a_journal_was_put_onto_a_replaced_file(
     assert "Ada" in listed.out
     assert listed.err.count("\n") == 1
     assert "replaced while they waited" in listed.err
+
+
+def test_a_first_line_that_failed_leaves_a_journal_the_next_save_starts_afresh(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = journaled(db)
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fdatasync", full)
+    with pytest.raises(DatabaseWriteError):
+        repo.add({"name": "Grace"}, NOW)
+    monkeypatch.undo()
+    assert journal_of(db).read_bytes() == b""  # cut back to nothing
+
+    repo.add({"name": "Hedy"}, NOW)
+    journaled(db).add({"name": "Linus"}, NOW)
+    assert names(Repository(db)) == ["Ada", "Hedy", "Linus"]
+
+
+def test_a_fold_that_fails_when_the_journal_is_full_still_keeps_the_change(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal, "COMPACT_AT_BYTES", 1)
+    repo = journaled(db)
+    db.chmod(0o400)  # appending is refused too (read-only means hands off)...
+    try:
+        with pytest.raises(DatabaseWriteError):
+            repo.add({"name": "Grace"}, NOW)
+    finally:
+        db.chmod(0o600)
+
+    def no_rename(src: object, dst: object) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "replace", no_rename)  # ...but a fold failing on its own is not
+    grace = repo.add({"name": "Grace"}, NOW)
+    monkeypatch.undo()
+    assert grace.name == "Grace"
+    assert names(Repository(db)) == ["Ada", "Grace"]

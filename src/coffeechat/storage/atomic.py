@@ -177,7 +177,10 @@ class AtomicJSONStorage(Storage):
         self._journal_changes += 1
         self._bump({table_name: {key for key, _ in records}})
         if self._journal_end >= journal_lines.COMPACT_AT_BYTES:
-            self.write(data)
+            # The change is saved (in the journal) whatever happens here: a fold
+            # that fails is tried again when the app is idle, and says so then.
+            with suppress(StorageError):
+                self.write(data)
 
     def compact(self) -> bool:
         """Fold the journal into the file (rewritten atomically); True if it held changes.
@@ -481,8 +484,9 @@ class AtomicJSONStorage(Storage):
         except journal_lines.JournalError as error:
             raise self._corrupt_journal(str(error)) from None
         if begun:
-            if found.base is None:
-                return {}  # only a header cut off, or nothing yet
+            if found.base is None:  # empty, or only a header cut off: a writer starts it afresh
+                self._journal_stamp = (st.st_ino, len(raw), st.st_mtime_ns)
+                return {}
             self._journal_base = found.base
             self._journal_by_id = found.base != (main.st_ino, main.st_size, main.st_mtime_ns)
         applier = journal_lines.Applier(self._data, by_id=self._journal_by_id)
