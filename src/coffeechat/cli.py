@@ -662,17 +662,25 @@ def _run_tui(args: argparse.Namespace, env: Mapping[str, str], clock: Clock) -> 
 
     path, chosen = resolve_config_path(args.config, env)
     config = read_config(path, required=chosen)
-    if args.demo:
-        from coffeechat.domain.demo import demo_contacts
+    # Loading the file and building the board make objects that all live on:
+    # no collection until the board has drawn (the app resumes it then).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if args.demo:
+            from coffeechat.domain.demo import demo_contacts
 
-        folder = Path(tempfile.mkdtemp(prefix="coffeechat-demo-"))
-        try:
-            repository = Repository(folder / "demo.json")
-            repository.insert_many(demo_contacts(clock() - timedelta(minutes=1), new_id))
-            return _launch(repository, clock, config)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-    return _launch(Repository(resolve_db_path(getattr(args, "db", None), env)), clock, config)
+            folder = Path(tempfile.mkdtemp(prefix="coffeechat-demo-"))
+            try:
+                repository = Repository(folder / "demo.json")
+                repository.insert_many(demo_contacts(clock() - timedelta(minutes=1), new_id))
+                return _launch(repository, clock, config)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+        return _launch(Repository(resolve_db_path(getattr(args, "db", None), env)), clock, config)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _launch(repository: Repository, clock: Clock, config: Config) -> int:
