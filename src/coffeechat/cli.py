@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 import shutil
@@ -19,10 +20,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import groupby
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from coffeechat import __version__
-from coffeechat.config import Config, read_config
 from coffeechat.domain.clock import Clock
 from coffeechat.domain.dates import DateParseError, Prefer, parse_day, parse_when
 from coffeechat.domain.duplicates import (
@@ -37,7 +37,7 @@ from coffeechat.domain.fields import CONTACT_FIELDS, FIELD_LABELS, FIELDS
 from coffeechat.domain.humanize import due_reason, due_summary
 from coffeechat.domain.model import Contact
 from coffeechat.domain.pipeline import merge_conflicts
-from coffeechat.domain.rules import due_items
+from coffeechat.domain.rules import DueItem, due_items
 from coffeechat.domain.search import ContactLookupError, resolve
 from coffeechat.domain.stages import Stage
 from coffeechat.domain.text import escaped as visible
@@ -45,7 +45,10 @@ from coffeechat.domain.text import sentence
 from coffeechat.environment import clock_from_environment
 from coffeechat.paths import default_db_path, resolve_config_path, resolve_db_path, user_path
 from coffeechat.storage.repository import Repository, new_id
-from coffeechat.transfer import EXPORT_FORMATS, IMPORT_FORMATS, FileFormat
+
+if TYPE_CHECKING:
+    from coffeechat.config import Config
+    from coffeechat.transfer import FileFormat
 
 READ_ONLY_COMMANDS = frozenset({"list", "due", "export"})
 # Commands that find their contact before they write: a name that matches
@@ -53,9 +56,40 @@ READ_ONLY_COMMANDS = frozenset({"list", "due", "export"})
 LOOK_FIRST_COMMANDS = frozenset({"advance", "delete", "merge-contacts"})
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for ``coffeechat`` and its subcommands."""
-    common = argparse.ArgumentParser(add_help=False)
+class _LazyParser(argparse.ArgumentParser):
+    """A subcommand's parser that can add its arguments when it is first used.
+
+    ``import`` and ``export`` name the file formats, and loading those is
+    for them alone: ``coffeechat due`` should not pay for it.
+    """
+
+    fill: Callable[[argparse.ArgumentParser], None] | None = None
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        self.filled()
+        return super().parse_known_args(*args, **kwargs)
+
+    def format_help(self) -> str:
+        self.filled()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self.filled()
+        return super().format_usage()
+
+    def filled(self) -> None:
+        """Add the arguments now, if they are not there yet."""
+        fill, self.fill = self.fill, None
+        if fill is not None:
+            fill(self)
+
+
+def build_parser(*, lazy: bool = False) -> argparse.ArgumentParser:
+    """The argument parser for ``coffeechat`` and its subcommands.
+
+    ``lazy``: ``import`` and ``export`` get their arguments only when used.
+    """
+    common = _LazyParser(add_help=False)  # one class for every parser (argparse's typing)
     common.add_argument(
         "--db",
         metavar="PATH",
@@ -80,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open a throw-away database filled with sample contacts",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_LazyParser)
 
     add = commands.add_parser("add", parents=[common], help="add a contact; prints its id")
     for spec in FIELDS:
@@ -114,6 +148,18 @@ def build_parser() -> argparse.ArgumentParser:
     bring = commands.add_parser(
         "import", parents=[common], help="bring people in (never duplicates or overwrites)"
     )
+    out = commands.add_parser("export", parents=[common], help="write contacts or a calendar")
+    bring.fill, out.fill = _import_arguments, _export_arguments
+    if not lazy:
+        bring.filled()
+        out.filled()
+    _add_duplicate_commands(commands, common)
+    return parser
+
+
+def _import_arguments(bring: argparse.ArgumentParser) -> None:
+    from coffeechat.transfer import IMPORT_FORMATS
+
     bring.add_argument("kind", choices=list(IMPORT_FORMATS), help=_kinds(IMPORT_FORMATS))
     bring.add_argument("file", type=Path, help="LinkedIn's Connections.csv, a .vcf, a .csv…")
     bring.add_argument("--company", default="", help="LinkedIn: only companies matching this")
@@ -123,7 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bring.add_argument("--dry-run", action="store_true", help="only say what would change")
 
-    out = commands.add_parser("export", parents=[common], help="write contacts or a calendar")
+
+def _export_arguments(out: argparse.ArgumentParser) -> None:
+    from coffeechat.transfer import EXPORT_FORMATS
+
     out.add_argument("kind", choices=list(EXPORT_FORMATS), help=_kinds(EXPORT_FORMATS))
     out.add_argument(
         "-o", "--output", type=user_path, help="file to write (default: standard output)"
@@ -131,11 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--include-archived", action="store_true", help="archived people too")
     out.add_argument("--include-notes", action="store_true", help="your private notes too")
     out.add_argument("--at", metavar="WHEN", help="ics: due items as of this moment")
-    _add_duplicate_commands(commands, common)
-    return parser
 
 
-def _add_duplicate_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+def _add_duplicate_commands(commands: Any, common: _LazyParser) -> None:
     """``delete`` and ``merge-contacts``: the ways out of a duplicate."""
     delete = commands.add_parser(
         "delete", parents=[common], help="delete a contact (asks first; history stays in the file)"
@@ -185,7 +232,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     env = os.environ if environ is None else environ
     with _printable_streams():
         try:
-            parser = build_parser()
+            parser = build_parser(lazy=True)
             args = parser.parse_args(argv)
             if args.command == "import":
                 _check_import_filters(parser, args)
@@ -216,6 +263,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 def _check_import_filters(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """A filter the format's reader would ignore is a usage error (exit 2)."""
+    from coffeechat.transfer import IMPORT_FORMATS
+
     chosen = IMPORT_FORMATS[args.kind]
     for name in chosen.unsupported(company=args.company, position=args.position, mapping=args.map):
         flag = "--map" if name == "mapping" else f"--{name}"
@@ -236,17 +285,35 @@ def _run_command(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         read_only = args.command in READ_ONLY_COMMANDS | LOOK_FIRST_COMMANDS or getattr(
             args, "dry_run", False
         )
-        repository = Repository(path, create=not read_only)
-        if args.command in READ_ONLY_COMMANDS and not repository.exists():
-            return _fail(_no_database(path))
-        handler = _HANDLERS[args.command]
-        status = handler(args, repository, clock)
+        with _collector_paused():
+            repository = Repository(path, create=not read_only)
+            if args.command in READ_ONLY_COMMANDS and not repository.exists():
+                return _fail(_no_database(path))
+            handler = _HANDLERS[args.command]
+            status = handler(args, repository, clock)
         for said in repository.notices():  # what reading the files found (a journal replayed)
             print(f"coffeechat: {visible(said)}", file=sys.stderr)
         sys.stdout.flush()  # here, so a reader that left early is caught in main
         return status
     except UserError as error:
         return _fail(str(error))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while a command reads and builds.
+
+    Reading a large file makes hundreds of thousands of objects, none of
+    them garbage; the collector walked them again and again (45% of the
+    time ``due`` spent building contacts).  A command is one short process.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _crashed(error: BaseException) -> int:
@@ -277,7 +344,10 @@ class _PrintableStream:
         self.encoding = getattr(stream, "encoding", None) or "utf-8"
 
     def write(self, text: str) -> int:
-        shown = visible(text, keep="\n\t")
+        # Nothing but newlines and tabs to keep: as it is (``visible`` would
+        # look at each of the characters of a long listing one by one).
+        plain = text.replace("\n", "").replace("\t", "").isprintable()
+        shown = text if plain else visible(text, keep="\n\t")
         with contextlib.suppress(LookupError):
             shown = shown.encode(self.encoding, "backslashreplace").decode(self.encoding)
         self._stream.write(shown)
@@ -511,9 +581,25 @@ def _list(args: argparse.Namespace, repository: Repository, clock: Clock) -> int
     return 0
 
 
+def _due_items(repository: Repository, at: datetime) -> list[DueItem]:
+    """The Due list, with the rules reading the stored records (only who could be due, thinly).
+
+    A file the fast read cannot vouch for (a malformed record, two records
+    of one contact) is read the usual way, which names the problem as ever.
+    """
+    from coffeechat.domain.due_records import DuplicateIdsError, due_subjects
+    from coffeechat.domain.records import RecordError
+
+    settings = repository.settings()
+    try:
+        return due_items(due_subjects(repository.raw_contact_records()), at, settings)
+    except (RecordError, DuplicateIdsError):
+        return due_items(repository.contacts(), at, settings)
+
+
 def _due(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
     at = _moment(args.at, clock(), "future")
-    items = due_items(repository.contacts(), at, repository.settings())
+    items = _due_items(repository, at)
     if args.json:
         payload = [
             {
@@ -554,13 +640,12 @@ def _due(args: argparse.Namespace, repository: Repository, clock: Clock) -> int:
         for item in items
     }
     widths = [max(len(row[i]) for row in [header, *rows.values()]) for i in range(len(header))]
-    print()
-    print("  " + _line(header, widths))
+    lines = ["", "  " + _line(header, widths)]
     for section, group in groupby(items, key=lambda item: item.section):
         members = list(group)
-        print(f"{section.value} ({len(members)})")
-        for item in members:
-            print("  " + _line(rows[item.key], widths))
+        lines.append(f"{section.value} ({len(members)})")
+        lines.extend("  " + _line(rows[item.key], widths) for item in members)
+    print("\n".join(lines))  # one write: thousands of prints cost more than the list
     return 0
 
 
@@ -575,20 +660,30 @@ def _print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> No
 
 
 def _run_tui(args: argparse.Namespace, env: Mapping[str, str], clock: Clock) -> int:
+    from coffeechat.config import read_config
+
     path, chosen = resolve_config_path(args.config, env)
     config = read_config(path, required=chosen)
-    if args.demo:
-        from coffeechat.domain.demo import demo_contacts
+    # Loading the file and building the board make objects that all live on:
+    # no collection until the board has drawn (the app resumes it then).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if args.demo:
+            from coffeechat.domain.demo import demo_contacts
 
-        folder = Path(tempfile.mkdtemp(prefix="coffeechat-demo-"))
-        try:
-            repository = Repository(folder / "demo.json", journal=True)
-            repository.insert_many(demo_contacts(clock() - timedelta(minutes=1), new_id))
-            return _launch(repository, clock, config)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-    path = resolve_db_path(getattr(args, "db", None), env)
-    return _launch(Repository(path, journal=True), clock, config)
+            folder = Path(tempfile.mkdtemp(prefix="coffeechat-demo-"))
+            try:
+                repository = Repository(folder / "demo.json", journal=True)
+                repository.insert_many(demo_contacts(clock() - timedelta(minutes=1), new_id))
+                return _launch(repository, clock, config)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+        path = resolve_db_path(getattr(args, "db", None), env)
+        return _launch(Repository(path, journal=True), clock, config)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _launch(repository: Repository, clock: Clock, config: Config) -> int:

@@ -5,7 +5,7 @@ Pure Python (no TinyDB), so the repository and import/export share one shape.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import datetime
@@ -57,6 +57,11 @@ _ONE_LINE = frozenset({*(f.name for f in FIELDS if not f.multiline), "place"})
 
 def _clean(name: str, value: str) -> str:
     return one_line(value) if name in _ONE_LINE else printable(value)
+
+
+def clean_field(name: str, value: str) -> str:
+    """A contact field's stored text as it is read in (one line, or printable)."""
+    return _clean(name, value)
 
 
 class RecordError(UserError, ValueError):
@@ -459,8 +464,13 @@ def _objects(record: dict[str, Any], name: str, what: str) -> list[dict[str, Any
     return values
 
 
-def meeting_from_record(record: Any) -> Meeting:
-    """The Meeting a stored dict describes; RecordError if it is malformed."""
+def meeting_from_record(record: Any, *, thin: bool = False) -> Meeting:
+    """The Meeting a stored dict describes; RecordError if it is malformed.
+
+    ``thin``: only what the Due rules read (its time, format, promises,
+    whether held or cancelled) is read in and checked; the agenda, notes and
+    the like are left empty, and not looked at.
+    """
     if not isinstance(record, dict) or not isinstance(record.get("id"), str):
         raise RecordError("a meeting is not an object with an id")
     what = f"meeting {record['id']}"
@@ -472,7 +482,7 @@ def meeting_from_record(record: Any) -> Meeting:
     if type(minutes) is not int or minutes < 1:
         raise RecordError(f"{what}: minutes {minutes!r} is not a positive whole number")
     agenda = []
-    for item in _objects(record, "agenda", what):
+    for item in () if thin else _objects(record, "agenda", what):
         if not isinstance(item.get("asked", False), bool):
             raise RecordError(f"{what}: a question's 'asked' is not true/false")
         agenda.append(
@@ -493,9 +503,21 @@ def meeting_from_record(record: Any) -> Meeting:
         )
         for item in _objects(record, "promises", what)
     ]
+    scheduled_at = _optional_moment(record.get("scheduled_at"), f"{what}: time")
+    if thin:
+        return Meeting(
+            id=record["id"],
+            scheduled_at=scheduled_at,
+            format=meeting_format,
+            minutes=minutes,
+            promises=tuple(promises),
+            started_at=_optional_moment(record.get("started_at"), f"{what}: start"),
+            held_at=_optional_moment(record.get("held_at"), f"{what}: held time"),
+            cancelled_at=_optional_moment(record.get("cancelled_at"), f"{what}: cancelled time"),
+        )
     return Meeting(
         id=record["id"],
-        scheduled_at=_optional_moment(record.get("scheduled_at"), f"{what}: time"),
+        scheduled_at=scheduled_at,
         format=meeting_format,
         minutes=minutes,
         place=one_line(_text(record, "place", what)),
@@ -558,8 +580,12 @@ def _legacy_history(contact_id: str, events: tuple[Event, ...]) -> tuple[Event, 
     return tuple(fixed)
 
 
-def contact_from_record(record: Any) -> Contact:
-    """The Contact a stored dict describes; RecordError if it is malformed."""
+def contact_from_record(record: Any, *, keep: Collection[str] | None = None) -> Contact:
+    """The Contact a stored dict describes; RecordError if it is malformed.
+
+    Every field is checked; with ``keep``, only those fields are read in (the
+    rest left empty): ``coffeechat due`` keeps the few its rules read.
+    """
     if not isinstance(record, dict):
         raise RecordError("a contact is not an object")
     contact_id = record.get("id")
@@ -570,7 +596,8 @@ def contact_from_record(record: Any) -> Contact:
         value = record.get(name, "")
         if not isinstance(value, str):
             raise RecordError(f"contact {contact_id}: {name} is not text")
-        fields[name] = _clean(name, value)
+        if keep is None or name in keep:
+            fields[name] = _clean(name, value)
     events_raw = record.get("events")
     if not isinstance(events_raw, list) or not events_raw:
         raise RecordError(f"contact {contact_id} has no history")

@@ -20,17 +20,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
+from functools import cache
+from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 
-from coffeechat.domain.model import Contact, EventKind
+from coffeechat.domain.events import Event
+from coffeechat.domain.meetings import Meeting
+from coffeechat.domain.model import EventKind
 from coffeechat.domain.settings import Settings as Settings  # re-exported: its old home
 from coffeechat.domain.stages import Stage
 from coffeechat.domain.words import every
+
+
+class DueSubject(Protocol):
+    """What the rules read of a contact: a ``Contact``, or ``due``'s thin view of a stored one."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def cadence(self) -> str: ...
+    @property
+    def stage(self) -> Stage: ...
+    @property
+    def stage_changed_at(self) -> datetime: ...
+    @property
+    def archived(self) -> bool: ...
+    @property
+    def met_at(self) -> datetime | None: ...
+    @property
+    def last_touch_at(self) -> datetime: ...
+    @property
+    def meetings(self) -> Sequence[Meeting]: ...
+    @property
+    def effective_events(self) -> Sequence[Event]: ...
+    @property
+    def has_snoozes(self) -> bool: ...
+    def snoozed_until(self, due: str, ref: str) -> datetime | None: ...
 
 
 class DueKind(StrEnum):
@@ -90,7 +124,7 @@ class DueItem:
     @classmethod
     def about(
         cls,
-        contact: Contact,
+        contact: DueSubject,
         kind: DueKind,
         due_at: datetime,
         since: datetime,
@@ -111,7 +145,7 @@ class DueItem:
         return f"{self.contact_id}/{self.kind.value}/{self.ref}"
 
 
-def _snoozed(contact: Contact, item: DueItem, now: datetime) -> bool:
+def _snoozed(contact: DueSubject, item: DueItem, now: datetime) -> bool:
     until = contact.snoozed_until(item.kind.value, item.ref)
     return until is not None and until > now
 
@@ -150,7 +184,7 @@ def _elapsed(start: datetime, hours: int) -> datetime:
     return _after(_in_zone(start, UTC), timedelta(hours=hours))
 
 
-def thank_you_item(contact: Contact, now: datetime, settings: Settings) -> DueItem | None:
+def thank_you_item(contact: DueSubject, now: datetime, settings: Settings) -> DueItem | None:
     """The thank-you this contact is waiting for, or None if none is."""
     if contact.archived or contact.stage is not Stage.MET:
         return None
@@ -176,28 +210,34 @@ def thank_you_item(contact: Contact, now: datetime, settings: Settings) -> DueIt
     )
 
 
-def cadence_months(contact: Contact, settings: Settings) -> int:
+def cadence_months(contact: DueSubject, settings: Settings) -> int:
     """The contact's own follow-up interval, else the default."""
     return int(contact.cadence) if contact.cadence.isdecimal() else settings.follow_up_months
 
 
 def _follow_up(
-    contact: Contact, now: datetime, settings: Settings
+    contact: DueSubject, now: datetime, settings: Settings
 ) -> tuple[datetime, datetime] | None:
     """(last touch, next check-in due) in ``now``'s zone, for someone thanked or in follow-up."""
     if contact.archived or contact.stage not in (Stage.THANKED, Stage.FOLLOW_UP):
         return None
     touch = _in_zone(contact.last_touch_at, now.tzinfo)
-    return touch, _after(touch, relativedelta(months=cadence_months(contact, settings)))
+    return touch, _after(touch, _months(cadence_months(contact, settings)))
 
 
-def next_follow_up(contact: Contact, now: datetime, settings: Settings) -> datetime | None:
+@cache
+def _months(count: int) -> relativedelta:
+    """``relativedelta(months=count)``, made once per count (``due`` asks thousands of times)."""
+    return relativedelta(months=count)
+
+
+def next_follow_up(contact: DueSubject, now: datetime, settings: Settings) -> datetime | None:
     """When the next check-in is due (in ``now``'s zone), for someone thanked or in follow-up."""
     found = _follow_up(contact, now, settings)
     return found[1] if found else None
 
 
-def follow_up_item(contact: Contact, now: datetime, settings: Settings) -> DueItem | None:
+def follow_up_item(contact: DueSubject, now: datetime, settings: Settings) -> DueItem | None:
     """The next check-in for someone thanked or in follow-up, if due within a week."""
     found = _follow_up(contact, now, settings)
     if found is None:
@@ -227,7 +267,7 @@ def follow_up_item(contact: Contact, now: datetime, settings: Settings) -> DueIt
 GIVE_UP = "give up"  # the nudge item's detail when it suggests archiving
 
 
-def nudge_item(contact: Contact, now: datetime, settings: Settings) -> DueItem | None:
+def nudge_item(contact: DueSubject, now: datetime, settings: Settings) -> DueItem | None:
     """A nudge for a request with no meeting yet (or, after ``give_up_days``, "archive it?")."""
     if contact.archived or contact.stage is not Stage.REQUESTED:
         return None
@@ -273,7 +313,7 @@ def nudge_item(contact: Contact, now: datetime, settings: Settings) -> DueItem |
     )
 
 
-def meeting_items(contact: Contact, now: datetime) -> list[DueItem]:
+def meeting_items(contact: DueSubject, now: datetime) -> list[DueItem]:
     """Meetings not yet held: today's (and earlier ones never recorded), then the next 7 days."""
     if contact.archived:
         return []
@@ -306,7 +346,7 @@ def meeting_items(contact: Contact, now: datetime) -> list[DueItem]:
     return items
 
 
-def promise_items(contact: Contact, now: datetime) -> list[DueItem]:
+def promise_items(contact: DueSubject, now: datetime) -> list[DueItem]:
     """Promises not ticked off: overdue ones, then those due in the next 7 days."""
     if contact.archived:
         return []
@@ -333,7 +373,7 @@ def promise_items(contact: Contact, now: datetime) -> list[DueItem]:
 
 
 def _candidates(
-    contact: Contact, now: datetime, settings: Settings, horizon: timedelta
+    contact: DueSubject, now: datetime, settings: Settings, horizon: timedelta
 ) -> list[DueItem]:
     """Everything due for one contact, snoozed or not."""
     if contact.archived:
@@ -353,7 +393,7 @@ def _candidates(
 
 
 def due_items(
-    contacts: Iterable[Contact],
+    contacts: Iterable[DueSubject],
     now: datetime,
     settings: Settings,
     horizon: timedelta = timedelta(hours=24),
@@ -390,7 +430,7 @@ class SnoozedItem:
 
 
 def snoozed_items(
-    contacts: Iterable[Contact],
+    contacts: Iterable[DueSubject],
     now: datetime,
     settings: Settings,
     horizon: timedelta = timedelta(hours=24),

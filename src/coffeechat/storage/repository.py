@@ -909,7 +909,8 @@ class Repository:
                 self._upgraded_in_memory = True
             else:
                 self._migrate(found)
-        self._sync()
+        if self._create:  # read-only: parsed on first use (``due`` parses only whom it needs)
+            self._sync()
 
     def _private_copy(self, stem: str) -> Path:
         """Copy the file to ``<stem>.bak`` beside it, readable only by its owner.
@@ -964,6 +965,15 @@ class Repository:
                 self._storage.discard()
                 raise DatabaseWriteError(self.path, str(error.strerror)) from error
             self._storage.write(data)
+
+    def raw_contact_records(self) -> list[dict[str, Any]]:
+        """The stored contact records as read, unparsed and unchecked, in doc-id order.
+
+        For a read-only fast path (``coffeechat due``) that parses only the
+        records it needs; the dicts are the storage's own: never change them.
+        """
+        table = (self._storage.read() or {}).get(CONTACTS, {})
+        return [table[key] for key in sorted(table, key=int)]
 
 
 _Record = TypeVar("_Record", Question, Settings)

@@ -33,9 +33,9 @@ from coffeechat.domain.words import full_sentence
 from coffeechat.paths import stylesheet
 from coffeechat.storage.errors import USER_FACING_ERRORS, StorageError
 from coffeechat.storage.repository import Repository
-from coffeechat.ui import actions, transfer_actions
+from coffeechat.ui import actions
 from coffeechat.ui.commands import BindingsProvider
-from coffeechat.ui.factory import MODES, SCREENS
+from coffeechat.ui.factory import MODES, SCREENS, mode_factory
 from coffeechat.ui.keynames import is_key_name
 from coffeechat.ui.undo import UndoEntry, UndoStack
 
@@ -130,8 +130,8 @@ class CoffeechatApp(App[None]):
     def on_mount(self) -> None:
         """Open on the board, and watch the file for changes made elsewhere."""
         self._apply_config()
-        for mode in MODES:
-            self.add_mode(mode, SCREENS[mode])
+        for mode in MODES:  # each built (its module loaded) when first shown
+            self.add_mode(mode, mode_factory(mode))
         stored = self.settings.theme
         if stored in self.available_themes:  # one chosen in an earlier session
             self.theme = stored
@@ -462,6 +462,8 @@ class CoffeechatApp(App[None]):
                             self.action_settings)  # fmt: skip
         yield SystemCommand("Your name", "The name your message drafts are signed with",
                             self.action_set_my_name)  # fmt: skip
+        from coffeechat.ui import transfer_actions  # the file formats: loaded when asked for
+
         for kind, (title, what) in transfer_actions.IMPORTS.items():
             yield SystemCommand(title, sentence(what),
                                 partial(transfer_actions.start_import, self, kind))  # fmt: skip
@@ -519,8 +521,12 @@ def freeze_long_lived_objects() -> None:
     Run once, after the first load: frozen objects are never collected by
     the cycle collector, so freezing again after every outside change kept
     every screen alive at that moment (popped screens) forever.
+
+    The CLI pauses the collector while it loads the file and starts the app
+    (nothing made then is garbage); it collects again from here on.
     """
     gc.freeze()
+    gc.enable()
 
 
 def _our_classes() -> list[type[DOMNode]]:
