@@ -215,10 +215,26 @@ def function_local_imports(path: Path) -> list[str]:
     return sorted(found.values(), key=lambda line: int(line.split(":")[0]))
 
 
+#: Imports put off on purpose for a leaner start (issue 12), and only these: the
+#: screen registry loads each screen's module when that screen is first shown, and
+#: the palette loads the file formats when it opens (~20 ms before the first paint).
+#: import-linter's graph includes imports inside functions, so its contracts still
+#: see these edges: they can hide no cycle.
+DEFERRED = {
+    "coffeechat/ui/factory.py": "from coffeechat.ui.screens.",
+    "coffeechat/ui/app.py": "from coffeechat.ui import transfer_actions",
+}
+
+
 def test_ui_has_no_function_local_imports_of_coffeechat() -> None:
     """Cycles are fixed by moving code, not hidden in an import inside a function."""
     offenders = {
-        str(path.relative_to(SRC)): function_local_imports(path) for path in python_files(UI)
+        str(path.relative_to(SRC)): [
+            line
+            for line in function_local_imports(path)
+            if not line.split(": ", 1)[1].startswith(DEFERRED.get(str(path.relative_to(SRC)), "\0"))
+        ]
+        for path in python_files(UI)
     }
     assert {k: v for k, v in offenders.items() if v} == {}
 
