@@ -153,6 +153,8 @@ def _change(line: bytes, number: int) -> list[Put]:
             or not isinstance(put[2], dict)
         ):
             raise JournalError(f"{_where(number)} holds a record that is not table, key, record")
+        if not isinstance(put[2].get("id", ""), str):
+            raise JournalError(f"{_where(number)} holds a record whose id is not text")
         checked.append((put[0], put[1], put[2]))
     return checked
 
@@ -200,7 +202,7 @@ class Applier:
         ids = self._ids.get(name)
         if ids is None:
             ids = self._ids[name] = {
-                r.get("id"): k for k, r in table.items() if isinstance(r, dict)
+                r["id"]: k for k, r in table.items() if isinstance(r, dict) and _text_id(r)
             }
         found = ids.get(wanted)
         if found is not None:
@@ -209,3 +211,8 @@ class Applier:
             key = str(max((int(k) for k in table if k.isascii() and k.isdigit()), default=0) + 1)
         ids[wanted] = key
         return key
+
+
+def _text_id(record: dict[str, Any]) -> bool:
+    """Whether the record has an id a journal line can name (a hand edit may have put a list)."""
+    return isinstance(record.get("id"), str)

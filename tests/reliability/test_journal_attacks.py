@@ -1,0 +1,148 @@
+"""Attacks on the journal: hostile lines, odd files, full disks, replaced files.
+
+The standard: nothing acknowledged is lost or misfiled; a file coffeechat
+did not write gives one clear sentence naming it, never a traceback, and
+nothing is written over.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from coffeechat.domain.stages import Stage
+from coffeechat.storage import journal
+from coffeechat.storage.atomic import serialise
+from coffeechat.storage.errors import CorruptDatabaseError
+from coffeechat.storage.repository import Repository
+
+NOW = datetime(2026, 11, 12, 10, 0, tzinfo=UTC)
+
+
+def journal_of(db: Path) -> Path:
+    return db.with_name(db.name + journal.SUFFIX)
+
+
+def folder(db: Path) -> dict[str, bytes | None]:
+    """Every entry beside the database (a file's bytes; None for anything else)."""
+    return {
+        p.name: p.read_bytes() if p.is_file() and not p.is_symlink() else None
+        for p in sorted(db.parent.iterdir())
+    }
+
+
+def stages(db: Path) -> dict[str, Stage]:
+    return {c.name: c.stage for c in Repository(db).contacts(include_archived=True)}
+
+
+def header_for(db: Path) -> bytes:
+    st = db.stat()
+    return journal.header((st.st_ino, st.st_size, st.st_mtime_ns))
+
+
+def replace_file(db: Path, data: dict[str, dict[str, object]]) -> None:
+    """Another tool (a sync, a restore) puts a new file in place."""
+    incoming = db.with_name("incoming")
+    incoming.write_bytes(serialise(data))
+    os.replace(incoming, db)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "data" / "contacts.json"
+    plain = Repository(path)
+    plain.add({"name": "Ada"}, NOW)
+    plain.add({"name": "Grace"}, NOW)
+    return path
+
+
+def record(db: Path, key: str) -> dict[str, object]:
+    stored: dict[str, object] = json.loads(db.read_bytes())["contacts"][key]
+    return stored
+
+
+# -- hostile lines ------------------------------------------------------------
+
+
+def _line(puts: str) -> bytes:
+    return b'{"puts":[' + puts.encode() + b"]}\n"
+
+
+@pytest.mark.parametrize("by_id", [False, True], ids=["same-base", "other-base"])
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        (_line('["contacts","1",{"id":[1]}]'), "line 2"),
+        (_line('["contacts","1",{"id":{"a":1}}]'), "line 2"),
+        (_line('["contacts","9",{"id":7}]'), "line 2"),
+        (b'{"puts":[["contacts","1",{"id":"\x00"}]]}\n', "line 2 is not JSON"),
+        (b'{"puts":[["contacts","1",{"name":"\xff"}]]}\n', "line 2 is not JSON"),
+        (b"[" * 2000 + b"]" * 2000 + b"\n", "line 2 is not JSON"),
+    ],
+    ids=["id-list", "id-object", "id-number", "nul", "bad-utf8", "nested"],
+)
+def test_a_line_coffeechat_did_not_write_is_one_sentence_naming_the_journal_and_line(
+    db: Path, by_id: bool, line: bytes, problem: str
+) -> None:
+    head = journal.header((1, 2, 3)) if by_id else header_for(db)
+    journal_of(db).write_bytes(head + line)
+    before = folder(db)
+
+    with pytest.raises(CorruptDatabaseError) as raised:
+        Repository(db).contacts()
+    assert str(journal_of(db)) in str(raised.value)
+    assert problem in str(raised.value)
+    with pytest.raises(CorruptDatabaseError):
+        Repository(db, journal=True).add({"name": "Hedy"}, NOW)
+    with pytest.raises(CorruptDatabaseError):
+        Repository(db).add({"name": "Hedy"}, NOW)
+    assert folder(db) == before
+
+
+# -- the by-id replay -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", ["renumbered", "key-taken"])
+def test_a_replaced_file_with_other_keys_gets_each_change_on_its_own_contact(
+    db: Path, shape: str
+) -> None:
+    repo = Repository(db, journal=True)
+    ada = next(c for c in repo.contacts() if c.name == "Ada")
+    repo.advance(ada.id, NOW + timedelta(hours=1))
+    data = json.loads(db.read_bytes())
+    ada_record, grace_record = data["contacts"]["1"], data["contacts"]["2"]
+    if shape == "renumbered":
+        data["contacts"] = {"5": grace_record, "9": ada_record}
+    else:  # Linus, added elsewhere, now holds the key the journal names for Ada
+        linus = {**grace_record, "id": "f" * 32, "name": "Linus"}
+        data["contacts"] = {"1": linus, "2": grace_record, "3": ada_record}
+    replace_file(db, data)
+    expected = {"Ada": Stage.REQUESTED, "Grace": Stage.IDENTIFIED}
+    if shape == "key-taken":
+        expected["Linus"] = Stage.IDENTIFIED
+
+    assert stages(db) == expected
+    repo.advance(ada.id, NOW + timedelta(hours=2))
+    expected["Ada"] = Stage.MET
+    assert stages(db) == expected
+    repo.compact()
+    assert stages(db) == expected
+    assert not journal_of(db).exists()
+
+
+def test_a_hand_edited_file_whose_id_is_a_list_is_refused_not_crashed_on_by_id(db: Path) -> None:
+    repo = Repository(db, journal=True)
+    ada = next(c for c in repo.contacts() if c.name == "Ada")
+    repo.advance(ada.id, NOW + timedelta(hours=1))
+    data = json.loads(db.read_bytes())
+    data["contacts"]["2"]["id"] = ["not", "text"]
+    replace_file(db, data)
+    before = folder(db)
+
+    with pytest.raises(CorruptDatabaseError, match="record 2 in 'contacts' is malformed"):
+        Repository(db).contacts()
+    assert folder(db) == before
