@@ -106,6 +106,31 @@ def test_a_line_coffeechat_did_not_write_is_one_sentence_naming_the_journal_and_
 # -- the by-id replay -----------------------------------------------------------
 
 
+def test_a_journaled_contact_deleted_from_a_replaced_file_is_kept_until_folded(db: Path) -> None:
+    """The journal put Ada where no record was: not "already in the file"."""
+    repo = Repository(db, journal=True)
+    ada = next(c for c in repo.contacts() if c.name == "Ada")
+    repo.advance(ada.id, NOW + timedelta(hours=1))
+    data = json.loads(db.read_bytes())
+    del data["contacts"]["1"]  # a sync brings a file from before Ada, or where she was deleted
+    replace_file(db, data)
+
+    assert stages(db) == {"Ada": Stage.REQUESTED, "Grace": Stage.IDENTIFIED}
+    repo.add({"name": "Hedy"}, NOW)  # the next save must not drop the journal as redundant
+    assert stages(db) == {
+        "Ada": Stage.REQUESTED,
+        "Grace": Stage.IDENTIFIED,
+        "Hedy": Stage.IDENTIFIED,
+    }
+    # Killed now, before any fold: a fresh window still has everything.
+    repo.compact()
+    assert stages(db) == {
+        "Ada": Stage.REQUESTED,
+        "Grace": Stage.IDENTIFIED,
+        "Hedy": Stage.IDENTIFIED,
+    }
+
+
 @pytest.mark.parametrize("shape", ["renumbered", "key-taken"])
 def test_a_replaced_file_with_other_keys_gets_each_change_on_its_own_contact(
     db: Path, shape: str

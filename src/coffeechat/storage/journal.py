@@ -170,9 +170,8 @@ class Applier:
     def __init__(self, data: Data, *, by_id: bool) -> None:
         self.data = data
         self.by_id = by_id
-        #: Whether a put changed a record that the main file had otherwise
-        #: (only counted by id: the main file is not the one the journal began on).
-        self.overrode = False
+        #: Each touched record as the data had it before the first put to it.
+        self._was: dict[tuple[str, str], Any] = {}
         self._ids: dict[str, dict[Any, str]] = {}
         self.touched: dict[str, set[str]] = {}
 
@@ -185,11 +184,20 @@ class Applier:
             if ids is not None and record.get("id") is not None:
                 ids[record["id"]] = key
             old = table.get(key)
+            self._was.setdefault((table_name, key), old)
             if old != record:
-                if self.by_id and old is not None:
-                    self.overrode = True
                 table[key] = record
             self.touched.setdefault(table_name, set()).add(key)
+
+    @property
+    def overrode(self) -> bool:
+        """Whether the puts left a record other than the main file had it (only counted by id:
+        the main file is not the one the journal began on).  A record the file lacks counts:
+        the journal is then not "already in the file", and must not be dropped as if it were.
+        """
+        return self.by_id and any(
+            self.data[name].get(key) != was for (name, key), was in self._was.items()
+        )
 
     def _key_for(self, name: str, table: dict[str, Any], key: str, record: dict[str, Any]) -> str:
         """``key``, unless that key holds another record (by its id) or the id lives elsewhere."""
