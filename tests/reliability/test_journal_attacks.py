@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from coffeechat.domain.stages import Stage
 from coffeechat.storage import journal
 from coffeechat.storage.atomic import serialise
-from coffeechat.storage.errors import CorruptDatabaseError
+from coffeechat.storage.errors import CorruptDatabaseError, StorageError
 from coffeechat.storage.repository import Repository
 
 NOW = datetime(2026, 11, 12, 10, 0, tzinfo=UTC)
@@ -171,3 +172,39 @@ def test_a_hand_edited_file_whose_id_is_a_list_is_refused_not_crashed_on_by_id(d
     with pytest.raises(CorruptDatabaseError, match="record 2 in 'contacts' is malformed"):
         Repository(db).contacts()
     assert folder(db) == before
+
+
+# -- folding what was never checked -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        _line('["contacts","1",{"id":"x"}]'),  # not a contact
+        _line('["contacts","7",RECORD1]'),  # Ada again, under another key
+        _line('["meta","1",{"schema":"x"}]'),
+        _line('["meta","1",{"schema":99}]'),
+        _line('["questions","1",{"id":"q"}]'),
+    ],
+    ids=["not-a-contact", "duplicate-id", "schema-garbage", "schema-newer", "bad-question"],
+)
+def test_a_bad_line_appended_while_a_window_is_open_is_never_folded_into_the_file(
+    db: Path, line: bytes
+) -> None:
+    """Another process (a sync, a hand edit) appends a line; the window's idle fold runs."""
+    window = Repository(db, journal=True)
+    window.add({"name": "Hedy"}, NOW)  # acknowledged, in the journal
+    with journal_of(db).open("ab") as handle:
+        handle.write(line.replace(b"RECORD1", json.dumps(record(db, "1")).encode()))
+    before = folder(db)
+
+    with suppress(StorageError):
+        window.refresh()  # the app's poll: reads the new line (and may refuse it)...
+    with pytest.raises(StorageError) as raised:
+        window.compact()  # ...and its fold must refuse it, not write it into the file
+    assert str(db) in str(raised.value)
+    assert folder(db) == before
+    kept = before["contacts.json.journal"]
+    assert kept is not None
+    journal_of(db).write_bytes(kept[: kept.rindex(b"\n", 0, -1) + 1])  # the bad line goes
+    assert "Hedy" in stages(db)

@@ -182,11 +182,13 @@ class AtomicJSONStorage(Storage):
             with suppress(StorageError):
                 self.write(data)
 
-    def compact(self) -> bool:
+    def compact(self, check: Callable[[], None] | None = None) -> bool:
         """Fold the journal into the file (rewritten atomically); True if it held changes.
 
         With no journal nothing is touched, not even the lock (a session on a
-        read-only folder leaves quietly).
+        read-only folder leaves quietly).  ``check`` runs under the lock just
+        before the file is written, and raises to refuse data that does not read
+        (lines another process appended are folded too).
         """
         self.refresh()
         if self._journal_stamp is None:
@@ -194,6 +196,8 @@ class AtomicJSONStorage(Storage):
         with self.transaction():
             if self._journal_inode is None or self._data is None:
                 return False
+            if check is not None:
+                check()
             self.write(self._data)
             return True
 

@@ -306,8 +306,24 @@ class Repository:
         return self._storage.pending
 
     def compact(self) -> bool:
-        """Fold the journal into the file (the TUI: when idle and at exit); True if it did."""
-        return self._storage.compact()
+        """Fold the journal into the file (the TUI: when idle and at exit); True if it did.
+
+        Everything is read first, under the lock: a line another process
+        appended that is not a contact, a question or this schema is refused
+        (CorruptDatabaseError), never written into the file.
+        """
+        return self._storage.compact(check=self._check_before_fold)
+
+    def _check_before_fold(self) -> None:
+        self._sync()
+        found = self._checked_schema()
+        if found != SCHEMA_VERSION:
+            raise CorruptDatabaseError(
+                self.path,
+                f"its journal sets schema version {found},"
+                f" older than its records ({SCHEMA_VERSION})",
+            )
+        self.questions()
 
     @property
     def journal_path(self) -> Path:
@@ -894,13 +910,7 @@ class Repository:
             with self._writing():
                 self._sync()
                 return
-        found = self._meta().get("schema", 1)
-        if not isinstance(found, int) or isinstance(found, bool) or found < 1:
-            raise CorruptDatabaseError(
-                self.path, f"schema version {found!r} is not a version coffeechat wrote"
-            )
-        if found > SCHEMA_VERSION:
-            raise NewerSchemaError(self.path, found, SCHEMA_VERSION)
+        found = self._checked_schema()
         if found < SCHEMA_VERSION:
             if not self._create:
                 # A command that only reads upgrades its copy in memory and
@@ -910,6 +920,17 @@ class Repository:
             else:
                 self._migrate(found)
         self._sync()
+
+    def _checked_schema(self) -> int:
+        """The schema version the meta record names; refused if not one coffeechat knows."""
+        found = self._meta().get("schema", 1)
+        if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+            raise CorruptDatabaseError(
+                self.path, f"schema version {found!r} is not a version coffeechat wrote"
+            )
+        if found > SCHEMA_VERSION:
+            raise NewerSchemaError(self.path, found, SCHEMA_VERSION)
+        return found
 
     def _private_copy(self, stem: str) -> Path:
         """Copy the file to ``<stem>.bak`` beside it, readable only by its owner.
