@@ -208,3 +208,31 @@ def test_a_bad_line_appended_while_a_window_is_open_is_never_folded_into_the_fil
     assert kept is not None
     journal_of(db).write_bytes(kept[: kept.rindex(b"\n", 0, -1) + 1])  # the bad line goes
     assert "Hedy" in stages(db)
+
+
+async def test_the_app_says_so_and_keeps_the_file_when_a_bad_line_arrives(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coffeechat.domain.clock import frozen_clock
+    from coffeechat.ui import app as app_module
+    from coffeechat.ui.app import make_app
+
+    monkeypatch.setattr(app_module, "COMPACT_AFTER_IDLE_SECONDS", 0.0)
+    repo = Repository(db, journal=True)
+    app = make_app(repo, frozen_clock(NOW + timedelta(days=1)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")  # Ada (the first card) asked: acknowledged, in the journal
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert stages(db)["Ada"] is Stage.REQUESTED
+        with journal_of(db).open("ab") as handle:
+            handle.write(_line('["contacts","1",{"id":"x"}]'))
+        before = folder(db)
+
+        app.check_for_outside_changes()  # the 1-second poll, idle: it folds
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+        said = [str(toast.message) for toast in app.toasts]
+        assert any(str(db) in s and s.endswith(".") for s in said), said
+        assert folder(db) == before

@@ -295,10 +295,18 @@ class Repository:
         return f"{path} is {what}{where}; choose another file."
 
     def refresh(self) -> bool:
-        """Pick up changes another process made; True if anything changed."""
+        """Pick up changes another process made; True if anything changed.
+
+        Every changed record is read here (CorruptDatabaseError for one that does
+        not read, such as a line appended to the journal by hand), so the caller
+        hears of it rather than whatever redraws next.
+        """
         before = self._storage.generation
         self._storage.refresh()
-        return self._storage.generation != before
+        if self._storage.generation == before:
+            return False
+        self._sync()
+        return True
 
     @property
     def pending(self) -> int:
