@@ -236,3 +236,27 @@ async def test_the_app_says_so_and_keeps_the_file_when_a_bad_line_arrives(
         said = [str(toast.message) for toast in app.toasts]
         assert any(str(db) in s and s.endswith(".") for s in said), said
         assert folder(db) == before
+
+
+# -- values coffeechat cannot write back --------------------------------------------
+
+
+def test_a_value_nested_deeper_than_coffeechat_writes_is_refused_not_crashed_on(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """orjson reads 1024 levels but writes 255: the save would crash with TypeError."""
+    from tests.reliability.storage_support import cli
+
+    meta = json.loads(db.read_bytes())["meta"]["1"]
+    deep = b"[" * 300 + b"]" * 300
+    line = _line('["meta","1",' + json.dumps({**meta, "note": "DEEP"}) + "]")
+    journal_of(db).write_bytes(header_for(db) + line.replace(b'"DEEP"', deep))
+    before = folder(db)
+
+    added = cli(capsys, db, "add", "Hedy")
+    assert added.code == 1
+    assert added.err.count("\n") == 1
+    assert str(db) in added.err
+    with pytest.raises(StorageError):
+        Repository(db, journal=True).compact()
+    assert folder(db) == before

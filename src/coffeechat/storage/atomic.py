@@ -141,6 +141,9 @@ class AtomicJSONStorage(Storage):
         except OSError as error:
             self._forget()  # TinyDB mutated our cached dict; re-read the truth next time
             raise DatabaseWriteError(self.path, _reason(error)) from error
+        except orjson.JSONEncodeError:
+            self._forget()
+            raise self._too_deep() from None
         except BaseException:
             self._forget()
             raise
@@ -165,7 +168,10 @@ class AtomicJSONStorage(Storage):
                 table[key] = record
             self.write(data)
             return
-        line = journal_lines.change_line([(table_name, key, record) for key, record in records])
+        try:
+            line = journal_lines.change_line([(table_name, key, record) for key, record in records])
+        except orjson.JSONEncodeError:
+            raise self._too_deep() from None
         try:
             self._check_writable()
             self._append(line)
@@ -647,6 +653,12 @@ class AtomicJSONStorage(Storage):
 
     def _corrupt(self, problem: str) -> CorruptDatabaseError:
         return CorruptDatabaseError(self.path, problem, self.newest_backup())
+
+    def _too_deep(self) -> CorruptDatabaseError:
+        # orjson reads values nested 1024 deep but writes only 255: never coffeechat's.
+        return self._corrupt(
+            "it (or its journal) holds a value nested more deeply than coffeechat writes"
+        )
 
     def _acquire_lock(self) -> int:
         try:
