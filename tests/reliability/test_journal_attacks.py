@@ -260,3 +260,40 @@ def test_a_value_nested_deeper_than_coffeechat_writes_is_refused_not_crashed_on(
     with pytest.raises(StorageError):
         Repository(db, journal=True).compact()
     assert folder(db) == before
+
+
+# -- odd files at the journal's name --------------------------------------------------
+
+
+@pytest.mark.parametrize("content", [b"", b"HEADER"], ids=["empty", "started"])
+def test_a_journal_hard_linked_to_another_file_is_never_written_into(
+    db: Path, content: bytes
+) -> None:
+    """A link (planted, or a `cp -al` backup) would get every change appended to it too."""
+    other = db.parent.parent / "notes.txt"
+    other.write_bytes(content.replace(b"HEADER", header_for(db)))
+    os.link(other, journal_of(db))
+    kept = other.read_bytes()
+
+    repo = Repository(db, journal=True)
+    repo.add({"name": "Hedy"}, NOW)
+    repo.add({"name": "Linus"}, NOW)
+
+    assert other.read_bytes() == kept
+    assert set(stages(db)) == {"Ada", "Grace", "Hedy", "Linus"}
+    repo.compact()
+    assert set(stages(db)) == {"Ada", "Grace", "Hedy", "Linus"}
+    assert other.read_bytes() == kept
+
+
+def test_a_journal_linked_while_the_window_is_open_is_not_written_into(db: Path) -> None:
+    repo = Repository(db, journal=True)
+    repo.add({"name": "Hedy"}, NOW)
+    other = db.parent.parent / "snapshot.journal"
+    os.link(journal_of(db), other)
+    kept = other.read_bytes()
+
+    repo.add({"name": "Linus"}, NOW)
+
+    assert other.read_bytes() == kept
+    assert set(stages(db)) == {"Ada", "Grace", "Hedy", "Linus"}

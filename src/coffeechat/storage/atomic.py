@@ -161,7 +161,13 @@ class AtomicJSONStorage(Storage):
         if self._lock_depth == 0:
             raise RuntimeError("AtomicJSONStorage.put called outside transaction()")
         data = self._data
-        if not self.journal or data is None or self._stamp is None or self._journal_broken:
+        if (
+            not self.journal
+            or data is None
+            or self._stamp is None
+            or self._journal_broken
+            or self._journal_linked()
+        ):
             data = data if data is not None else {}
             table = data.setdefault(table_name, {})
             for key, record in records:
@@ -509,6 +515,14 @@ class AtomicJSONStorage(Storage):
             self._replaced_main = True
         return applier.touched
 
+    def _journal_linked(self) -> bool:
+        """Whether the journal has another name (a hard link): appending would write there too,
+        so the save rewrites the file instead, which removes only this name."""
+        try:
+            return os.lstat(self.journal_path).st_nlink > 1
+        except FileNotFoundError:
+            return False
+
     def _append(self, line: bytes) -> None:
         """Write ``line`` after the journal's last complete line and sync it (under the lock)."""
         path = self.journal_path
@@ -519,6 +533,8 @@ class AtomicJSONStorage(Storage):
             st = os.fstat(fd)
             if not created and (self._journal_stamp is None or st.st_ino != self._journal_stamp[0]):
                 raise OSError(errno.ESTALE, "the journal was replaced while saving; try again")
+            if st.st_nlink > 1:
+                raise OSError(errno.EMLINK, "the journal was hard-linked while saving; try again")
             base = self._journal_base
             if base is None:  # new, or only a header cut off: start it afresh
                 assert self._stamp is not None
