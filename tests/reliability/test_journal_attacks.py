@@ -297,3 +297,38 @@ def test_a_journal_linked_while_the_window_is_open_is_not_written_into(db: Path)
 
     assert other.read_bytes() == kept
     assert set(stages(db)) == {"Ada", "Grace", "Hedy", "Linus"}
+
+
+def test_a_read_only_journal_is_not_appended_to(db: Path) -> None:
+    """Read-only means hands off, as for the file (checked by mode bits: root may write)."""
+    repo = Repository(db, journal=True)
+    repo.add({"name": "Hedy"}, NOW)
+    journal_of(db).chmod(0o400)
+    kept = journal_of(db).read_bytes()
+    try:
+        with pytest.raises(StorageError, match="read-only") as raised:
+            repo.add({"name": "Linus"}, NOW)
+        assert str(journal_of(db)) in str(raised.value)
+        assert journal_of(db).read_bytes() == kept
+        assert set(stages(db)) == {"Ada", "Grace", "Hedy"}
+    finally:
+        journal_of(db).chmod(0o600)
+    repo.add({"name": "Linus"}, NOW)
+    assert set(stages(db)) == {"Ada", "Grace", "Hedy", "Linus"}
+
+
+def test_an_unreadable_journal_is_one_sentence_and_nothing_is_written(db: Path) -> None:
+    Repository(db, journal=True).add({"name": "Hedy"}, NOW)
+    journal_of(db).chmod(0o000)
+    before = folder(db)
+    try:
+        with pytest.raises(StorageError, match="permission denied") as raised:
+            Repository(db).contacts()
+        assert str(journal_of(db)) in str(raised.value)
+        with pytest.raises(StorageError):
+            Repository(db, journal=True).add({"name": "Linus"}, NOW)
+        with pytest.raises(StorageError):
+            Repository(db).add({"name": "Linus"}, NOW)
+        assert folder(db) == before
+    finally:
+        journal_of(db).chmod(0o600)

@@ -440,6 +440,10 @@ class AtomicJSONStorage(Storage):
         if not stat.S_ISREG(mode):
             os.close(fd)
             raise self._corrupt_journal(f"it is {_kind(mode)}, not a file")
+        if not mode & stat.S_IRUSR:  # by mode bits, as for the file: root may read anything
+            os.close(fd)
+            denied = PermissionError(errno.EACCES, "journal is not readable")
+            raise StorageError(f"Cannot read {self.journal_path}: {_reason(denied)}.")
         return fd
 
     def _corrupt_journal(self, problem: str) -> CorruptDatabaseError:
@@ -533,6 +537,8 @@ class AtomicJSONStorage(Storage):
             st = os.fstat(fd)
             if not created and (self._journal_stamp is None or st.st_ino != self._journal_stamp[0]):
                 raise OSError(errno.ESTALE, "the journal was replaced while saving; try again")
+            if not created and not st.st_mode & stat.S_IWUSR:  # mode bits, as for the file
+                raise DatabaseWriteError(self.path, f"its journal {path} is read-only")
             if st.st_nlink > 1:
                 raise OSError(errno.EMLINK, "the journal was hard-linked while saving; try again")
             base = self._journal_base
