@@ -332,3 +332,95 @@ def test_an_unreadable_journal_is_one_sentence_and_nothing_is_written(db: Path) 
         assert folder(db) == before
     finally:
         journal_of(db).chmod(0o600)
+
+
+# -- the CLI against every broken journal ------------------------------------------------
+
+
+def _plant(db: Path, kind: str) -> None:
+    path = journal_of(db)
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "symlink":
+        path.symlink_to(db.parent / "nowhere")
+    elif kind == "not-a-header":
+        path.write_bytes(b"hello\n")
+    elif kind == "bad-json":
+        path.write_bytes(header_for(db) + b"{oops\n")
+    elif kind == "not-a-contact":
+        path.write_bytes(header_for(db) + _line('["contacts","1",{"id":"x"}]'))
+    elif kind == "id-list":
+        path.write_bytes(journal.header((1, 2, 3)) + _line('["contacts","1",{"id":[1]}]'))
+    elif kind == "schema-garbage":
+        path.write_bytes(header_for(db) + _line('["meta","1",{"schema":"x"}]'))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["list"], ["due"], ["add", "Hedy"], ["advance", "Ada"], ["export", "json"]],
+    ids=lambda argv: argv[0],
+)
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "directory",
+        "fifo",
+        "symlink",
+        "not-a-header",
+        "bad-json",
+        "not-a-contact",
+        "id-list",
+        "schema-garbage",
+    ],
+)
+def test_the_cli_on_a_broken_journal_says_one_line_and_writes_nothing(
+    db: Path, capsys: pytest.CaptureFixture[str], kind: str, command: list[str]
+) -> None:
+    from tests.reliability.storage_support import cli
+
+    _plant(db, kind)
+    before = folder(db)
+    result = cli(capsys, db, *command)
+    assert result.code == 1, result
+    assert result.err.count("\n") == 1, result.err
+    assert str(db) in result.err
+    assert result.out == ""
+    assert folder(db) == before
+
+
+def test_list_into_a_reader_that_leaves_early_with_a_journal_present(tmp_path: Path) -> None:
+    """`coffeechat list | head -1` while the journal holds changes, and a notice to print."""
+    import subprocess
+    import sys
+
+    from coffeechat.domain import pipeline
+
+    db = tmp_path / "data" / "contacts.json"
+    Repository(db).insert_many(
+        [
+            pipeline.new_contact({"name": f"Person {n:05d}"}, NOW, f"c{n:031x}", f"e{n:031x}")
+            for n in range(1, 4001)
+        ]
+    )
+    repo = Repository(db, journal=True)
+    repo.add({"name": "Hedy"}, NOW)
+    data = json.loads(db.read_bytes())
+    data["contacts"]["1"]["name"] = "Person renamed elsewhere"
+    replace_file(db, data)  # so the journal is replayed by id, and a notice is printed
+    before = folder(db)
+
+    run = subprocess.run(
+        ["bash", "-c", f'"{sys.executable}" -m coffeechat --db "{db}" list 2>"{tmp_path}/err"'
+         ' | head -1; echo "${PIPESTATUS[0]}"'],
+        capture_output=True, text=True, timeout=60, check=True,
+        env={**os.environ, "COFFEECHAT_NOW": "2026-11-22T10:00:00+00:00"},
+    )  # fmt: skip
+    first, status = run.stdout.splitlines()
+    err = (tmp_path / "err").read_text()
+    assert "NAME" in first
+    assert status == "0", err
+    assert "Traceback" not in err
+    assert "Exception ignored" not in err
+    assert folder(db) == before
