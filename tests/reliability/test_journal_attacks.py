@@ -424,3 +424,59 @@ def test_list_into_a_reader_that_leaves_early_with_a_journal_present(tmp_path: P
     assert "Traceback" not in err
     assert "Exception ignored" not in err
     assert folder(db) == before
+
+
+# -- the journal removed under a window --------------------------------------------------
+
+
+def test_a_journal_removed_by_something_else_loses_nothing_the_window_saved(db: Path) -> None:
+    """A cleaner or a sync that does not know the file deletes it while changes wait."""
+    repo = Repository(db, journal=True)
+    repo.add({"name": "Hedy"}, NOW)  # acknowledged: in the journal only
+    journal_of(db).unlink()
+
+    repo.refresh()
+    assert {c.name for c in repo.contacts()} == {"Ada", "Grace", "Hedy"}
+    said = repo.notices()
+    assert len(said) == 1, said
+    assert str(journal_of(db)) in said[0]
+    assert "the change saved in it is kept" in said[0]
+    assert repo.pending == 1
+    repo.add({"name": "Linus"}, NOW)  # the next save writes everything into the file
+    assert set(stages(db)) == {"Ada", "Grace", "Hedy", "Linus"}
+    repo.compact()
+    assert set(stages(db)) == {"Ada", "Grace", "Hedy", "Linus"}
+
+
+def test_a_journal_removed_then_the_idle_fold_writes_what_it_held(db: Path) -> None:
+    repo = Repository(db, journal=True)
+    repo.add({"name": "Hedy"}, NOW)
+    journal_of(db).unlink()
+    repo.refresh()
+    assert repo.compact() is True
+    assert set(stages(db)) == {"Ada", "Grace", "Hedy"}
+    assert repo.pending == 0
+
+
+async def test_the_app_keeps_and_writes_changes_whose_journal_was_removed(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coffeechat.domain.clock import frozen_clock
+    from coffeechat.ui import app as app_module
+    from coffeechat.ui.app import make_app
+
+    app = make_app(Repository(db, journal=True), frozen_clock(NOW + timedelta(days=1)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")  # Ada asked: acknowledged, in the journal
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        journal_of(db).unlink()
+
+        monkeypatch.setattr(app_module, "COMPACT_AFTER_IDLE_SECONDS", 0.0)
+        app.check_for_outside_changes()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+        said = [str(toast.message) for toast in app.toasts]
+        assert any(str(journal_of(db)) in s for s in said), said
+        assert stages(db)["Ada"] is Stage.REQUESTED

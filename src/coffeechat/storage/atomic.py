@@ -203,10 +203,10 @@ class AtomicJSONStorage(Storage):
         (lines another process appended are folded too).
         """
         self.refresh()
-        if self._journal_stamp is None:
+        if self._journal_stamp is None and not self._journal_broken:
             return False
         with self.transaction():
-            if self._journal_inode is None or self._data is None:
+            if (self._journal_inode is None and not self._journal_broken) or self._data is None:
                 return False
             if check is not None:
                 check()
@@ -275,6 +275,13 @@ class AtomicJSONStorage(Storage):
             now = self._journal_now()
             if now == self._journal_stamp:
                 return False
+            if now is None and self._journal_changes and self._data is not None:
+                # A fold replaces the file before it removes the journal: the file
+                # unchanged means something else removed the journal.
+                with suppress(OSError):  # gone too: read it all again below
+                    if _stamp(os.stat(self.target)) == self._stamp:
+                        self._journal_removed()
+                        return False
             ours = self._journal_stamp
             if now is not None and (
                 ours is None
@@ -410,6 +417,18 @@ class AtomicJSONStorage(Storage):
         self._replaced_main = False
         #: A failed append could not be cut back off: the next save rewrites the file.
         self._journal_broken = False
+
+    def _journal_removed(self) -> None:
+        """Keep the changes of a journal removed by something else; the next write holds them."""
+        count = self._journal_changes
+        self._reset_journal()
+        self._journal_changes = count  # still in no file: pending, so the idle fold runs
+        self._journal_broken = True  # the next save rewrites the file instead of appending
+        held = "the change saved in it is" if count == 1 else f"the {count} changes saved in it are"
+        self._notice(
+            f"{self.journal_path} was removed by something other than coffeechat;"
+            f" {held} kept and will be written into {self.path}."
+        )
 
     @property
     def _journal_inode(self) -> int | None:
