@@ -480,3 +480,110 @@ async def test_the_app_keeps_and_writes_changes_whose_journal_was_removed(
         said = [str(toast.message) for toast in app.toasts]
         assert any(str(journal_of(db)) in s for s in said), said
         assert stages(db)["Ada"] is Stage.REQUESTED
+
+
+# -- a full disk at every step -------------------------------------------------------
+
+
+def _failing(monkeypatch: pytest.MonkeyPatch, name: str, nth: int = 1) -> None:
+    """Make the ``nth`` call of ``os.<name>`` from now on fail as a full disk would."""
+    real = getattr(os, name)
+    calls = [0]
+
+    def fake(*args: object, **kwargs: object) -> object:
+        calls[0] += 1
+        if calls[0] == nth:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(os, name, fake)
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["new-journal", "later-line"])
+@pytest.mark.parametrize("step", ["pwrite", "fdatasync", "fsync"])
+def test_a_full_disk_at_any_step_of_an_append_keeps_what_was_acknowledged(
+    db: Path, monkeypatch: pytest.MonkeyPatch, step: str, first: bool
+) -> None:
+    repo = Repository(db, journal=True)
+    if not first:
+        repo.add({"name": "Hedy"}, NOW)
+    acknowledged = set(stages(db))
+    _failing(monkeypatch, step)
+    said = ""
+    try:
+        repo.add({"name": "Linus"}, NOW)
+    except StorageError as error:
+        said = str(error)
+    else:
+        acknowledged.add("Linus")  # this step was not on the way (fsync of the folder)
+    monkeypatch.undo()
+    assert not said or "the disk is full" in said
+
+    assert set(stages(db)) == acknowledged
+    assert {c.name for c in repo.contacts()} == acknowledged
+    assert journal_of(db).read_bytes().endswith(b"\n") or not journal_of(db).read_bytes()
+    repo.add({"name": "Barbara"}, NOW)
+    assert set(stages(db)) == acknowledged | {"Barbara"}
+    assert repo.compact() is True
+    assert set(stages(db)) == acknowledged | {"Barbara"}
+    assert not [p.name for p in db.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(
+    ("step", "nth"),
+    [
+        *[("write", 1), ("write", 2), ("fsync", 1), ("fsync", 2), ("fsync", 3)],
+        *[("replace", 1), ("replace", 2), ("unlink", 1), ("open", 1), ("open", 2)],
+    ],
+)
+def test_a_full_disk_at_any_step_of_a_fold_loses_nothing_and_leaves_no_half_file(
+    db: Path, monkeypatch: pytest.MonkeyPatch, step: str, nth: int
+) -> None:
+    later = NOW.date() + timedelta(days=30)  # so the fold takes a daily backup too
+    repo = Repository(db, journal=True, today=lambda: later)
+    repo.add({"name": "Hedy"}, NOW)
+    _failing(monkeypatch, step, nth)
+    said = str(db)
+    try:
+        repo.compact()
+    except StorageError as error:
+        said = str(error)
+    monkeypatch.undo()
+    assert str(db) in said
+
+    assert set(stages(db)) == {"Ada", "Grace", "Hedy"}
+    json.loads(db.read_bytes())  # whole, whatever happened
+    assert not [p.name for p in db.parent.iterdir() if p.name.endswith(".tmp")]
+    repo.add({"name": "Linus"}, NOW)
+    repo.compact()
+    assert set(stages(db)) == {"Ada", "Grace", "Hedy", "Linus"}
+    assert not journal_of(db).exists()
+
+
+def test_a_save_reported_failed_is_not_in_the_journal(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anything failing after the line is synced must not say "Nothing was changed"."""
+    repo = Repository(db, journal=True)
+    repo.add({"name": "Hedy"}, NOW)
+    real_sync, real_fstat = os.fdatasync, os.fstat
+    synced = [False]
+
+    def sync(fd: int) -> None:
+        real_sync(fd)
+        synced[0] = True
+
+    def fstat(fd: int) -> os.stat_result:
+        if synced[0]:
+            raise OSError(5, "Input/output error")
+        return real_fstat(fd)
+
+    monkeypatch.setattr(os, "fdatasync", sync)
+    monkeypatch.setattr(os, "fstat", fstat)
+    try:
+        repo.add({"name": "Linus"}, NOW)
+        reported_saved = True
+    except StorageError:
+        reported_saved = False
+    monkeypatch.undo()
+    assert ("Linus" in stages(db)) == reported_saved

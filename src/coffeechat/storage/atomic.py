@@ -575,6 +575,9 @@ class AtomicJSONStorage(Storage):
                 while view:
                     written = os.pwrite(fd, view, offset)
                     view, offset = view[written:], offset + written
+                # Stat before the sync (which leaves mtime alone): once the line is
+                # synced it is saved, and nothing after may report it failed.
+                after = os.fstat(fd)
                 os.fdatasync(fd)
                 if created:
                     self._fsync_directory()
@@ -584,7 +587,6 @@ class AtomicJSONStorage(Storage):
                 except OSError:
                     self._journal_broken = True
                 raise
-            after = os.fstat(fd)
         finally:
             os.close(fd)
         self._journal_stamp = (after.st_ino, start + len(payload), after.st_mtime_ns)
