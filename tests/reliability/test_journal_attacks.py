@@ -587,3 +587,67 @@ def test_a_save_reported_failed_is_not_in_the_journal(
         reported_saved = False
     monkeypatch.undo()
     assert ("Linus" in stages(db)) == reported_saved
+
+
+# -- the journal replaced or cut short under a window ----------------------------------
+
+
+@pytest.mark.parametrize("how", ["older-copy", "cut-short", "another-journal"])
+def test_a_journal_put_back_or_cut_short_keeps_the_windows_saved_changes(
+    db: Path, how: str
+) -> None:
+    """A sync restores an older journal, or an editor saves it without its last line."""
+    repo = Repository(db, journal=True)
+    repo.add({"name": "Hedy"}, NOW)
+    older = journal_of(db).read_bytes()
+    repo.add({"name": "Linus"}, NOW)  # acknowledged
+    if how == "older-copy":
+        incoming = db.with_name("incoming")
+        incoming.write_bytes(older)
+        os.replace(incoming, journal_of(db))
+    elif how == "cut-short":
+        with journal_of(db).open("r+b") as handle:
+            handle.truncate(len(older))
+    else:  # a journal begun on the same file by another machine, synced over this one
+        incoming = db.with_name("incoming")
+        other = json.loads(older.splitlines()[1])["puts"][0]
+        other[2] = {**other[2], "id": "f" * 32, "name": "Barbara"}
+        incoming.write_bytes(header_for(db) + journal.change_line([tuple(other)]))
+        os.replace(incoming, journal_of(db))
+
+    repo.refresh()
+    shown = {c.name for c in repo.contacts()}
+    assert {"Hedy", "Linus"} <= shown
+    said = repo.notices()
+    assert any(str(journal_of(db)) in s for s in said), said
+    repo.add({"name": "Grace Hopper"}, NOW)  # the next save writes everything into the file
+    assert {"Hedy", "Linus", "Grace Hopper"} <= set(stages(db))
+    repo.compact()
+    assert set(stages(db)) == shown | {"Grace Hopper"}
+
+
+def test_a_journal_copied_over_itself_is_read_again_without_a_word(db: Path) -> None:
+    repo = Repository(db, journal=True)
+    repo.add({"name": "Hedy"}, NOW)
+    incoming = db.with_name("incoming")
+    incoming.write_bytes(journal_of(db).read_bytes())
+    os.replace(incoming, journal_of(db))  # a sync that rewrites what it copies
+
+    repo.refresh()
+    assert {c.name for c in repo.contacts()} == {"Ada", "Grace", "Hedy"}
+    assert repo.notices() == []
+    repo.add({"name": "Linus"}, NOW)
+    assert set(stages(db)) == {"Ada", "Grace", "Hedy", "Linus"}
+
+
+def test_a_window_whose_change_another_window_folded_and_changed_again_is_not_rolled_back(
+    db: Path,
+) -> None:
+    mine, theirs = Repository(db, journal=True), Repository(db, journal=True)
+    ada = next(c for c in mine.contacts() if c.name == "Ada")
+    mine.advance(ada.id, NOW + timedelta(hours=1))
+    theirs.advance(ada.id, NOW + timedelta(hours=2))
+    theirs.compact()  # the file now holds both; the journal is gone
+    mine.refresh()
+    assert mine.get(ada.id).stage is Stage.MET
+    assert mine.notices() == []

@@ -114,6 +114,11 @@ class AtomicJSONStorage(Storage):
         self._touched: list[tuple[int, Touched | None]] = []
         #: Sentences for the person about what reading the files found.
         self.notices: list[str] = []
+        #: Each change this process appended since the file was last written: (the file's
+        #: inode, size and mtime then, the line without its newline, its puts).  A journal
+        #: put back or cut short by something else while the file stayed the same has
+        #: lost them; they are put back (see ``_restore_own``).
+        self._own: list[tuple[journal_lines.Base, bytes, list[journal_lines.Put]]] = []
         self._reset_journal()
 
     # -- TinyDB's Storage interface -------------------------------------
@@ -149,6 +154,7 @@ class AtomicJSONStorage(Storage):
             raise
         self._data = data
         self._stamp = stamp
+        self._own.clear()
         self._bump(None)
 
     def put(self, table_name: str, records: list[tuple[str, dict[str, Any]]]) -> None:
@@ -183,6 +189,11 @@ class AtomicJSONStorage(Storage):
             self._append(line)
         except OSError as error:
             raise DatabaseWriteError(self.path, _reason(error)) from error
+        stamp = self._stamp
+        assert stamp is not None  # checked above: a file read is what the journal goes beside
+        self._own.append(
+            ((stamp[0], stamp[1], stamp[2]), line[:-1], [(table_name, k, r) for k, r in records])
+        )
         table = data.setdefault(table_name, {})
         for key, record in records:
             table[key] = record
@@ -472,8 +483,9 @@ class AtomicJSONStorage(Storage):
             " (move the journal away to open the file without those changes)",
         )
 
-    def _replay(self, fd: int, data: Data, main: os.stat_result) -> None:
-        """Apply the whole journal (open as ``fd``) onto ``data``, read from ``main``."""
+    def _replay(self, fd: int, data: Data, main: os.stat_result) -> set[bytes]:
+        """Apply the whole journal (open as ``fd``) onto ``data``, read from ``main``; its
+        lines (only if this process has appended some: see ``_restore_own``)."""
         raw = _read_all(fd)
         st = os.fstat(fd)
         try:
@@ -499,6 +511,32 @@ class AtomicJSONStorage(Storage):
                 )
             else:
                 self._journal_redundant = True
+        return set(raw.split(b"\n")) if self._own else set()
+
+    def _restore_own(self, data: Data, main: os.stat_result, present: set[bytes]) -> None:
+        """Put back this process's changes that a journal put back or cut short has lost.
+
+        Only while the file is the one they were appended beside: once it was
+        rewritten (a fold, which holds them) or replaced, they are not looked for.
+        """
+        base = (main.st_ino, main.st_size, main.st_mtime_ns)
+        self._own = [own for own in self._own if own[0] == base]
+        lost = [puts for _, line, puts in self._own if line not in present]
+        if not lost:
+            return
+        applier = journal_lines.Applier(data, by_id=True)
+        for puts in lost:
+            applier.apply(puts)
+        self._journal_changes += len(lost)
+        self._journal_redundant = False
+        self._journal_broken = True  # the next save rewrites the file instead of appending
+        count = len(lost)
+        held, kept = ("a change", "it is") if count == 1 else (f"{count} changes", "they are")
+        self._notice(
+            f"{self.journal_path} was put back or cut short by something other than"
+            f" coffeechat and lost {held} saved here; {kept} kept and will be written"
+            f" into {self.path}."
+        )
 
     def _read_journal_tail(self, main: os.stat_result) -> Touched | None:
         """Apply lines appended since the last read (or a journal begun since); None if
@@ -689,8 +727,11 @@ class AtomicJSONStorage(Storage):
             if not all(_canonical(key) for key in table):
                 data[name] = _renumbered(table)
         self._reset_journal()
+        present: set[bytes] = set()
         if journal_fd is not None:
-            self._replay(journal_fd, data, st)
+            present = self._replay(journal_fd, data, st)
+        if self._own:
+            self._restore_own(data, st, present)
         self._data = data
         self._stamp = _stamp(st)
 
