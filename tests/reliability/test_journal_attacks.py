@@ -651,3 +651,40 @@ def test_a_window_whose_change_another_window_folded_and_changed_again_is_not_ro
     mine.refresh()
     assert mine.get(ada.id).stage is Stage.MET
     assert mine.notices() == []
+
+
+# -- the sentence names the journal's line, not the file, when the line is at fault ------------
+
+
+@pytest.mark.parametrize(
+    ("puts", "problem"),
+    [
+        ('["contacts","1",{"id":"x"}]', "is malformed"),
+        ('["contacts","7",RECORD1]', "both contact"),
+        ('["questions","1",{"id":"q"}]', "is malformed"),
+    ],
+    ids=["not-a-contact", "duplicate-id", "bad-question"],
+)
+@pytest.mark.parametrize("when", ["at-open", "appended-later"])
+def test_a_bad_record_from_the_journal_is_blamed_on_its_line(
+    db: Path, puts: str, problem: str, when: str
+) -> None:
+    line = _line(puts).replace(b"RECORD1", json.dumps(record(db, "1")).encode())
+    window = Repository(db, journal=True)
+    window.add({"name": "Hedy"}, NOW)  # line 2
+    window.questions()
+    with journal_of(db).open("ab") as handle:
+        handle.write(line)  # line 3
+
+    def read_everything() -> None:
+        reader = window if when == "appended-later" else Repository(db)
+        reader.contacts()
+        reader.questions()
+
+    with pytest.raises(CorruptDatabaseError) as raised:
+        read_everything()
+    said = str(raised.value)
+    assert f"line 3 of its journal {journal_of(db)}" in said
+    assert problem in said
+    assert "move the journal away" in said
+    assert "backup" not in said  # the file is fine: putting a backup over it would lose Hedy

@@ -229,6 +229,10 @@ class AtomicJSONStorage(Storage):
         """How many saved changes are in the journal only (not yet in the file)."""
         return self._journal_changes
 
+    def journal_line(self, table_name: str, key: str) -> int | None:
+        """The journal line that put this record as it now reads, if one did."""
+        return self._journal_line_of.get((table_name, key))
+
     @property
     def journal_path(self) -> Path:
         """The journal, beside the target (so a link and its target share it)."""
@@ -428,6 +432,10 @@ class AtomicJSONStorage(Storage):
         self._replaced_main = False
         #: A failed append could not be cut back off: the next save rewrites the file.
         self._journal_broken = False
+        #: How many change lines the journal holds as read (or appended) here, and the
+        #: line that last put each record (to blame a bad record on its line).
+        self._journal_lines_read = 0
+        self._journal_line_of: dict[tuple[str, str], int] = {}
 
     def _journal_removed(self) -> None:
         """Keep the changes of a journal removed by something else; the next write holds them."""
@@ -494,8 +502,10 @@ class AtomicJSONStorage(Storage):
             raise self._corrupt_journal(str(error)) from None
         by_id = found.base != (main.st_ino, main.st_size, main.st_mtime_ns)
         applier = journal_lines.Applier(data, by_id=by_id)
-        for puts in found.changes:
-            applier.apply(puts)
+        for number, puts in enumerate(found.changes, start=2):
+            applier.apply(puts, number)
+        self._journal_lines_read = len(found.changes)
+        self._journal_line_of = applier.lines
         self._journal_stamp = (st.st_ino, len(raw), st.st_mtime_ns)
         self._journal_base = found.base
         self._journal_end = found.end
@@ -567,8 +577,10 @@ class AtomicJSONStorage(Storage):
             self._journal_base = found.base
             self._journal_by_id = found.base != (main.st_ino, main.st_size, main.st_mtime_ns)
         applier = journal_lines.Applier(self._data, by_id=self._journal_by_id)
-        for puts in found.changes:
-            applier.apply(puts)
+        for number, puts in enumerate(found.changes, start=self._journal_lines_read + 2):
+            applier.apply(puts, number)
+        self._journal_lines_read += len(found.changes)
+        self._journal_line_of.update(applier.lines)
         self._journal_stamp = (st.st_ino, start + len(raw), st.st_mtime_ns)
         self._journal_end = found.end
         self._journal_changes += len(found.changes)
@@ -630,6 +642,7 @@ class AtomicJSONStorage(Storage):
         self._journal_stamp = (after.st_ino, start + len(payload), after.st_mtime_ns)
         self._journal_base = base
         self._journal_end = start + len(payload)
+        self._journal_lines_read = 1 if start == 0 else self._journal_lines_read + 1
 
     def _drop_journal(self) -> None:
         """Remove the journal once the file holds its changes (under the lock).

@@ -174,9 +174,11 @@ class Applier:
         self._was: dict[tuple[str, str], Any] = {}
         self._ids: dict[str, dict[Any, str]] = {}
         self.touched: dict[str, set[str]] = {}
+        #: The journal line that last put each record, when ``apply`` was told.
+        self.lines: dict[tuple[str, str], int] = {}
 
-    def apply(self, puts: list[Put]) -> None:
-        """Put every record of one change line."""
+    def apply(self, puts: list[Put], line: int = 0) -> None:
+        """Put every record of one change line (line ``line`` of the journal, if known)."""
         for table_name, key, record in puts:
             table = self.data.setdefault(table_name, {})
             key = self._key_for(table_name, table, key, record)
@@ -188,6 +190,8 @@ class Applier:
             if old != record:
                 table[key] = record
             self.touched.setdefault(table_name, set()).add(key)
+            if line:
+                self.lines[(table_name, key)] = line
 
     @property
     def overrode(self) -> bool:

@@ -269,10 +269,10 @@ class Repository:
             try:
                 stored.append(question_from_record(document, _BUILTINS))
             except RecordError as error:
-                raise CorruptDatabaseError(
-                    self.path,
+                raise self._bad_record(
+                    QUESTIONS,
                     f"record {document.doc_id} in '{QUESTIONS}' is malformed ({error})",
-                    self._storage.newest_backup(),
+                    document.doc_id,
                 ) from None
         return merge_bank(stored)
 
@@ -857,11 +857,12 @@ class Repository:
                 continue
             contact = self._parse(Document(record, doc_id))
             if contact.id in doc_ids:
-                raise CorruptDatabaseError(
-                    self.path,
+                raise self._bad_record(
+                    CONTACTS,
                     f"records {doc_ids[contact.id]} and {doc_id} in '{CONTACTS}'"
                     f" are both contact {contact.id}",
-                    self._storage.newest_backup(),
+                    doc_id,
+                    doc_ids[contact.id],
                 )
             if was is not None and was != contact.id:
                 contacts.pop(was, None)
@@ -881,11 +882,12 @@ class Repository:
                 # Two copies of one person (a careless merge or sync): showing
                 # either would hide the other's changes, and writes would go
                 # to one of them only.
-                raise CorruptDatabaseError(
-                    self.path,
+                raise self._bad_record(
+                    CONTACTS,
                     f"records {doc_ids[contact.id]} and {document.doc_id} in '{CONTACTS}'"
                     f" are both contact {contact.id}",
-                    self._storage.newest_backup(),
+                    document.doc_id,
+                    doc_ids[contact.id],
                 )
             contacts[contact.id] = contact
             doc_ids[contact.id] = document.doc_id
@@ -896,11 +898,27 @@ class Repository:
         try:
             return contact_from_record(document)
         except RecordError as error:
-            raise CorruptDatabaseError(
-                self.path,
+            raise self._bad_record(
+                CONTACTS,
                 f"record {document.doc_id} in '{CONTACTS}' is malformed ({error})",
-                self._storage.newest_backup(),
+                document.doc_id,
             ) from None
+
+    def _bad_record(self, table: str, problem: str, *doc_ids: int) -> CorruptDatabaseError:
+        """The error for records that do not read, blaming the journal line that put one.
+
+        The file itself may be fine then: a backup put over it is no cure.
+        """
+        for doc_id in doc_ids:
+            line = self._storage.journal_line(table, str(doc_id))
+            if line is not None:
+                return CorruptDatabaseError(
+                    self.path,
+                    f"{problem}, put there by line {line} of its journal"
+                    f" {self._storage.journal_path} (move the journal away to open the file"
+                    " without its changes)",
+                )
+        return CorruptDatabaseError(self.path, problem, self._storage.newest_backup())
 
     def _meta(self) -> dict[str, Any]:
         documents = self._table(META).all()
