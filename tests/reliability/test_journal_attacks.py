@@ -688,3 +688,53 @@ def test_a_bad_record_from_the_journal_is_blamed_on_its_line(
     assert problem in said
     assert "move the journal away" in said
     assert "backup" not in said  # the file is fine: putting a backup over it would lose Hedy
+
+
+# -- keys and bases at the edges -------------------------------------------------------
+
+
+def test_a_journal_key_too_long_to_be_a_number_is_refused(db: Path) -> None:
+    """Python will not turn 4,300 digits into an int: that was a ValueError crash."""
+    zed = {**record(db, "1"), "id": "f" * 32, "name": "Zed"}
+    line = journal.change_line([("contacts", "1" * 5000, zed)])
+    journal_of(db).write_bytes(header_for(db) + line)
+    before = folder(db)
+    with pytest.raises(CorruptDatabaseError, match="line 2 holds a record"):
+        Repository(db).contacts()
+    with pytest.raises(CorruptDatabaseError):
+        Repository(db, journal=True).add({"name": "Hedy"}, NOW)
+    assert folder(db) == before
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["1" * 5000, "0" * 5000 + "7", "9" * 19],
+    ids=["5000-digits", "zeros-then-7", "19-digits"],
+)
+def test_a_file_key_too_long_to_be_a_number_is_renumbered_not_crashed_on(
+    db: Path, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    from tests.reliability.storage_support import cli
+
+    data = json.loads(db.read_bytes())
+    data["contacts"][key] = {**record(db, "1"), "id": "f" * 32, "name": "Zed"}
+    db.write_bytes(serialise(data))
+    listed = cli(capsys, db, "list")
+    assert listed.code == 0, listed.err
+    assert "Zed" in listed.out
+    repo = Repository(db, journal=True)
+    repo.add({"name": "Hedy"}, NOW)
+    repo.compact()
+    assert set(stages(db)) == {"Ada", "Grace", "Zed", "Hedy"}
+
+
+@pytest.mark.parametrize("base", [(-1, -1, -1), (0, 0, 0), (2**62, 2**62, 2**62)])
+def test_a_header_base_no_file_has_replays_by_id(db: Path, base: tuple[int, int, int]) -> None:
+    hedy = {**record(db, "1"), "id": "f" * 32, "name": "Hedy"}
+    line = journal.change_line([("contacts", "1", hedy)])
+    journal_of(db).write_bytes(journal.header(base) + line)
+    assert set(stages(db)) == {"Ada", "Grace", "Hedy"}  # Hedy does not take Ada's key
+    repo = Repository(db, journal=True)
+    repo.add({"name": "Linus"}, NOW)
+    repo.compact()
+    assert set(stages(db)) == {"Ada", "Grace", "Hedy", "Linus"}

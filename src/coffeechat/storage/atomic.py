@@ -942,8 +942,14 @@ def _tables_keeping_repeats(text: str) -> Data:
 
 
 def _canonical(key: str) -> bool:
-    """Whether TinyDB's int() doc id turns back into exactly this key."""
-    return key.isascii() and key.isdigit() and (key == "0" or not key.startswith("0"))
+    """Whether TinyDB's int() doc id turns back into exactly this key (and int() can read it:
+    Python refuses 4,300 digits; coffeechat never writes more than a few)."""
+    return (
+        key.isascii()
+        and key.isdigit()
+        and len(key) <= 18
+        and (key == "0" or not key.startswith("0"))
+    )
 
 
 def _renumbered(table: dict[str, Any]) -> dict[str, Any]:
@@ -958,8 +964,9 @@ def _renumbered(table: dict[str, Any]) -> dict[str, Any]:
     strays = [(key, record) for key, record in table.items() if not _canonical(key)]
     later = []
     for key, record in strays:
-        if key.isascii() and key.isdigit() and str(int(key)) not in result:
-            result[str(int(key))] = record
+        number = key.lstrip("0") or "0"  # int() refuses 4,300 digits, leading zeros too
+        if key.isascii() and key.isdigit() and _canonical(number) and number not in result:
+            result[number] = record
         else:
             later.append(record)
     next_key = max((int(key) for key in result), default=0) + 1

@@ -160,8 +160,17 @@ def _change(line: bytes, number: int) -> list[Put]:
 
 
 def _canonical_key(key: str) -> bool:
-    """Whether ``key`` is a record number as coffeechat writes it ("12", never "012" or "x")."""
-    return key.isascii() and key.isdigit() and (key == "0" or not key.startswith("0"))
+    """Whether ``key`` is a record number as coffeechat writes it ("12", never "012" or "x").
+
+    Not past 18 digits: coffeechat counts from 1, and Python refuses to read
+    4,300 digits as a number at all.
+    """
+    return (
+        key.isascii()
+        and key.isdigit()
+        and len(key) <= 18
+        and (key == "0" or not key.startswith("0"))
+    )
 
 
 class Applier:
