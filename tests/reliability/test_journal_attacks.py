@@ -738,3 +738,59 @@ def test_a_header_base_no_file_has_replays_by_id(db: Path, base: tuple[int, int,
     repo.add({"name": "Linus"}, NOW)
     repo.compact()
     assert set(stages(db)) == {"Ada", "Grace", "Hedy", "Linus"}
+
+
+# -- the TUI while others fold, or the journal is made read-only ---------------------------
+
+
+async def test_the_app_loses_nothing_when_another_window_folds_between_its_saves(
+    db: Path,
+) -> None:
+    from coffeechat.domain.clock import frozen_clock
+    from coffeechat.ui.app import make_app
+
+    app = make_app(Repository(db, journal=True), frozen_clock(NOW + timedelta(days=1)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")  # Ada asked
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        other = Repository(db, journal=True)
+        other.add({"name": "Hedy"}, NOW)
+        assert other.compact() is True  # the other window folds: the file is replaced
+        await pilot.press("u")  # undo it: a save over the folded file
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        app.check_for_outside_changes()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = [str(toast.message) for toast in app.toasts]
+        assert not [s for s in said if "journal" in s], said
+    assert stages(db) == {
+        "Ada": Stage.IDENTIFIED,
+        "Grace": Stage.IDENTIFIED,
+        "Hedy": Stage.IDENTIFIED,
+    }
+    ada = next(c for c in Repository(db).contacts() if c.name == "Ada")
+    assert len(ada.events) == 3  # created, asked, the undo: none lost to the fold
+
+
+async def test_the_app_says_one_sentence_when_its_journal_is_read_only(db: Path) -> None:
+    from coffeechat.domain.clock import frozen_clock
+    from coffeechat.ui.app import make_app
+
+    app = make_app(Repository(db, journal=True), frozen_clock(NOW + timedelta(days=1)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")  # Ada asked: the journal begins
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        journal_of(db).chmod(0o400)
+        try:
+            await pilot.press("u")  # undo: a save refused
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            said = [str(toast.message) for toast in app.toasts]
+            assert any(str(journal_of(db)) in s and "read-only" in s for s in said), said
+            assert stages(db)["Ada"] is Stage.REQUESTED  # the refused save is not kept
+        finally:
+            journal_of(db).chmod(0o600)
