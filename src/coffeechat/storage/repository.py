@@ -303,10 +303,10 @@ class Repository:
         """
         before = self._storage.generation
         self._storage.refresh()
-        if self._storage.generation == before:
-            return False
-        self._sync()
-        return True
+        changed = self._storage.generation != before
+        if changed or self._cache_generation != self._storage.generation:
+            self._sync()  # a record that did not read last time is refused again, not skipped
+        return changed
 
     @property
     def pending(self) -> int:
