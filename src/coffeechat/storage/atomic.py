@@ -114,6 +114,11 @@ class AtomicJSONStorage(Storage):
         self._touched: list[tuple[int, Touched | None]] = []
         #: Sentences for the person about what reading the files found.
         self.notices: list[str] = []
+        #: Each change this process appended since the file was last written: (the file's
+        #: inode, size and mtime then, the line without its newline, its puts).  A journal
+        #: put back or cut short by something else while the file stayed the same has
+        #: lost them; they are put back (see ``_restore_own``).
+        self._own: list[tuple[journal_lines.Base, bytes, list[journal_lines.Put]]] = []
         self._reset_journal()
 
     # -- TinyDB's Storage interface -------------------------------------
@@ -141,11 +146,15 @@ class AtomicJSONStorage(Storage):
         except OSError as error:
             self._forget()  # TinyDB mutated our cached dict; re-read the truth next time
             raise DatabaseWriteError(self.path, _reason(error)) from error
+        except orjson.JSONEncodeError:
+            self._forget()
+            raise self._too_deep() from None
         except BaseException:
             self._forget()
             raise
         self._data = data
         self._stamp = stamp
+        self._own.clear()
         self._bump(None)
 
     def put(self, table_name: str, records: list[tuple[str, dict[str, Any]]]) -> None:
@@ -158,19 +167,33 @@ class AtomicJSONStorage(Storage):
         if self._lock_depth == 0:
             raise RuntimeError("AtomicJSONStorage.put called outside transaction()")
         data = self._data
-        if not self.journal or data is None or self._stamp is None or self._journal_broken:
+        if (
+            not self.journal
+            or data is None
+            or self._stamp is None
+            or self._journal_broken
+            or self._journal_linked()
+        ):
             data = data if data is not None else {}
             table = data.setdefault(table_name, {})
             for key, record in records:
                 table[key] = record
             self.write(data)
             return
-        line = journal_lines.change_line([(table_name, key, record) for key, record in records])
+        try:
+            line = journal_lines.change_line([(table_name, key, record) for key, record in records])
+        except orjson.JSONEncodeError:
+            raise self._too_deep() from None
         try:
             self._check_writable()
             self._append(line)
         except OSError as error:
             raise DatabaseWriteError(self.path, _reason(error)) from error
+        stamp = self._stamp
+        assert stamp is not None  # checked above: a file read is what the journal goes beside
+        self._own.append(
+            ((stamp[0], stamp[1], stamp[2]), line[:-1], [(table_name, k, r) for k, r in records])
+        )
         table = data.setdefault(table_name, {})
         for key, record in records:
             table[key] = record
@@ -182,18 +205,22 @@ class AtomicJSONStorage(Storage):
             with suppress(StorageError):
                 self.write(data)
 
-    def compact(self) -> bool:
+    def compact(self, check: Callable[[], None] | None = None) -> bool:
         """Fold the journal into the file (rewritten atomically); True if it held changes.
 
         With no journal nothing is touched, not even the lock (a session on a
-        read-only folder leaves quietly).
+        read-only folder leaves quietly).  ``check`` runs under the lock just
+        before the file is written, and raises to refuse data that does not read
+        (lines another process appended are folded too).
         """
         self.refresh()
-        if self._journal_stamp is None:
+        if self._journal_stamp is None and not self._journal_broken:
             return False
         with self.transaction():
-            if self._journal_inode is None or self._data is None:
+            if (self._journal_inode is None and not self._journal_broken) or self._data is None:
                 return False
+            if check is not None:
+                check()
             self.write(self._data)
             return True
 
@@ -201,6 +228,10 @@ class AtomicJSONStorage(Storage):
     def pending(self) -> int:
         """How many saved changes are in the journal only (not yet in the file)."""
         return self._journal_changes
+
+    def journal_line(self, table_name: str, key: str) -> int | None:
+        """The journal line that put this record as it now reads, if one did."""
+        return self._journal_line_of.get((table_name, key))
 
     @property
     def journal_path(self) -> Path:
@@ -259,6 +290,13 @@ class AtomicJSONStorage(Storage):
             now = self._journal_now()
             if now == self._journal_stamp:
                 return False
+            if now is None and self._journal_changes and self._data is not None:
+                # A fold replaces the file before it removes the journal: the file
+                # unchanged means something else removed the journal.
+                with suppress(OSError):  # gone too: read it all again below
+                    if _stamp(os.stat(self.target)) == self._stamp:
+                        self._journal_removed()
+                        return False
             ours = self._journal_stamp
             if now is not None and (
                 ours is None
@@ -394,6 +432,22 @@ class AtomicJSONStorage(Storage):
         self._replaced_main = False
         #: A failed append could not be cut back off: the next save rewrites the file.
         self._journal_broken = False
+        #: How many change lines the journal holds as read (or appended) here, and the
+        #: line that last put each record (to blame a bad record on its line).
+        self._journal_lines_read = 0
+        self._journal_line_of: dict[tuple[str, str], int] = {}
+
+    def _journal_removed(self) -> None:
+        """Keep the changes of a journal removed by something else; the next write holds them."""
+        count = self._journal_changes
+        self._reset_journal()
+        self._journal_changes = count  # still in no file: pending, so the idle fold runs
+        self._journal_broken = True  # the next save rewrites the file instead of appending
+        held = "the change saved in it is" if count == 1 else f"the {count} changes saved in it are"
+        self._notice(
+            f"{self.journal_path} was removed by something other than coffeechat;"
+            f" {held} kept and will be written into {self.path}."
+        )
 
     @property
     def _journal_inode(self) -> int | None:
@@ -424,6 +478,10 @@ class AtomicJSONStorage(Storage):
         if not stat.S_ISREG(mode):
             os.close(fd)
             raise self._corrupt_journal(f"it is {_kind(mode)}, not a file")
+        if not mode & stat.S_IRUSR:  # by mode bits, as for the file: root may read anything
+            os.close(fd)
+            denied = PermissionError(errno.EACCES, "journal is not readable")
+            raise StorageError(f"Cannot read {self.journal_path}: {_reason(denied)}.")
         return fd
 
     def _corrupt_journal(self, problem: str) -> CorruptDatabaseError:
@@ -433,8 +491,9 @@ class AtomicJSONStorage(Storage):
             " (move the journal away to open the file without those changes)",
         )
 
-    def _replay(self, fd: int, data: Data, main: os.stat_result) -> None:
-        """Apply the whole journal (open as ``fd``) onto ``data``, read from ``main``."""
+    def _replay(self, fd: int, data: Data, main: os.stat_result) -> set[bytes]:
+        """Apply the whole journal (open as ``fd``) onto ``data``, read from ``main``; its
+        lines (only if this process has appended some: see ``_restore_own``)."""
         raw = _read_all(fd)
         st = os.fstat(fd)
         try:
@@ -443,8 +502,10 @@ class AtomicJSONStorage(Storage):
             raise self._corrupt_journal(str(error)) from None
         by_id = found.base != (main.st_ino, main.st_size, main.st_mtime_ns)
         applier = journal_lines.Applier(data, by_id=by_id)
-        for puts in found.changes:
-            applier.apply(puts)
+        for number, puts in enumerate(found.changes, start=2):
+            applier.apply(puts, number)
+        self._journal_lines_read = len(found.changes)
+        self._journal_line_of = applier.lines
         self._journal_stamp = (st.st_ino, len(raw), st.st_mtime_ns)
         self._journal_base = found.base
         self._journal_end = found.end
@@ -460,6 +521,32 @@ class AtomicJSONStorage(Storage):
                 )
             else:
                 self._journal_redundant = True
+        return set(raw.split(b"\n")) if self._own else set()
+
+    def _restore_own(self, data: Data, main: os.stat_result, present: set[bytes]) -> None:
+        """Put back this process's changes that a journal put back or cut short has lost.
+
+        Only while the file is the one they were appended beside: once it was
+        rewritten (a fold, which holds them) or replaced, they are not looked for.
+        """
+        base = (main.st_ino, main.st_size, main.st_mtime_ns)
+        self._own = [own for own in self._own if own[0] == base]
+        lost = [puts for _, line, puts in self._own if line not in present]
+        if not lost:
+            return
+        applier = journal_lines.Applier(data, by_id=True)
+        for puts in lost:
+            applier.apply(puts)
+        self._journal_changes += len(lost)
+        self._journal_redundant = False
+        self._journal_broken = True  # the next save rewrites the file instead of appending
+        count = len(lost)
+        held, kept = ("a change", "it is") if count == 1 else (f"{count} changes", "they are")
+        self._notice(
+            f"{self.journal_path} was put back or cut short by something other than"
+            f" coffeechat and lost {held} saved here; {kept} kept and will be written"
+            f" into {self.path}."
+        )
 
     def _read_journal_tail(self, main: os.stat_result) -> Touched | None:
         """Apply lines appended since the last read (or a journal begun since); None if
@@ -490,14 +577,24 @@ class AtomicJSONStorage(Storage):
             self._journal_base = found.base
             self._journal_by_id = found.base != (main.st_ino, main.st_size, main.st_mtime_ns)
         applier = journal_lines.Applier(self._data, by_id=self._journal_by_id)
-        for puts in found.changes:
-            applier.apply(puts)
+        for number, puts in enumerate(found.changes, start=self._journal_lines_read + 2):
+            applier.apply(puts, number)
+        self._journal_lines_read += len(found.changes)
+        self._journal_line_of.update(applier.lines)
         self._journal_stamp = (st.st_ino, start + len(raw), st.st_mtime_ns)
         self._journal_end = found.end
         self._journal_changes += len(found.changes)
         if self._journal_by_id and applier.overrode:
             self._replaced_main = True
         return applier.touched
+
+    def _journal_linked(self) -> bool:
+        """Whether the journal has another name (a hard link): appending would write there too,
+        so the save rewrites the file instead, which removes only this name."""
+        try:
+            return os.lstat(self.journal_path).st_nlink > 1
+        except FileNotFoundError:
+            return False
 
     def _append(self, line: bytes) -> None:
         """Write ``line`` after the journal's last complete line and sync it (under the lock)."""
@@ -509,6 +606,10 @@ class AtomicJSONStorage(Storage):
             st = os.fstat(fd)
             if not created and (self._journal_stamp is None or st.st_ino != self._journal_stamp[0]):
                 raise OSError(errno.ESTALE, "the journal was replaced while saving; try again")
+            if not created and not st.st_mode & stat.S_IWUSR:  # mode bits, as for the file
+                raise DatabaseWriteError(self.path, f"its journal {path} is read-only")
+            if st.st_nlink > 1:
+                raise OSError(errno.EMLINK, "the journal was hard-linked while saving; try again")
             base = self._journal_base
             if base is None:  # new, or only a header cut off: start it afresh
                 assert self._stamp is not None
@@ -524,6 +625,9 @@ class AtomicJSONStorage(Storage):
                 while view:
                     written = os.pwrite(fd, view, offset)
                     view, offset = view[written:], offset + written
+                # Stat before the sync (which leaves mtime alone): once the line is
+                # synced it is saved, and nothing after may report it failed.
+                after = os.fstat(fd)
                 os.fdatasync(fd)
                 if created:
                     self._fsync_directory()
@@ -533,12 +637,12 @@ class AtomicJSONStorage(Storage):
                 except OSError:
                     self._journal_broken = True
                 raise
-            after = os.fstat(fd)
         finally:
             os.close(fd)
         self._journal_stamp = (after.st_ino, start + len(payload), after.st_mtime_ns)
         self._journal_base = base
         self._journal_end = start + len(payload)
+        self._journal_lines_read = 1 if start == 0 else self._journal_lines_read + 1
 
     def _drop_journal(self) -> None:
         """Remove the journal once the file holds its changes (under the lock).
@@ -636,13 +740,22 @@ class AtomicJSONStorage(Storage):
             if not all(_canonical(key) for key in table):
                 data[name] = _renumbered(table)
         self._reset_journal()
+        present: set[bytes] = set()
         if journal_fd is not None:
-            self._replay(journal_fd, data, st)
+            present = self._replay(journal_fd, data, st)
+        if self._own:
+            self._restore_own(data, st, present)
         self._data = data
         self._stamp = _stamp(st)
 
     def _corrupt(self, problem: str) -> CorruptDatabaseError:
         return CorruptDatabaseError(self.path, problem, self.newest_backup())
+
+    def _too_deep(self) -> CorruptDatabaseError:
+        # orjson reads values nested 1024 deep but writes only 255: never coffeechat's.
+        return self._corrupt(
+            "it (or its journal) holds a value nested more deeply than coffeechat writes"
+        )
 
     def _acquire_lock(self) -> int:
         try:
@@ -829,8 +942,14 @@ def _tables_keeping_repeats(text: str) -> Data:
 
 
 def _canonical(key: str) -> bool:
-    """Whether TinyDB's int() doc id turns back into exactly this key."""
-    return key.isascii() and key.isdigit() and (key == "0" or not key.startswith("0"))
+    """Whether TinyDB's int() doc id turns back into exactly this key (and int() can read it:
+    Python refuses 4,300 digits; coffeechat never writes more than a few)."""
+    return (
+        key.isascii()
+        and key.isdigit()
+        and len(key) <= 18
+        and (key == "0" or not key.startswith("0"))
+    )
 
 
 def _renumbered(table: dict[str, Any]) -> dict[str, Any]:
@@ -845,8 +964,9 @@ def _renumbered(table: dict[str, Any]) -> dict[str, Any]:
     strays = [(key, record) for key, record in table.items() if not _canonical(key)]
     later = []
     for key, record in strays:
-        if key.isascii() and key.isdigit() and str(int(key)) not in result:
-            result[str(int(key))] = record
+        number = key.lstrip("0") or "0"  # int() refuses 4,300 digits, leading zeros too
+        if key.isascii() and key.isdigit() and _canonical(number) and number not in result:
+            result[number] = record
         else:
             later.append(record)
     next_key = max((int(key) for key in result), default=0) + 1

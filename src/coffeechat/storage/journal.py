@@ -153,13 +153,24 @@ def _change(line: bytes, number: int) -> list[Put]:
             or not isinstance(put[2], dict)
         ):
             raise JournalError(f"{_where(number)} holds a record that is not table, key, record")
+        if not isinstance(put[2].get("id", ""), str):
+            raise JournalError(f"{_where(number)} holds a record whose id is not text")
         checked.append((put[0], put[1], put[2]))
     return checked
 
 
 def _canonical_key(key: str) -> bool:
-    """Whether ``key`` is a record number as coffeechat writes it ("12", never "012" or "x")."""
-    return key.isascii() and key.isdigit() and (key == "0" or not key.startswith("0"))
+    """Whether ``key`` is a record number as coffeechat writes it ("12", never "012" or "x").
+
+    Not past 18 digits: coffeechat counts from 1, and Python refuses to read
+    4,300 digits as a number at all.
+    """
+    return (
+        key.isascii()
+        and key.isdigit()
+        and len(key) <= 18
+        and (key == "0" or not key.startswith("0"))
+    )
 
 
 class Applier:
@@ -168,14 +179,15 @@ class Applier:
     def __init__(self, data: Data, *, by_id: bool) -> None:
         self.data = data
         self.by_id = by_id
-        #: Whether a put changed a record that the main file had otherwise
-        #: (only counted by id: the main file is not the one the journal began on).
-        self.overrode = False
+        #: Each touched record as the data had it before the first put to it.
+        self._was: dict[tuple[str, str], Any] = {}
         self._ids: dict[str, dict[Any, str]] = {}
         self.touched: dict[str, set[str]] = {}
+        #: The journal line that last put each record, when ``apply`` was told.
+        self.lines: dict[tuple[str, str], int] = {}
 
-    def apply(self, puts: list[Put]) -> None:
-        """Put every record of one change line."""
+    def apply(self, puts: list[Put], line: int = 0) -> None:
+        """Put every record of one change line (line ``line`` of the journal, if known)."""
         for table_name, key, record in puts:
             table = self.data.setdefault(table_name, {})
             key = self._key_for(table_name, table, key, record)
@@ -183,11 +195,22 @@ class Applier:
             if ids is not None and record.get("id") is not None:
                 ids[record["id"]] = key
             old = table.get(key)
+            self._was.setdefault((table_name, key), old)
             if old != record:
-                if self.by_id and old is not None:
-                    self.overrode = True
                 table[key] = record
             self.touched.setdefault(table_name, set()).add(key)
+            if line:
+                self.lines[(table_name, key)] = line
+
+    @property
+    def overrode(self) -> bool:
+        """Whether the puts left a record other than the main file had it (only counted by id:
+        the main file is not the one the journal began on).  A record the file lacks counts:
+        the journal is then not "already in the file", and must not be dropped as if it were.
+        """
+        return self.by_id and any(
+            self.data[name].get(key) != was for (name, key), was in self._was.items()
+        )
 
     def _key_for(self, name: str, table: dict[str, Any], key: str, record: dict[str, Any]) -> str:
         """``key``, unless that key holds another record (by its id) or the id lives elsewhere."""
@@ -200,7 +223,7 @@ class Applier:
         ids = self._ids.get(name)
         if ids is None:
             ids = self._ids[name] = {
-                r.get("id"): k for k, r in table.items() if isinstance(r, dict)
+                r["id"]: k for k, r in table.items() if isinstance(r, dict) and _text_id(r)
             }
         found = ids.get(wanted)
         if found is not None:
@@ -209,3 +232,8 @@ class Applier:
             key = str(max((int(k) for k in table if k.isascii() and k.isdigit()), default=0) + 1)
         ids[wanted] = key
         return key
+
+
+def _text_id(record: dict[str, Any]) -> bool:
+    """Whether the record has an id a journal line can name (a hand edit may have put a list)."""
+    return isinstance(record.get("id"), str)

@@ -269,10 +269,10 @@ class Repository:
             try:
                 stored.append(question_from_record(document, _BUILTINS))
             except RecordError as error:
-                raise CorruptDatabaseError(
-                    self.path,
+                raise self._bad_record(
+                    QUESTIONS,
                     f"record {document.doc_id} in '{QUESTIONS}' is malformed ({error})",
-                    self._storage.newest_backup(),
+                    document.doc_id,
                 ) from None
         return merge_bank(stored)
 
@@ -295,10 +295,18 @@ class Repository:
         return f"{path} is {what}{where}; choose another file."
 
     def refresh(self) -> bool:
-        """Pick up changes another process made; True if anything changed."""
+        """Pick up changes another process made; True if anything changed.
+
+        Every changed record is read here (CorruptDatabaseError for one that does
+        not read, such as a line appended to the journal by hand), so the caller
+        hears of it rather than whatever redraws next.
+        """
         before = self._storage.generation
         self._storage.refresh()
-        return self._storage.generation != before
+        changed = self._storage.generation != before
+        if changed or self._cache_generation != self._storage.generation:
+            self._sync()  # a record that did not read last time is refused again, not skipped
+        return changed
 
     @property
     def pending(self) -> int:
@@ -306,8 +314,24 @@ class Repository:
         return self._storage.pending
 
     def compact(self) -> bool:
-        """Fold the journal into the file (the TUI: when idle and at exit); True if it did."""
-        return self._storage.compact()
+        """Fold the journal into the file (the TUI: when idle and at exit); True if it did.
+
+        Everything is read first, under the lock: a line another process
+        appended that is not a contact, a question or this schema is refused
+        (CorruptDatabaseError), never written into the file.
+        """
+        return self._storage.compact(check=self._check_before_fold)
+
+    def _check_before_fold(self) -> None:
+        self._sync()
+        found = self._checked_schema()
+        if found != SCHEMA_VERSION:
+            raise CorruptDatabaseError(
+                self.path,
+                f"its journal sets schema version {found},"
+                f" older than its records ({SCHEMA_VERSION})",
+            )
+        self.questions()
 
     @property
     def journal_path(self) -> Path:
@@ -833,11 +857,12 @@ class Repository:
                 continue
             contact = self._parse(Document(record, doc_id))
             if contact.id in doc_ids:
-                raise CorruptDatabaseError(
-                    self.path,
+                raise self._bad_record(
+                    CONTACTS,
                     f"records {doc_ids[contact.id]} and {doc_id} in '{CONTACTS}'"
                     f" are both contact {contact.id}",
-                    self._storage.newest_backup(),
+                    doc_id,
+                    doc_ids[contact.id],
                 )
             if was is not None and was != contact.id:
                 contacts.pop(was, None)
@@ -857,11 +882,12 @@ class Repository:
                 # Two copies of one person (a careless merge or sync): showing
                 # either would hide the other's changes, and writes would go
                 # to one of them only.
-                raise CorruptDatabaseError(
-                    self.path,
+                raise self._bad_record(
+                    CONTACTS,
                     f"records {doc_ids[contact.id]} and {document.doc_id} in '{CONTACTS}'"
                     f" are both contact {contact.id}",
-                    self._storage.newest_backup(),
+                    document.doc_id,
+                    doc_ids[contact.id],
                 )
             contacts[contact.id] = contact
             doc_ids[contact.id] = document.doc_id
@@ -872,11 +898,27 @@ class Repository:
         try:
             return contact_from_record(document)
         except RecordError as error:
-            raise CorruptDatabaseError(
-                self.path,
+            raise self._bad_record(
+                CONTACTS,
                 f"record {document.doc_id} in '{CONTACTS}' is malformed ({error})",
-                self._storage.newest_backup(),
+                document.doc_id,
             ) from None
+
+    def _bad_record(self, table: str, problem: str, *doc_ids: int) -> CorruptDatabaseError:
+        """The error for records that do not read, blaming the journal line that put one.
+
+        The file itself may be fine then: a backup put over it is no cure.
+        """
+        for doc_id in doc_ids:
+            line = self._storage.journal_line(table, str(doc_id))
+            if line is not None:
+                return CorruptDatabaseError(
+                    self.path,
+                    f"{problem}, put there by line {line} of its journal"
+                    f" {self._storage.journal_path} (move the journal away to open the file"
+                    " without its changes)",
+                )
+        return CorruptDatabaseError(self.path, problem, self._storage.newest_backup())
 
     def _meta(self) -> dict[str, Any]:
         documents = self._table(META).all()
@@ -894,13 +936,7 @@ class Repository:
             with self._writing():
                 self._sync()
                 return
-        found = self._meta().get("schema", 1)
-        if not isinstance(found, int) or isinstance(found, bool) or found < 1:
-            raise CorruptDatabaseError(
-                self.path, f"schema version {found!r} is not a version coffeechat wrote"
-            )
-        if found > SCHEMA_VERSION:
-            raise NewerSchemaError(self.path, found, SCHEMA_VERSION)
+        found = self._checked_schema()
         if found < SCHEMA_VERSION:
             if not self._create:
                 # A command that only reads upgrades its copy in memory and
@@ -911,6 +947,17 @@ class Repository:
                 self._migrate(found)
         if self._create:  # read-only: parsed on first use (``due`` parses only whom it needs)
             self._sync()
+
+    def _checked_schema(self) -> int:
+        """The schema version the meta record names; refused if not one coffeechat knows."""
+        found = self._meta().get("schema", 1)
+        if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+            raise CorruptDatabaseError(
+                self.path, f"schema version {found!r} is not a version coffeechat wrote"
+            )
+        if found > SCHEMA_VERSION:
+            raise NewerSchemaError(self.path, found, SCHEMA_VERSION)
+        return found
 
     def _private_copy(self, stem: str) -> Path:
         """Copy the file to ``<stem>.bak`` beside it, readable only by its owner.
