@@ -374,3 +374,13 @@ def test_a_fold_that_fails_when_the_journal_is_full_still_keeps_the_change(
     monkeypatch.undo()
     assert grace.name == "Grace"
     assert names(Repository(db)) == ["Ada", "Grace"]
+
+
+def test_folding_the_journal_keeps_the_contacts_already_read(db: Path) -> None:
+    repo = journaled(db)
+    repo.add({"name": "Grace"}, NOW)
+    before = {c.id: c for c in repo.contacts()}
+    assert repo.compact() is True
+    # The same objects: a fold changes the file, not what it says, so the
+    # 10,000 contacts are not parsed again after every idle fold.
+    assert all(before[c.id] is c for c in repo.contacts())

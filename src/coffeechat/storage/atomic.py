@@ -133,6 +133,10 @@ class AtomicJSONStorage(Storage):
 
         ``data`` holds every change the journal held, so the journal goes.
         """
+        self._write(data, None)
+
+    def _write(self, data: Data, touched: Touched | None) -> None:
+        """``write``; ``touched`` says what changed in memory ({}: nothing, a fold)."""
         if self._lock_depth == 0:
             raise RuntimeError("AtomicJSONStorage.write called outside transaction()")
         try:
@@ -155,7 +159,7 @@ class AtomicJSONStorage(Storage):
         self._data = data
         self._stamp = stamp
         self._own.clear()
-        self._bump(None)
+        self._bump(touched)
 
     def put(self, table_name: str, records: list[tuple[str, dict[str, Any]]]) -> None:
         """Save whole records (key, record) into one table as one change; under the lock.
@@ -221,7 +225,8 @@ class AtomicJSONStorage(Storage):
                 return False
             if check is not None:
                 check()
-            self.write(self._data)
+            # What readers see is unchanged: caches built on it stay good.
+            self._write(self._data, {})
             return True
 
     @property
