@@ -33,7 +33,7 @@ from coffeechat.paths import stylesheet
 from coffeechat.storage.errors import USER_FACING_ERRORS, StorageError
 from coffeechat.storage.repository import Repository
 from coffeechat.ui import actions, transfer_actions
-from coffeechat.ui.changes import ChangeLog
+from coffeechat.ui.changes import ChangeLog, data_version
 from coffeechat.ui.commands import BindingsProvider
 from coffeechat.ui.factory import MODES, SCREENS
 from coffeechat.ui.keynames import is_key_name
@@ -270,8 +270,6 @@ class CoffeechatApp(App[None]):
         try:
             with self._storage_lock:
                 changed = self.repository.refresh()
-                if changed:
-                    self.changes.note(None)
         except StorageError as error:
             self.call_from_thread(self._outside_check_done, False, full_sentence(str(error)))
         else:
@@ -293,15 +291,14 @@ class CoffeechatApp(App[None]):
     ) -> T | _Failed:
         """Run ``change``; log the contacts it ``touches`` (unknown: anything) for the board."""
         with self._storage_lock:
+            before = data_version(self.repository)
             try:
-                # Another process's change that the write would read in unseen: say so.
-                if self.repository.refresh():
-                    self.changes.note(None)
                 result = change()
             except USER_FACING_ERRORS as error:
-                self.changes.note(None)
+                self.changes.note(None, before, data_version(self.repository))
                 return _Failed(full_sentence(str(error)), for_now=isinstance(error, StorageError))
-            self.changes.note(None if touches is None else touches(result))
+            touched = None if touches is None else touches(result)
+            self.changes.note(touched, before, data_version(self.repository))
             return result
 
     async def _attempt(

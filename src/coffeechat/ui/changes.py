@@ -1,12 +1,17 @@
-"""Which contacts the data changes since a screen last looked touched, or "anything".
+"""Which contacts changed since a screen last looked, or "anything".
 
 The board re-files only the contacts a change touched instead of walking
-every contact after each keystroke.  That is only right if it never misses
-a change, so the log errs the other way: every write the app makes counts
-as "anything may have changed" unless the code that made it says exactly
-which contacts it touched (``apply_change``: one contact), and so does a
-change another process made to the file.  A reader that gets None back
-looks at everything again.
+every contact after each keystroke.  That is only right if it never misses a
+change, so this errs the other way:
+
+* every write the app makes is logged with the data version before and after
+  it, and with the contacts it touched only when the code that made it says
+  so (``apply_change``: one contact) and the version moved by exactly one
+  write (nothing another process wrote was read in along with it);
+* a reader remembers the version it last filed; when the version now is not
+  where the logged writes since then leave it, something else changed the
+  data (another process's change, read in by any look at the repository),
+  and ``since`` answers None: look at everything.
 """
 
 from __future__ import annotations
@@ -15,12 +20,25 @@ import threading
 from collections import deque
 from collections.abc import Iterable
 
-#: How many changes are remembered; a reader further behind than that looks at everything.
+from coffeechat.storage.repository import Repository
+
+#: How many writes are remembered; a reader further behind than that looks at everything.
 KEPT = 256
 
 
+def data_version(repository: Repository) -> int | None:
+    """A number that changes whenever the repository's data in memory does; None if unknown.
+
+    Its own writes and every re-read of a file another process changed count.
+    The repository has no public word for it (yet): its storage's generation
+    is that number.  Without one every reader looks at everything, always.
+    """
+    generation = getattr(getattr(repository, "_storage", None), "generation", None)
+    return generation if isinstance(generation, int) else None
+
+
 class ChangeLog:
-    """A numbered log of data changes: the contact ids each touched, or None for anything.
+    """The app's writes, numbered: the contacts each touched (None: any) and the versions.
 
     Written from the storage thread and read on the UI thread.
     """
@@ -28,37 +46,50 @@ class ChangeLog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._serial = 0
-        self._entries: deque[tuple[int, frozenset[str] | None]] = deque(maxlen=KEPT)
+        self._entries: deque[tuple[int, frozenset[str] | None, int | None, int | None]] = deque(
+            maxlen=KEPT
+        )
 
     @property
     def serial(self) -> int:
-        """The number of the latest change (0 before the first)."""
+        """The number of the latest write logged (0 before the first)."""
         return self._serial
 
-    def note(self, contact_ids: Iterable[str] | None) -> None:
-        """A change touched these contacts (None: anything, as far as anyone knows)."""
+    def note(
+        self, contact_ids: Iterable[str] | None, before: int | None, after: int | None
+    ) -> None:
+        """A write touched these contacts (None: any), taking the data version from/to these."""
         ids = None if contact_ids is None else frozenset(contact_ids)
+        if before is None or after is None or after != before + 1:
+            ids = None  # more than this write changed the data (or nobody can tell)
         with self._lock:
             self._serial += 1
-            self._entries.append((self._serial, ids))
+            self._entries.append((self._serial, ids, before, after))
 
-    def since(self, serial: int) -> tuple[int, frozenset[str] | None]:
-        """(the serial now, the contacts touched after ``serial``; None if it may be anything).
+    def since(
+        self, serial: int, version: int | None, version_now: int | None
+    ) -> tuple[int, frozenset[str] | None]:
+        """(the latest write's serial, the contacts changed since a reader saw ``serial``).
 
-        A reader that has looked at nothing yet passes -1 and gets None.
+        The reader saw write ``serial`` at data ``version``; ``version_now`` is the
+        data version now, read before calling this.  The contacts are None when
+        anything may have changed: a write that touched unknown contacts, a change
+        nobody logged, or a reader that has seen nothing yet (-1).
         """
         with self._lock:
             now = self._serial
-            if serial == now:
-                return now, frozenset()
-            if serial < 0 or serial > now:
-                return now, None
-            entries = [ids for number, ids in self._entries if number > serial]
-        if len(entries) < now - serial:
+            entries = [entry for entry in self._entries if entry[0] > serial]
+        if version is None or version_now is None or not 0 <= serial <= now:
+            return now, None
+        if len(entries) != now - serial:
             return now, None  # some of them fell out of the log
         touched: set[str] = set()
-        for ids in entries:
-            if ids is None:
+        expected = version
+        for _, ids, before, after in entries:
+            if ids is None or before != expected or after is None:
                 return now, None
             touched |= ids
+            expected = after
+        if version_now != expected:
+            return now, None  # a write still under way, or a change from elsewhere
         return now, frozenset(touched)

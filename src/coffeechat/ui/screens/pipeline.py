@@ -27,6 +27,7 @@ from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import PIPELINE, Stage
 from coffeechat.storage.errors import NotFoundError
 from coffeechat.ui.board import Board
+from coffeechat.ui.changes import data_version
 from coffeechat.ui.screens.base import ContactActionsScreen
 from coffeechat.ui.widgets.cards import CardColumn
 
@@ -119,7 +120,9 @@ class PipelineScreen(ContactActionsScreen):
         self.board = Board()
         self._column_index = 0
         self._followed = 0  # the serial of the app's last change the selection followed
-        self._seen = -1  # the serial of the last change in the app's log the board has filed
+        #: The app's last write the board has filed, and the data version then.
+        self._seen = -1
+        self._version: int | None = None
         self._columns: list[CardColumn] = []
         self._said = ""  # the confirmation on the status line, while it is there
         self._said_timer: Timer | None = None
@@ -166,15 +169,16 @@ class PipelineScreen(ContactActionsScreen):
         now = self.now()
         settings = app.settings
         selected = self.selected_contact_id() if self.is_mounted else None
-        # The log first: a change saved after this is filed by the next reload.
-        serial, touched = app.changes.since(self._seen)
+        # The version first: a change made after this is filed by the next reload.
+        version = data_version(app.repository)
+        serial, touched = app.changes.since(self._seen, self._version, version)
         if touched is None or self.board.is_stale(now, settings):
             contacts = app.repository.contacts()
             changed = self.board.refresh(contacts, now, settings, self.filter_text)
         else:
             found = self._current(touched)
             changed = self.board.update(found, now, settings, self.filter_text)
-        self._seen = serial
+        self._seen, self._version = serial, version
         for stage, column in zip(PIPELINE, self.columns(), strict=True):
             if stage in changed or not column.is_current(now):
                 column.show_cards(self.board.cards(stage), now, partial(self.board.index_in, stage))
