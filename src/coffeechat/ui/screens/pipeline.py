@@ -33,6 +33,9 @@ from coffeechat.ui.widgets.cards import CardColumn
 
 #: How long a confirmation stays on the status line (then the filter's count, if any, is back).
 STATUS_SECONDS = 8.0
+#: How often the board looks whether a minute has passed: then every card is made again
+#: (what is due moves on), ~100 ms at 10,000 contacts, better between keys than in one.
+CLOCK_SECONDS = 5.0
 
 EMPTY_STATE = """\
 [b]No contacts yet.[/b]
@@ -151,6 +154,16 @@ class PipelineScreen(ContactActionsScreen):
         first = next((i for i, column in enumerate(columns) if column.card_count), 0)
         self._column_index = first
         self.set_focus(columns[first])
+
+    def on_mount(self) -> None:
+        """Draw, redraw on every change, and keep up with the clock between keys."""
+        super().on_mount()
+        self.set_interval(CLOCK_SECONDS, self._keep_time)
+
+    def _keep_time(self) -> None:
+        """A minute on (or new settings): refile everyone now, not on the next key."""
+        if self.is_current and self.board.is_stale(self.now(), self.coffeechat.settings):
+            self.reload()
 
     def columns(self) -> list[CardColumn]:
         """The five card columns, in stage order."""
