@@ -10,6 +10,7 @@ import pytest
 from textual.app import App
 from textual.command import CommandPalette
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from coffeechat.domain.clock import frozen_clock
 from coffeechat.domain.demo import demo_contacts
@@ -69,6 +70,11 @@ def highlighted_name(app: App[None], repo: Repository) -> str | None:
     """The name on the card or row the keys act on."""
     contact_id = app.screen.selected_contact_id()  # type: ignore[attr-defined]
     return repo.get(contact_id).name if contact_id else None
+
+
+def status_line(app: App[None]) -> str:
+    """What the board's status line says (the confirmations of board keys go there)."""
+    return str(app.screen.query_one("#status", Static).content)
 
 
 def card_ids(app: App[None], stage: Stage) -> list[str]:

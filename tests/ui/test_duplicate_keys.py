@@ -12,7 +12,7 @@ from coffeechat.ui.dialogs.finish import FinishDialog
 from coffeechat.ui.dialogs.prompts import ConfirmDialog
 from coffeechat.ui.screens.contact import ContactScreen
 from coffeechat.ui.screens.pipeline import PipelineScreen
-from tests.ui.conftest import SIZE, card_ids, seed
+from tests.ui.conftest import SIZE, card_ids, seed, status_line
 from tests.ui.test_meeting_mode import with_meeting
 
 
@@ -28,7 +28,7 @@ async def test_shift_d_deletes_after_asking_and_u_brings_them_back(app_factory, 
         await pilot.pause()
         assert repo.contacts(include_archived=True) == []
         assert card_ids(pilot.app, Stage.IDENTIFIED) == []
-        assert any("Deleted Grace Hopper" in n.message for n in pilot.app.toasts)
+        assert status_line(pilot.app).startswith("Deleted Grace Hopper.")
         await pilot.press("u")
         await pilot.pause()
         assert [c.id for c in repo.contacts()] == [contact.id]
@@ -70,7 +70,7 @@ async def test_shift_m_merges_a_picked_duplicate_and_u_takes_it_all_back(
         await pilot.pause()
         assert repo.get(keep.id).fields() == keep.fields()
         assert repo.get(other.id).fields() == other.fields()
-        assert any("Undid: merged Ada L. into Ada Lovelace" in n.message for n in pilot.app.toasts)
+        assert status_line(pilot.app) == "Undid: merged Ada L. into Ada Lovelace."
 
 
 async def test_n_warns_of_a_name_and_company_already_there_and_opens_them(

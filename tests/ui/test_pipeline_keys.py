@@ -17,7 +17,14 @@ from coffeechat.ui.screens.due import DueScreen
 from coffeechat.ui.screens.help import HelpScreen
 from coffeechat.ui.screens.pipeline import PipelineScreen
 from tests.conftest import settle_storage
-from tests.ui.conftest import SIZE, card_ids, highlighted_name, palette_answered, seed
+from tests.ui.conftest import (
+    SIZE,
+    card_ids,
+    highlighted_name,
+    palette_answered,
+    seed,
+    status_line,
+)
 
 
 async def test_n_adds_a_contact_from_the_form(app_factory, repo: Repository) -> None:
@@ -142,8 +149,9 @@ async def test_u_undoes_the_last_change_and_says_so(app_factory, repo, now) -> N
         await pilot.pause()
         assert repo.get(contact.id).stage is Stage.IDENTIFIED
         assert card_ids(pilot.app, Stage.IDENTIFIED) == [contact.id]
-        messages = [n.message for n in pilot.app.toasts]
-        assert any("Undid" in m for m in messages)
+        # Said on the board's status line, not in a toast mounted over the cards.
+        assert status_line(pilot.app) == "Undid: moved Edsger Dijkstra to Requested."
+        assert not any("Undid" in n.message for n in pilot.app.toasts)
         await pilot.press("u")
         await pilot.pause()
         assert any("Nothing to undo" in n.message for n in pilot.app.toasts)
@@ -213,10 +221,11 @@ async def test_slash_filters_as_you_type_and_escape_clears(app_factory, repo, no
         await pilot.press("slash", *"analyt")
         await pilot.pause()
         assert card_ids(pilot.app, Stage.IDENTIFIED) == [ada.id]
-        assert "1 of 2" in pilot.app.screen.sub_title
+        assert status_line(pilot.app) == "Filter “analyt”: 1 of 2 contacts."
         await pilot.press("escape")
         await pilot.pause()
         assert len(card_ids(pilot.app, Stage.IDENTIFIED)) == 2
+        assert status_line(pilot.app) == ""
         assert not pilot.app.screen.query_one("#filter").display
 
 

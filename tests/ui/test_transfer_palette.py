@@ -12,7 +12,7 @@ from coffeechat.storage.repository import Repository
 from coffeechat.transfer import export_bytes, write_private
 from coffeechat.ui import transfer_actions
 from coffeechat.ui.dialogs.prompts import ConfirmDialog
-from tests.ui.conftest import SIZE
+from tests.ui.conftest import SIZE, status_line
 
 DATA = Path(__file__).parent.parent / "data" / "interchange"
 
@@ -110,7 +110,7 @@ async def test_one_u_takes_back_a_whole_import_added_and_filled_in(
         await pilot.pause()
         assert [c.id for c in repo.contacts()] == [known.id]
         assert repo.get(known.id).company == ""
-        assert any("Undid: the import of people.csv" in t.message for t in pilot.app.toasts)
+        assert status_line(pilot.app).startswith("Undid: the import of people.csv")
 
 
 async def test_palette_help_keeps_acronyms_as_written(app_factory) -> None:
@@ -146,7 +146,7 @@ async def test_one_u_takes_back_a_backup_restore_and_it_can_be_restored_again(
         await pilot.press("u")
         await pilot.pause()
         assert [c.id for c in repo.contacts()] == [mine.id]
-        assert any("Undid: the import of backup.json" in t.message for t in pilot.app.toasts)
+        assert status_line(pilot.app).startswith("Undid: the import of backup.json")
         # what the dry run promises, the restore does: both come back
         await _restore(pilot, backup)
         restored = {c.name: c for c in repo.contacts()}

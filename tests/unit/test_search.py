@@ -8,7 +8,17 @@ from collections.abc import Callable
 import pytest
 
 from coffeechat.domain.model import Contact
-from coffeechat.domain.search import ContactLookupError, matches_filter, resolve, short_ids
+from coffeechat.domain.search import (
+    ContactLookupError,
+    Haystacks,
+    filter_words,
+    haystack,
+    matches_filter,
+    matches_words,
+    narrows,
+    resolve,
+    short_ids,
+)
 
 MakeContact = Callable[..., Contact]
 
@@ -164,3 +174,31 @@ def test_short_ids_are_eight_characters_unless_longer_is_needed(
     }
     for contact in people:
         assert resolve(people, short_ids(people)[contact.id]) is contact
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("", "a", True),
+        ("an", "ann", True),
+        ("ann", "an", False),  # erasing widens
+        ("ann acme", "acme anna", True),  # word order does not matter
+        ("ann", "ann b", True),  # another word narrows
+        ("ann b", "ann", False),
+        ("ab", "a b", False),  # two short words match more than one long one
+    ],
+)
+def test_narrows(old: str, new: str, expected: bool) -> None:
+    assert narrows(filter_words(old), filter_words(new)) is expected
+
+
+def test_haystacks_are_worked_out_once_per_contact_object(make_contact: MakeContact) -> None:
+    ada = make_contact("Ada Lovelace", company="Analytical Engines")
+    hay = Haystacks()
+    first = hay(ada)
+    assert first == haystack(ada) == "ada lovelace\nanalytical engines\n"
+    assert hay(ada) is first
+    renamed = dataclasses.replace(ada, name="Ada King")
+    assert hay(renamed) == "ada king\nanalytical engines\n"  # a new object: looked at again
+    assert matches_words(hay(renamed), filter_words("KING engines"))
+    assert not matches_words(hay(renamed), filter_words("lovelace"))

@@ -25,8 +25,56 @@ class ContactLookupError(UserError, LookupError):
 
 def matches_filter(contact: Contact, text: str) -> bool:
     """True if every word of ``text`` appears in the name, company or role."""
-    haystack = f"{contact.name}\n{contact.company}\n{contact.role}".casefold()
-    return all(word in haystack for word in text.casefold().split())
+    return matches_words(haystack(contact), filter_words(text))
+
+
+def haystack(contact: Contact) -> str:
+    """What a filter looks in: the name, company and role, case-folded (one per line)."""
+    return f"{contact.name}\n{contact.company}\n{contact.role}".casefold()
+
+
+def filter_words(text: str) -> tuple[str, ...]:
+    """The words of a typed filter, case-folded: each must appear for a contact to match."""
+    return tuple(text.casefold().split())
+
+
+def matches_words(hay: str, words: Sequence[str]) -> bool:
+    """True if every one of ``words`` (from ``filter_words``) is in ``hay`` (``haystack``)."""
+    return all(word in hay for word in words)
+
+
+def narrows(old: Sequence[str], new: Sequence[str]) -> bool:
+    """True if whatever matches ``new`` also matches ``old`` (each old word is inside a new one).
+
+    Typing on at the end of a filter narrows it: only what matched before
+    need be looked at again.
+    """
+    return all(any(word in longer for longer in new) for word in old)
+
+
+class Haystacks:
+    """Each contact's ``haystack``, worked out once per contact object.
+
+    Contacts are immutable and the repository hands out the same object
+    until one changes, so the object (not the id) says whether the cached
+    text still holds.
+    """
+
+    def __init__(self) -> None:
+        self._cached: dict[str, tuple[Contact, str]] = {}
+
+    def __call__(self, contact: Contact) -> str:
+        """The contact's haystack (from the cache when the contact is the same object)."""
+        cached = self._cached.get(contact.id)
+        if cached is not None and cached[0] is contact:
+            return cached[1]
+        text = haystack(contact)
+        self._cached[contact.id] = (contact, text)
+        return text
+
+    def forget(self, contact_id: str) -> None:
+        """Drop a contact no longer shown (deleted, archived)."""
+        self._cached.pop(contact_id, None)
 
 
 def resolve(contacts: Sequence[Contact], text: str) -> Contact:

@@ -309,6 +309,12 @@ class Repository:
         return changed
 
     @property
+    def version(self) -> int:
+        """A number that moves whenever the data in memory does: one step for each change
+        saved here, any number for a re-read of what another process wrote."""
+        return self._storage.generation
+
+    @property
     def pending(self) -> int:
         """Saved changes held in the journal only, not yet in the file itself."""
         return self._storage.pending

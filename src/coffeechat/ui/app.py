@@ -34,9 +34,11 @@ from coffeechat.paths import stylesheet
 from coffeechat.storage.errors import USER_FACING_ERRORS, StorageError
 from coffeechat.storage.repository import Repository
 from coffeechat.ui import actions
+from coffeechat.ui.changes import ChangeLog, data_version
 from coffeechat.ui.commands import BindingsProvider
 from coffeechat.ui.factory import MODES, SCREENS, mode_factory
 from coffeechat.ui.keynames import is_key_name
+from coffeechat.ui.screens.app_screen import AppScreen
 from coffeechat.ui.undo import UndoEntry, UndoStack
 
 T = TypeVar("T")
@@ -109,6 +111,8 @@ class CoffeechatApp(App[None]):
         self.undo_stack = UndoStack()
         #: Published after any change to the data, ours or another process's.
         self.data_changed: Signal[None] = Signal(self, "data_changed")
+        #: Which contacts each change touched (or "anything"): the board re-files only those.
+        self.changes = ChangeLog()
         self._storage_broken = False
         #: The toasts shown so far (the last 100), oldest first, as shown: what tests
         #: read instead of Textual's private list, which also forgets expired toasts.
@@ -313,29 +317,42 @@ class CoffeechatApp(App[None]):
         else:
             self._compact_failed = None
 
-    def _in_storage_thread(self, change: Callable[[], T]) -> T | _Failed:
+    def _in_storage_thread(
+        self, change: Callable[[], T], touches: Callable[[T], Iterable[str]] | None = None
+    ) -> T | _Failed:
+        """Run ``change``; log the contacts it ``touches`` (unknown: anything) for the board."""
         with self._storage_lock:
+            before = data_version(self.repository)
             try:
-                return change()
+                result = change()
             except USER_FACING_ERRORS as error:
+                self.changes.note(None, before, data_version(self.repository))
                 return _Failed(full_sentence(str(error)), for_now=isinstance(error, StorageError))
             finally:
                 self._changed_at = time.monotonic()
+            touched = None if touches is None else touches(result)
+            self.changes.note(touched, before, data_version(self.repository))
+            return result
 
-    async def _attempt(self, change: Callable[[], T]) -> T | _Failed:
+    async def _attempt(
+        self, change: Callable[[], T], touches: Callable[[T], Iterable[str]] | None = None
+    ) -> T | _Failed:
         """Run a repository change in a thread worker, one at a time."""
         worker = self.run_worker(
-            partial(self._in_storage_thread, change), thread=True, group=STORAGE
+            partial(self._in_storage_thread, change, touches), thread=True, group=STORAGE
         )
         return await worker.wait()
 
-    async def try_save(self, change: Callable[[], T]) -> T | str:
+    async def try_save(
+        self, change: Callable[[], T], touches: Callable[[T], Iterable[str]] | None = None
+    ) -> T | str:
         """Run a repository change in a thread worker; the result, or the error sentence.
 
         The screen keeps drawing and taking keys meanwhile, even while another
-        process holds the file's lock.
+        process holds the file's lock.  ``touches`` names the contacts the
+        change touched, from its result; without it any contact may have changed.
         """
-        outcome = await self._attempt(change)
+        outcome = await self._attempt(change, touches)
         if isinstance(outcome, _Failed):
             # The change read the file first: if another process had changed it (the
             # usual reason a change fails), the poll will see no news; redraw now.
@@ -368,7 +385,7 @@ class CoffeechatApp(App[None]):
         ``describe`` gives (what undo will call it, the toast) for the saved
         contact and event.  Returns the contact, or None if nothing was saved.
         """
-        result = await self.try_save(change)
+        result = await self.try_save(change, lambda saved: (saved[0].id,))
         if isinstance(result, str):
             self.notify(result, title="Not saved", severity="error", timeout=8)
             return None
@@ -389,7 +406,7 @@ class CoffeechatApp(App[None]):
             undo_description, toast = said
             self.undo_stack.push(UndoEntry.single(contact.id, event.id, undo_description))
             self.changed(contact.id)
-            self.notify(toast, timeout=4)
+            self.confirm(toast)
         self.data_changed.publish(None)
 
     # -- actions ------------------------------------------------------------
@@ -429,7 +446,19 @@ class CoffeechatApp(App[None]):
             if len(contacts) == 1:  # an import or a meeting's referrals: stay put
                 self.changed(contacts.pop())
             self.data_changed.publish(None)
-            self.notify(f"Undid: {entry.description}.", timeout=4)
+            self.confirm(f"Undid: {entry.description}.")
+
+    def confirm(self, message: str) -> None:
+        """Say a change was made: on the screen's status line if it has one, else in a toast.
+
+        A toast is a widget mounted over the screen (two full-screen layouts
+        to show it and two to take it away); the board's status line is one
+        line redrawn in place.  Errors and warnings stay toasts.
+        """
+        screen = next((s for s in reversed(self.screen_stack) if not s.is_modal), None)
+        if isinstance(screen, AppScreen) and screen.show_status(printable(message)):
+            return
+        self.notify(message, timeout=4)
 
     def changed(self, contact_id: str) -> None:
         """Say which contact the change about to be drawn was about (see ``last_change``)."""

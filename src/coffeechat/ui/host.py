@@ -17,6 +17,7 @@ from coffeechat.domain.clock import Clock
 from coffeechat.domain.model import Contact, Event
 from coffeechat.domain.rules import Settings
 from coffeechat.storage.repository import Repository
+from coffeechat.ui.changes import ChangeLog
 from coffeechat.ui.undo import UndoStack
 
 T = TypeVar("T")
@@ -32,6 +33,8 @@ class Host(Protocol):
     clock: Clock
     undo_stack: UndoStack
     data_changed: Signal[None]
+    #: Which contacts each change touched, or "anything" (see ``coffeechat.ui.changes``).
+    changes: ChangeLog
     #: (a serial, the contact id) of the session's latest change or undo.
     last_change: tuple[int, str | None]
 

@@ -53,6 +53,10 @@ class AppScreen(Screen[ResultT]):
         """The app clock's time (frozen in tests and with COFFEECHAT_NOW)."""
         return self.coffeechat.clock()
 
+    def show_status(self, message: str) -> bool:
+        """Show a routine confirmation on the screen's own status line; False if it has none."""
+        return False
+
     def redraw_on_change(self, redraw: Callable[[], object]) -> None:
         """Call ``redraw`` after every change to the data, while this screen is mounted."""
         self.coffeechat.data_changed.subscribe(self, lambda _: redraw())

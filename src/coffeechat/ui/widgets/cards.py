@@ -4,11 +4,16 @@ A column may hold 10,000 contacts.  Every card is exactly ``CARD_HEIGHT``
 lines, so the column knows its height without measuring anything, and
 ``render_line`` builds just the lines the terminal shows: painting,
 scrolling and refreshing cost what one screenful costs, whatever N is.
+
+A keystroke lays nothing out: the column's size never depends on its
+cards, so a new card count changes only the scrollable height, set without
+the full-screen layout Textual would run for it; and each card's lines are
+worked out once per card, width and minute, not on every repaint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
@@ -22,6 +27,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from coffeechat.domain.humanize import span
 from coffeechat.domain.model import Contact, printable
@@ -291,11 +297,17 @@ class CardColumn(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._edges = (False, False)
-        self._cards: list[Card] = []
-        self._ids: list[str] = []
+        self._cards: Sequence[Card] = ()
         self._cursor = 0
+        self._selected: str | None = None  # the contact under the cursor
         self._now: datetime | None = None
         self._height = CARD_HEIGHT  # lines per card: more when the column is wide
+        #: Each card's lines, by id(card) (the card is kept, so no id is reused), for the
+        #: minute and ``_look`` they were drawn for: as text segments, and (once drawn
+        #: unselected) as the strips themselves.
+        self._lines: dict[int, tuple[Card, list[list[Segment]], list[Strip] | None]] = {}
+        #: What every line's drawing depends on: the base style, the width, NO_COLOR.
+        self._look: tuple[Style, int, bool] = (Style(), 0, False)
 
     @property
     def card_height(self) -> int:
@@ -308,21 +320,48 @@ class CardColumn(ScrollView, can_focus=True):
 
     # -- data ------------------------------------------------------------
 
-    def show_cards(self, cards: Sequence[Card], now: datetime) -> None:
-        """Show these cards in this order, keeping the cursor on the same contact."""
-        if self._now == now and _same_cards(self._cards, cards):
-            return  # nothing to redraw: skip the repaint
-        current = self.selected_id
-        self._cards = list(cards)
-        self._ids = [card.contact.id for card in self._cards]
+    def show_cards(
+        self,
+        cards: Sequence[Card],
+        now: datetime,
+        find: Callable[[str], int | None] | None = None,
+    ) -> None:
+        """Show these cards in this order, keeping the cursor on the same contact.
+
+        ``cards`` may be the board's own list, changed in place later: the board
+        calls this again after every change to it.  ``find`` says where a contact's
+        card is now (else the column looks for it, card by card).
+        """
+        self._cards = cards
+        if now != self._now:
+            self._lines.clear()  # "3d in stage" and the badges depend on the time
         self._now = now
-        if current is not None and current in self._ids:
-            self._cursor = self._ids.index(current)
-        else:
-            self._cursor = max(0, min(self._cursor, len(self._cards) - 1))
-        self.virtual_size = Size(self.size.width, len(self._cards) * self._height)
+        if len(self._lines) > 4 * 1024:
+            self._lines.clear()  # cards since replaced: let them go
+        at = None
+        if self._selected is not None:
+            at = find(self._selected) if find is not None else self._find(self._selected)
+        self._cursor = at if at is not None else max(0, min(self._cursor, len(cards) - 1))
+        self._selected = cards[self._cursor].contact.id if cards else None
+        self._fit_virtual_size()
         self.refresh()
         self._scroll_to_cursor()
+
+    def _find(self, contact_id: str) -> int | None:
+        ids = (card.contact.id for card in self._cards)
+        return next((i for i, shown in enumerate(ids) if shown == contact_id), None)
+
+    def _fit_virtual_size(self) -> None:
+        """The scrollable height for this many cards, set without a full-screen layout.
+
+        Assigning ``virtual_size`` lays out the whole screen (~10 ms at 120x40);
+        the column's own size does not depend on it and its scrollbar is always
+        "shown" (``overflow-y: scroll``, zero wide), so nothing else moves.
+        """
+        size = Size(self.size.width, len(self._cards) * self._height)
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)  # keeps the scroll offset inside the new height
 
     def is_current(self, now: datetime) -> bool:
         """False once the "days in stage" on screen may be out of date (a minute on)."""
@@ -331,7 +370,7 @@ class CardColumn(ScrollView, can_focus=True):
     @property
     def ids(self) -> list[str]:
         """The contact ids shown, top to bottom."""
-        return list(self._ids)
+        return [card.contact.id for card in self._cards]
 
     @property
     def card_count(self) -> int:
@@ -346,13 +385,14 @@ class CardColumn(ScrollView, can_focus=True):
     @property
     def selected_id(self) -> str | None:
         """The highlighted contact's id."""
-        return self._ids[self._cursor] if self._cards else None
+        return self._selected  # kept apart: the board changes the list before it says so
 
     def move_cursor(self, index: int) -> None:
         """Highlight card ``index`` (clamped) and scroll it into view."""
         if not self._cards:
             return
         old, self._cursor = self._cursor, max(0, min(index, len(self._cards) - 1))
+        self._selected = self._cards[self._cursor].contact.id
         if old != self._cursor:
             self.refresh_lines(old * self._height - self.scroll_offset.y, self._height)
             self.refresh_lines(self._cursor * self._height - self.scroll_offset.y, self._height)
@@ -422,43 +462,69 @@ class CardColumn(ScrollView, can_focus=True):
         if height != self._height:
             self._height = height
             self.refresh()
-        self.virtual_size = Size(self.size.width, len(self._cards) * self._height)
+        self._lines.clear()
+        self._fit_virtual_size()
         self._scroll_to_cursor()
 
     # -- drawing -----------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Draw the lines in ``crop``: what every line shares is looked up once, here."""
+        look = (self.rich_style, self.scrollable_content_region.width, self.app.no_color)
+        if look != self._look:
+            self._look = look
+            self._lines.clear()  # drawn for another width, theme or colour setting
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         """Draw one visible line: part of a card, or blank past the last one."""
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        base, width, _ = self._look
         index, part = divmod(y + self.scroll_offset.y, self._height)
         if index >= len(self._cards) or self._now is None:
             return Strip.blank(width, base)
-        text = card_lines(self._cards[index], self._now, self._card_width())[part]
-        style = base
-        marker = Segment(" ", base)
-        if index == self._cursor:
-            focused = "" if self.has_focus else "-blurred"
-            style = base + self.get_component_rich_style(f"card-column--cursor{focused}")
-            if self.has_focus:
-                color = self.get_component_rich_style("card-column--marker").color
-                marker = Segment(MARKER, style + Style(color=color, bold=True))
-            else:
-                marker = Segment(" ", style)
-        text.truncate(width - 1, overflow="ellipsis")
+        card = self._cards[index]
+        if index != self._cursor:
+            return self._card_strips(card)[part]
+        focused = "" if self.has_focus else "-blurred"
+        style = base + self.get_component_rich_style(f"card-column--cursor{focused}")
+        marker = Segment(" ", style)
+        if self.has_focus:
+            color = self.get_component_rich_style("card-column--marker").color
+            marker = Segment(MARKER, style + Style(color=color, bold=True))
+        return self._strip(self._card_segments(card)[part], marker, style)
+
+    def _strip(self, pieces: Sequence[Segment], marker: Segment, style: Style) -> Strip:
+        """A line of a card: the marker column, then the text on ``style``."""
         # NO_COLOR: a badge's red turns into a grey hardly darker than the background;
         # without its colour it keeps its weight (bold, reverse) on the readable text colour.
-        plain = self.app.no_color
+        _, width, plain = self._look
         segments = [marker]
-        for piece in text.render(self.app.console):
+        for piece in pieces:
             own = piece.style.without_color if plain and piece.style else piece.style
             segments.append(Segment(piece.text, style + own if own else style))
         return Strip(segments).crop_extend(0, width, style).simplify()
 
+    def _card_strips(self, card: Card) -> list[Strip]:
+        """The card's lines drawn as they are when it is not the selected card; cached."""
+        cached = self._lines.get(id(card))
+        if cached is not None and cached[0] is card and cached[2] is not None:
+            return cached[2]
+        base = self._look[0]
+        marker = Segment(" ", base)
+        strips = [self._strip(pieces, marker, base) for pieces in self._card_segments(card)]
+        self._lines[id(card)] = (card, self._card_segments(card), strips)
+        return strips
 
-def _same_cards(old: Sequence[Card], new: Sequence[Card]) -> bool:
-    # Contacts are immutable and the repository hands out the same object
-    # until it changes, so identity is the cheap, exact test.
-    return len(old) == len(new) and all(
-        a.contact is b.contact and a.due == b.due for a, b in zip(old, new, strict=True)
-    )
+    def _card_segments(self, card: Card) -> list[list[Segment]]:
+        """The card's lines cut to the column's width, as text segments; cached."""
+        cached = self._lines.get(id(card))
+        if cached is not None and cached[0] is card:
+            return cached[1]
+        assert self._now is not None
+        width = self._look[1]
+        lines = []
+        for text in card_lines(card, self._now, self._card_width()):
+            text.truncate(width - 1, overflow="ellipsis")
+            lines.append(list(text.render(self.app.console)))
+        self._lines[id(card)] = (card, lines, None)
+        return lines
