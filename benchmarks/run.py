@@ -233,7 +233,11 @@ def bare_session(setup: Setup, figures: Figures) -> None:
         for count in range(1, 4):
             start = term.press(b"a")
             shown = f"{PRESSED} {count}"
-            burst = term.wait_for(lambda text, s=shown: s in text, start, f"bare app's {shown}")
+
+            def counted(text: str, shown: str = shown) -> bool:
+                return shown in text
+
+            burst = term.wait_for(counted, start, f"bare app's {shown}")
             figures.bare_key.add(burst.frame_at * 1000)
             term.settle()
         figures.bare_rss.add(term.peak_rss_kib() / 1024)
