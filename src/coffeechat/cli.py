@@ -44,6 +44,7 @@ from coffeechat.domain.text import escaped as visible
 from coffeechat.domain.text import sentence
 from coffeechat.environment import clock_from_environment
 from coffeechat.paths import default_db_path, resolve_config_path, resolve_db_path, user_path
+from coffeechat.storage.atomic import gc_paused
 from coffeechat.storage.repository import Repository, new_id
 
 if TYPE_CHECKING:
@@ -285,7 +286,7 @@ def _run_command(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         read_only = args.command in READ_ONLY_COMMANDS | LOOK_FIRST_COMMANDS or getattr(
             args, "dry_run", False
         )
-        with _collector_paused():
+        with gc_paused():  # reading makes many objects, none garbage
             repository = Repository(path, create=not read_only)
             if args.command in READ_ONLY_COMMANDS and not repository.exists():
                 return _fail(_no_database(path))
@@ -297,23 +298,6 @@ def _run_command(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         return status
     except UserError as error:
         return _fail(str(error))
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No garbage collection while a command reads and builds.
-
-    Reading a large file makes hundreds of thousands of objects, none of
-    them garbage; the collector walked them again and again (45% of the
-    time ``due`` spent building contacts).  A command is one short process.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _crashed(error: BaseException) -> int:
