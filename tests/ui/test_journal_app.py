@@ -154,3 +154,28 @@ def test_leaving_with_nothing_in_the_journal_touches_nothing(
         db_path.parent.chmod(0o700)
     assert capsys.readouterr().err == ""
     assert sorted(p.name for p in db_path.parent.iterdir()) == before
+
+
+async def test_a_bad_line_appended_to_the_journal_is_said_once_and_never_stops_the_app(
+    app_factory: Callable[[], CoffeechatApp],
+    repo: Repository,
+    now: datetime,
+    db_path: Path,
+) -> None:
+    seed(repo, now, "Edsger Dijkstra")
+    seed(repo, now, "Barbara Liskov")
+    async with app_factory().run_test(size=SIZE) as pilot:
+        app = pilot.app
+        assert isinstance(app, CoffeechatApp)
+        with journal_of(db_path).open("ab") as journal:  # a hand edit, or a broken sync
+            journal.write(b'{"puts":[["contacts","1",{"id":"x"}]]}\n')
+        before = db_path.read_bytes(), journal_of(db_path).read_bytes()
+        await idle_poll(app)
+        for key in ("d", "p", "d", "p"):  # every screen reads the contacts again
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.is_running
+        problems = [str(t.message) for t in app.toasts if t.title == "Database problem"]
+        assert len(problems) == 1, problems
+        assert "line 4 of its journal" in problems[0]
+        assert (db_path.read_bytes(), journal_of(db_path).read_bytes()) == before

@@ -292,13 +292,17 @@ class CoffeechatApp(App[None]):
     def _outside_check_done(self, changed: bool, problem: str | None) -> None:
         self._checking = False
         if problem is not None:
-            if not self._storage_broken:
-                self._storage_broken = True
-                self.notify(problem, title="Database problem", severity="error", timeout=30)
+            self.storage_problem(problem)
             return
         self._storage_broken = False
         if changed:
             self.data_changed.publish(None)
+
+    def storage_problem(self, problem: str) -> None:
+        """Say (once, until the file reads again) that the file cannot be read."""
+        if not self._storage_broken:
+            self._storage_broken = True
+            self.notify(problem, title="Database problem", severity="error", timeout=30)
 
     def _compact(self) -> None:
         """Fold the journal into the file (in the storage thread); say once if it cannot."""

@@ -41,6 +41,9 @@ class Host(Protocol):
     def changed(self, contact_id: str) -> None:
         """Say which contact the change about to be drawn was about (the board selects it)."""
 
+    def storage_problem(self, problem: str) -> None:
+        """Say (once, until the file reads again) that the file cannot be read."""
+
     @property
     def settings(self) -> Settings:
         """The reminder settings from the database."""

@@ -11,6 +11,8 @@ from textual import events, on
 from textual.binding import ActiveBinding
 from textual.screen import Screen
 
+from coffeechat.domain.words import full_sentence
+from coffeechat.storage.errors import StorageError
 from coffeechat.ui.host import Host
 
 ResultT = TypeVar("ResultT")
@@ -59,7 +61,19 @@ class AppScreen(Screen[ResultT]):
 
     def redraw_on_change(self, redraw: Callable[[], object]) -> None:
         """Call ``redraw`` after every change to the data, while this screen is mounted."""
-        self.coffeechat.data_changed.subscribe(self, lambda _: redraw())
+        self.coffeechat.data_changed.subscribe(self, lambda _: self.guarded(redraw))
+
+    def guarded(self, redraw: Callable[[], object]) -> None:
+        """Run ``redraw``; a file that no longer reads is said in a toast, not a crash.
+
+        Another process (a sync, a hand edit) may leave the file or its journal
+        unreadable at any moment: the screen keeps what it showed, nothing is
+        written, and the app says what is wrong with which file.
+        """
+        try:
+            redraw()
+        except StorageError as error:
+            self.coffeechat.storage_problem(full_sentence(str(error)))
 
     def on_unmount(self) -> None:
         """Stop listening at once: the signal would hold a popped screen until its next change."""

@@ -52,7 +52,7 @@ class ContactActionsScreen(AppScreen[None]):
     def on_mount(self) -> None:
         """Redraw now, and whenever the data changes (while in the mode on show)."""
         self.redraw_on_change(self._reload_if_shown)
-        self.reload()
+        self.guarded(self.reload)
 
     def _reload_if_shown(self) -> None:
         """Redraw now, unless this screen is in another mode: it redraws when shown again.
@@ -65,7 +65,7 @@ class ContactActionsScreen(AppScreen[None]):
 
     def on_screen_resume(self) -> None:
         """Redraw on return: time has passed and other screens may have changed things."""
-        self.reload()
+        self.guarded(self.reload)
 
     def reload(self) -> None:
         """Redraw from the repository; subclasses implement it."""

@@ -48,12 +48,12 @@ class NetworkScreen(AppScreen[None]):
         """Draw, redraw on change, focus the tree."""
         self.sub_title = "Network"
         self.redraw_on_change(self.reload)
-        self.reload()
+        self.guarded(self.reload)
         self.query_one(Tree).focus()
 
     def on_screen_resume(self) -> None:
         """Redraw on return (a contact page may have changed things)."""
-        self.reload()
+        self.guarded(self.reload)
 
     def reload(self) -> None:
         """Rebuild the tree from every contact (archived ones too: they still introduced people)."""
