@@ -728,7 +728,7 @@ class AtomicJSONStorage(Storage):
             raise StorageError(f"Cannot read {self.path}: {_reason(error)}.") from error
         if raw.startswith(codecs.BOM_UTF8):  # some Windows editors add one; JSON has none
             raw = raw[len(codecs.BOM_UTF8) :]
-        if not raw.strip():
+        if not raw or raw.isspace():  # (strip() would copy the whole file to find out)
             raise self._corrupt("the file is empty")
         try:
             data = orjson.loads(raw)
