@@ -187,3 +187,22 @@ async def test_the_due_list_catches_up_with_the_board_when_shown_again(
         await pilot.pause()
         assert pilot.app.screen is due
         assert not any(item.contact_id == met.id for item in due.items.values())
+
+
+async def test_the_board_is_refiled_in_the_same_step_as_the_filter_box_takes_the_key(
+    app_factory: Callable[[], CoffeechatApp], repo: Repository, now: Any
+) -> None:
+    """No message in between: the box and the cards are repainted in one frame."""
+    seed(repo, now, "Ana Ruiz")
+    seed(repo, now, "Ben Okafor")
+    async with app_factory().run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, PipelineScreen)
+        box = screen.query_one("#filter")
+        box.value = "ana"  # type: ignore[attr-defined]
+        # Checked before anything else runs: no pause, no message handled.
+        assert screen.filter_text == "ana"
+        assert [c.contact.name for c in screen.board.cards(Stage.IDENTIFIED)] == ["Ana Ruiz"]
+        assert status_line(pilot.app).startswith("Filter “ana”: 1 of 2")

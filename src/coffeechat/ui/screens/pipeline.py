@@ -8,9 +8,9 @@ the status line and the filter box all keep their size).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -56,6 +56,18 @@ class FilterInput(Input):
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def __init__(self, on_value: Callable[[str], object], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._on_value = on_value
+
+    def watch_value(self, value: str) -> None:
+        """Re-file the board in the same step as the box takes the key.
+
+        Through ``Input.Changed`` (a message, handled later) the box was often
+        repainted in one frame and the cards a frame after it.
+        """
+        self._on_value(value)
 
 
 class SteadyFooter(Footer):
@@ -134,7 +146,12 @@ class PipelineScreen(ContactActionsScreen):
         """Header, the (hidden) filter, the board, the empty state, the footer."""
         yield Header()
         # Disabled while hidden so focus can never land in it unseen.
-        yield FilterInput(placeholder="Filter by name, company or role", id="filter", disabled=True)
+        yield FilterInput(
+            self._filter_changed,
+            placeholder="Filter by name, company or role",
+            id="filter",
+            disabled=True,
+        )
         with Horizontal(id="board"):
             for stage in PIPELINE:
                 with Vertical(classes="column", id=f"col-{stage.value}"):
@@ -376,9 +393,9 @@ class PipelineScreen(ContactActionsScreen):
         self.refresh_bindings()
         self.set_focus(self.columns()[self._column_index])
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.filter_text = event.value.strip()
+    def _filter_changed(self, value: str) -> None:
+        """The filter box's text changed (called by the box as it takes the key)."""
+        self.filter_text = value.strip()
         self._said = ""  # typing: what the filter matches is the news now
         self.reload()
         self._set_status(self._filter_summary())
