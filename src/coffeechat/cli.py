@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import json
 import os
 import shutil
@@ -650,9 +649,7 @@ def _run_tui(args: argparse.Namespace, env: Mapping[str, str], clock: Clock) -> 
     config = read_config(path, required=chosen)
     # Loading the file and building the board make objects that all live on:
     # no collection until the board has drawn (the app resumes it then).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         if args.demo:
             from coffeechat.domain.demo import demo_contacts
 
@@ -665,9 +662,6 @@ def _run_tui(args: argparse.Namespace, env: Mapping[str, str], clock: Clock) -> 
                 shutil.rmtree(folder, ignore_errors=True)
         path = resolve_db_path(getattr(args, "db", None), env)
         return _launch(Repository(path, journal=True), clock, config)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _launch(repository: Repository, clock: Clock, config: Config) -> int:
