@@ -57,6 +57,7 @@ from coffeechat.storage.errors import (
     DatabaseWriteError,
     StorageError,
 )
+from coffeechat.storage.journal import canonical_key
 
 Data = dict[str, dict[str, Any]]
 Stamp = tuple[int, int, int, int]
@@ -742,7 +743,7 @@ class AtomicJSONStorage(Storage):
         if _may_repeat_keys(raw, data):
             data = _tables_keeping_repeats(raw.decode("utf-8"))
         for name, table in data.items():
-            if not all(_canonical(key) for key in table):
+            if not all(canonical_key(key) for key in table):
                 data[name] = _renumbered(table)
         self._reset_journal()
         present: set[bytes] = set()
@@ -946,17 +947,6 @@ def _tables_keeping_repeats(text: str) -> Data:
     return tables
 
 
-def _canonical(key: str) -> bool:
-    """Whether TinyDB's int() doc id turns back into exactly this key (and int() can read it:
-    Python refuses 4,300 digits; coffeechat never writes more than a few)."""
-    return (
-        key.isascii()
-        and key.isdigit()
-        and len(key) <= 18
-        and (key == "0" or not key.startswith("0"))
-    )
-
-
 def _renumbered(table: dict[str, Any]) -> dict[str, Any]:
     """The table with every record kept, each under a key no other record maps to.
 
@@ -965,12 +955,12 @@ def _renumbered(table: dict[str, Any]) -> dict[str, Any]:
     doc id at all.  Canonical keys stay; "007" becomes "7" if that is free;
     anything else gets the next free number, in file order.
     """
-    result = {key: record for key, record in table.items() if _canonical(key)}
-    strays = [(key, record) for key, record in table.items() if not _canonical(key)]
+    result = {key: record for key, record in table.items() if canonical_key(key)}
+    strays = [(key, record) for key, record in table.items() if not canonical_key(key)]
     later = []
     for key, record in strays:
         number = key.lstrip("0") or "0"  # int() refuses 4,300 digits, leading zeros too
-        if key.isascii() and key.isdigit() and _canonical(number) and number not in result:
+        if key.isascii() and key.isdigit() and canonical_key(number) and number not in result:
             result[number] = record
         else:
             later.append(record)

@@ -149,7 +149,7 @@ def _change(line: bytes, number: int) -> list[Put]:
             or len(put) != 3
             or not isinstance(put[0], str)
             or not isinstance(put[1], str)
-            or not _canonical_key(put[1])
+            or not canonical_key(put[1])
             or not isinstance(put[2], dict)
         ):
             raise JournalError(f"{_where(number)} holds a record that is not table, key, record")
@@ -159,8 +159,9 @@ def _change(line: bytes, number: int) -> list[Put]:
     return checked
 
 
-def _canonical_key(key: str) -> bool:
-    """Whether ``key`` is a record number as coffeechat writes it ("12", never "012" or "x").
+def canonical_key(key: str) -> bool:
+    """Whether ``key`` is a record number as coffeechat writes it ("12", never "012" or "x"),
+    so TinyDB's int() doc id turns back into exactly this key.
 
     Not past 18 digits: coffeechat counts from 1, and Python refuses to read
     4,300 digits as a number at all.

@@ -58,6 +58,7 @@ from coffeechat.storage.errors import (
     NotFoundError,
     SettingsClashError,
 )
+from coffeechat.storage.journal import canonical_key
 
 _BUILTINS = {question.id: question for question in BUILTIN_QUESTIONS}
 
@@ -828,7 +829,7 @@ class Repository:
         for key, record in records:
             if key is None:
                 if not next_id:
-                    next_id = max((int(k) for k in table if _numeric(k)), default=0) + 1
+                    next_id = max((int(k) for k in table if canonical_key(k)), default=0) + 1
                 key, next_id = str(next_id), next_id + 1
             elif key not in table:
                 raise NotFoundError(f"record {key} is no longer in '{table_name}'")
@@ -856,6 +857,9 @@ class Repository:
 
     def _sync_records(self, keys: set[str]) -> None:
         """Re-read only the contact records another process's journal lines touched."""
+        if not keys:  # a fold, a setting or a question: the contacts are as they were
+            self._cache_generation = self._storage.generation
+            return
         table = (self._storage.read() or {}).get(CONTACTS, {})
         contacts, doc_ids = dict(self._contacts), dict(self._doc_ids)
         at_key = {doc_id: contact_id for contact_id, doc_id in doc_ids.items()}
@@ -1035,10 +1039,6 @@ class Repository:
         """
         table = (self._storage.read() or {}).get(CONTACTS, {})
         return [table[key] for key in sorted(table, key=int)]
-
-
-def _numeric(key: str) -> bool:
-    return key.isascii() and key.isdigit()
 
 
 _Record = TypeVar("_Record", Question, Settings)
