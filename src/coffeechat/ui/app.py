@@ -34,7 +34,7 @@ from coffeechat.paths import stylesheet
 from coffeechat.storage.errors import USER_FACING_ERRORS, StorageError
 from coffeechat.storage.repository import Repository
 from coffeechat.ui import actions
-from coffeechat.ui.changes import ChangeLog, data_version
+from coffeechat.ui.changes import ChangeLog
 from coffeechat.ui.commands import BindingsProvider
 from coffeechat.ui.factory import MODES, SCREENS, mode_factory
 from coffeechat.ui.keynames import is_key_name
@@ -326,16 +326,16 @@ class CoffeechatApp(App[None]):
     ) -> T | _Failed:
         """Run ``change``; log the contacts it ``touches`` (unknown: anything) for the board."""
         with self._storage_lock:
-            before = data_version(self.repository)
+            before = self.repository.version
             try:
                 result = change()
             except USER_FACING_ERRORS as error:
-                self.changes.note(None, before, data_version(self.repository))
+                self.changes.note(None, before, self.repository.version)
                 return _Failed(full_sentence(str(error)), for_now=isinstance(error, StorageError))
             finally:
                 self._changed_at = time.monotonic()
             touched = None if touches is None else touches(result)
-            self.changes.note(touched, before, data_version(self.repository))
+            self.changes.note(touched, before, self.repository.version)
             return result
 
     async def _attempt(

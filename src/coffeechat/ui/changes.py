@@ -20,19 +20,8 @@ import threading
 from collections import deque
 from collections.abc import Iterable
 
-from coffeechat.storage.repository import Repository
-
 #: How many writes are remembered; a reader further behind than that looks at everything.
 KEPT = 256
-
-
-def data_version(repository: Repository) -> int:
-    """A number that changes whenever the repository's data in memory does.
-
-    Its own writes (one step each) and every re-read of a file another
-    process changed count.
-    """
-    return repository.version
 
 
 class ChangeLog:

@@ -27,7 +27,6 @@ from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import PIPELINE, Stage
 from coffeechat.storage.errors import NotFoundError
 from coffeechat.ui.board import Board
-from coffeechat.ui.changes import data_version
 from coffeechat.ui.screens.base import ContactActionsScreen
 from coffeechat.ui.widgets.cards import CardColumn
 
@@ -200,7 +199,7 @@ class PipelineScreen(ContactActionsScreen):
         settings = app.settings
         selected = self.selected_contact_id() if self.is_mounted else None
         # The version first: a change made after this is filed by the next reload.
-        version = data_version(app.repository)
+        version = app.repository.version
         serial, touched = app.changes.since(self._seen, self._version, version)
         if touched is None or self.board.is_stale(now, settings):
             contacts = app.repository.contacts()
