@@ -15,10 +15,12 @@ from textual.widgets import Static
 from coffeechat.domain.clock import frozen_clock
 from coffeechat.domain.demo import demo_contacts
 from coffeechat.domain.model import Contact
+from coffeechat.domain.rules import Settings
 from coffeechat.domain.stages import Stage
 from coffeechat.storage.repository import Repository
+from coffeechat.ui import board as board_module
 from coffeechat.ui.app import CoffeechatApp, make_app
-from coffeechat.ui.widgets.cards import CardColumn
+from coffeechat.ui.widgets.cards import Card, CardColumn
 from tests.conftest import counting_ids
 
 SIZE = (120, 40)
@@ -51,6 +53,20 @@ def seed(
 def repo(db_path: Path) -> Repository:
     """The TUI's repository as it runs: saves go to the journal (folded when idle, at exit)."""
     return Repository(db_path, id_factory=counting_ids(), journal=True)
+
+
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the contacts whose cards are made (due items worked out), in order."""
+    names: list[str] = []
+    real = board_module.make_card
+
+    def counting(contact: Contact, when: datetime, settings: Settings) -> Card:
+        names.append(contact.name)
+        return real(contact, when, settings)
+
+    monkeypatch.setattr(board_module, "make_card", counting)
+    return names
 
 
 @pytest.fixture

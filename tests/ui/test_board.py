@@ -15,7 +15,6 @@ from coffeechat.domain.model import Contact
 from coffeechat.domain.rules import Settings
 from coffeechat.domain.search import matches_filter
 from coffeechat.domain.stages import PIPELINE, Stage
-from coffeechat.ui import board as board_module
 from coffeechat.ui.board import Board, card_order, make_card
 from coffeechat.ui.changes import KEPT, ChangeLog
 from tests.ui.conftest import seed
@@ -90,18 +89,10 @@ def test_archived_and_filtered_out_contacts_leave_the_board(repo, now) -> None:
 
 
 def test_a_filter_reuses_this_minutes_cards_and_a_new_minute_or_setting_does_not(
-    repo, now, monkeypatch
+    repo, now, made: list[str]
 ) -> None:
     seed(repo, now, "Ida")
     seed(repo, now, "Max", Stage.MET, met_hours_ago=30)
-    made: list[str] = []
-    real = board_module.make_card
-
-    def counting(contact, when, settings):
-        made.append(contact.name)
-        return real(contact, when, settings)
-
-    monkeypatch.setattr(board_module, "make_card", counting)
     board = Board()
     board.refresh(repo.contacts(), now, Settings(), "")
     assert sorted(made) == ["Ida", "Max"]

@@ -12,7 +12,6 @@ from textual.widgets import Static
 from coffeechat.domain.model import Contact
 from coffeechat.domain.stages import PIPELINE, Stage
 from coffeechat.storage.repository import Repository
-from coffeechat.ui import board as board_module
 from coffeechat.ui.app import CoffeechatApp
 from coffeechat.ui.screens.due import DueScreen
 from coffeechat.ui.screens.pipeline import PipelineScreen
@@ -49,21 +48,13 @@ def board(app: Any) -> PipelineScreen:
 
 
 async def test_an_advance_refiles_only_the_card_it_touched(
-    app_factory, repo, now, monkeypatch
+    app_factory, repo, now, monkeypatch, made: list[str]
 ) -> None:
     for i in range(4):
         seed(repo, now, f"Ida {i}")
     for i in range(3):
         seed(repo, now, f"Rex {i}", Stage.REQUESTED)
     seed(repo, now, "Max", Stage.MET, met_hours_ago=30)
-    made: list[str] = []
-    real = board_module.make_card
-
-    def counting(contact, when, settings):
-        made.append(contact.name)
-        return real(contact, when, settings)
-
-    monkeypatch.setattr(board_module, "make_card", counting)
     async with app_factory().run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = board(pilot.app)
